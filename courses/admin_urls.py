@@ -1,0 +1,8 @@
+from django.urls import path
+
+from courses import admin_views
+
+app_name = "courses_admin"
+urlpatterns = [
+    path("offers/<int:offer_id>/skills/", admin_views.offer_skills, name="offer_skills"),
+]

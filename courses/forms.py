@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import EQF_LEVEL_CHOICES, Modality, OfferFormat, Province
+
+
+class OfferFilterForm(forms.Form):
+    """Public filters of the offer index; every field optional."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    province = forms.ChoiceField(
+        label=_("Province"), choices=[("", _("All")), *Province.choices], required=False
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("", _("All")), *OfferFormat.choices], required=False
+    )
+    modality = forms.ChoiceField(
+        label=_("Modality"), choices=[("", _("All")), *Modality.choices], required=False
+    )
+    level = forms.TypedChoiceField(
+        label=_("EQF level"),
+        choices=[("", _("All")), *EQF_LEVEL_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    free = forms.BooleanField(label=_("Free only"), required=False)
+
+    def cleaned_filters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "query": data.get("q") or None,
+            "province": data.get("province") or None,
+            "format": data.get("format") or None,
+            "modality": data.get("modality") or None,
+            "level": data.get("level"),
+            "free": True if data.get("free") else None,
+        }

@@ -1,0 +1,49 @@
+from courses.models.choices import (
+    EQF_LEVEL_CHOICES,
+    Audience,
+    Language,
+    LinkRelation,
+    LinkSource,
+    Modality,
+    OfferFormat,
+    ProviderKind,
+    Province,
+    Schedule,
+    SessionStatus,
+)
+from courses.models.funding import FundingScheme
+from courses.models.links import OfferOccupation, OfferSkill
+from courses.models.moderation import OfferModerationTask, OfferModerationTaskState
+from courses.models.pages import (
+    OfferIndexPage,
+    OfferPage,
+    OfferTag,
+    ProviderIndexPage,
+    ProviderPage,
+    Session,
+)
+
+__all__ = [
+    "EQF_LEVEL_CHOICES",
+    "Audience",
+    "FundingScheme",
+    "Language",
+    "LinkRelation",
+    "LinkSource",
+    "Modality",
+    "OfferFormat",
+    "OfferIndexPage",
+    "OfferModerationTask",
+    "OfferModerationTaskState",
+    "OfferOccupation",
+    "OfferPage",
+    "OfferSkill",
+    "OfferTag",
+    "ProviderIndexPage",
+    "ProviderKind",
+    "ProviderPage",
+    "Province",
+    "Schedule",
+    "Session",
+    "SessionStatus",
+]

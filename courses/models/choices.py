@@ -1,0 +1,85 @@
+"""Closed vocabularies of the cadastre. Stored values are stable slugs; labels are translatable."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Province(models.TextChoices):
+    """The five Walloon provinces, and Brussels-Capital where Walloon learners also train."""
+
+    BRABANT_WALLON = "brabant-wallon", _("Walloon Brabant")
+    HAINAUT = "hainaut", _("Hainaut")
+    LIEGE = "liege", _("Liège")
+    LUXEMBOURG = "luxembourg", _("Luxembourg")
+    NAMUR = "namur", _("Namur")
+    BRUXELLES = "bruxelles", _("Brussels-Capital")
+
+
+class ProviderKind(models.TextChoices):
+    UNIVERSITY = "universite", _("University")
+    UNIVERSITY_COLLEGE = "haute-ecole", _("University college (haute école)")
+    ARTS_SCHOOL = "ecole-superieure-arts", _("Higher school of arts")
+    COMPETENCE_CENTRE = "centre-competence", _("Competence centre")
+    PUBLIC_TRAINING_CENTRE = "centre-public", _("Public training centre")
+    PRIVATE_CENTRE = "centre-prive", _("Private training centre")
+    ALTERNANCE = "ifapme", _("IFAPME / work-based learning")
+    SOCIAL_PROMOTION = "promotion-sociale", _("Adult education (promotion sociale)")
+    FOREM = "forem", _("Forem")
+    ASSOCIATION = "association", _("Association")
+
+
+class OfferFormat(models.TextChoices):
+    LONG = "long", _("Long programme")
+    SHORT = "short", _("Short course")
+    QUALIFYING = "qualifying", _("Qualifying training")
+    CERTIFYING = "certifying", _("Certifying training")
+    WORKSHOP = "workshop", _("Workshop or masterclass")
+
+
+class Modality(models.TextChoices):
+    ON_SITE = "on-site", _("On site")
+    DISTANCE = "distance", _("Distance learning")
+    HYBRID = "hybrid", _("Hybrid")
+    ALTERNANCE = "alternance", _("Work-based (alternance)")
+
+
+class Audience(models.TextChoices):
+    JOBSEEKERS = "jobseekers", _("Jobseekers")
+    WORKERS = "workers", _("Workers")
+    STUDENTS = "students", _("Students")
+    EVERYONE = "everyone", _("Everyone")
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+    DUTCH = "nl", _("Dutch")
+    GERMAN = "de", _("German")
+
+
+class Schedule(models.TextChoices):
+    DAY = "day", _("Daytime")
+    EVENING = "evening", _("Evenings")
+    WEEKEND = "weekend", _("Weekends")
+    MIXED = "mixed", _("Mixed")
+
+
+class SessionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    FULL = "full", _("Full")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# European Qualifications Framework levels 1 to 8.
+EQF_LEVEL_CHOICES = [(level, _("EQF level %(level)d") % {"level": level}) for level in range(1, 9)]
+
+
+class LinkRelation(models.TextChoices):
+    CORE = "core", _("Core")
+    SECONDARY = "secondary", _("Secondary")
+
+
+class LinkSource(models.TextChoices):
+    MANUAL = "manual", _("Entered by an editor")
+    EXTRACTED = "extracted", _("Suggested by the extractor")
+    IMPORTED = "imported", _("Imported")

@@ -1,0 +1,381 @@
+"""The cadastre's pages: providers with their offers as children, and two browsing pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from courses.models.choices import (
+    EQF_LEVEL_CHOICES,
+    Audience,
+    Language,
+    Modality,
+    OfferFormat,
+    ProviderKind,
+    Province,
+    Schedule,
+    SessionStatus,
+)
+from courses.panels import OfferReviewPanel
+
+
+class ProviderIndexPage(Page):
+    """Lists the providers; every provider page lives under it (and the moderation workflow too)."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["courses.ProviderPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("provider index")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import provider_list
+
+        context = super().get_context(request, *args, **kwargs)
+        province = request.GET.get("province") or None
+        kind = request.GET.get("kind") or None
+        context["providers"] = provider_list(province=province, kind=kind)
+        context["provinces"] = Province.choices
+        context["kinds"] = ProviderKind.choices
+        context["selected"] = {"province": province, "kind": kind}
+        return context
+
+
+class ProviderPage(Page):
+    """A training provider: who they are, where they are, how to reach them."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=ProviderKind.choices)
+    description = RichTextField(_("description"), blank=True)
+    street_address = models.CharField(_("street address"), max_length=255, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=8, blank=True)
+    commune = models.CharField(_("commune"), max_length=128)
+    province = models.CharField(_("province"), max_length=16, choices=Province.choices)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("logo"),
+    )
+    is_demo = models.BooleanField(
+        _("demonstration content"),
+        default=False,
+        help_text=_("Illustrative content loaded by the demo; not a real offer."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("description"),
+        FieldPanel("logo"),
+        MultiFieldPanel(
+            [
+                FieldPanel("street_address"),
+                FieldRowPanel([FieldPanel("postal_code"), FieldPanel("commune")]),
+                FieldPanel("province"),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading=_("Address"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("website"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
+            heading=_("Contact"),
+        ),
+    ]
+    settings_panels = [*Page.settings_panels, FieldPanel("is_demo")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("description"),
+        index.SearchField("commune"),
+        index.FilterField("province"),
+        index.FilterField("kind"),
+    ]
+    parent_page_types = ["courses.ProviderIndexPage"]
+    subpage_types = ["courses.OfferPage"]
+
+    class Meta:
+        verbose_name = _("training provider")
+        verbose_name_plural = _("training providers")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import offer_list
+
+        context = super().get_context(request, *args, **kwargs)
+        context["offers"] = offer_list(provider=self)
+        return context
+
+
+class OfferIndexPage(Page):
+    """Browse every live offer with filters (province, format, modality, EQF level, free)."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("offer index")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.forms import OfferFilterForm
+        from courses.selectors import offer_list
+
+        context = super().get_context(request, *args, **kwargs)
+        form = OfferFilterForm(request.GET or None)
+        filters = form.cleaned_filters() if form.is_bound and form.is_valid() else {}
+        context["filter_form"] = form
+        context["offers"] = offer_list(**filters)
+        return context
+
+
+class OfferTag(TaggedItemBase):
+    """Free editorial keywords; ESCO skills are linked separately through `OfferSkill`."""
+
+    content_object = ParentalKey(
+        "courses.OfferPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class OfferPageForm(WagtailAdminPageForm):
+    """Multi-valued choices are stored as JSON lists and edited as checkboxes."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("languages"),
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Language.FRENCH],
+    )
+    audiences = forms.MultipleChoiceField(
+        label=_("audiences"),
+        choices=Audience.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        # A missing price is not an error here (drafts may be incomplete): the pre-moderation
+        # checks flag it instead.
+        if cleaned.get("is_free") and cleaned.get("price"):
+            self.add_error("price", _("A free offer cannot have a price."))
+        return cleaned
+
+
+class OfferPage(Page):
+    """One training offer of a provider, with its sessions as an orderable inline."""
+
+    summary = models.CharField(_("summary"), max_length=500)
+    description = RichTextField(_("description"), blank=True)
+    plain_language_summary = models.TextField(
+        _("plain-language summary"),
+        blank=True,
+        help_text=_("Two or three short sentences anyone can understand."),
+    )
+    format = models.CharField(_("format"), max_length=16, choices=OfferFormat.choices)
+    modality = models.CharField(_("modality"), max_length=16, choices=Modality.choices)
+    eqf_level = models.PositiveSmallIntegerField(
+        _("EQF level"), choices=EQF_LEVEL_CHOICES, null=True, blank=True
+    )
+    duration_hours = models.PositiveIntegerField(_("duration (hours)"), null=True, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    audiences = models.JSONField(_("audiences"), default=list, blank=True)
+    prerequisites = models.TextField(_("prerequisites"), blank=True)
+    certification = models.CharField(_("certification awarded"), max_length=255, blank=True)
+    price = models.DecimalField(
+        _("price (EUR)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    is_free = models.BooleanField(_("free of charge"), default=False)
+    funding_schemes = ParentalManyToManyField(
+        "courses.FundingScheme", blank=True, related_name="offers", verbose_name=_("funding")
+    )
+    registration_url = models.URLField(_("registration URL"), blank=True)
+    external_id = models.CharField(
+        _("external identifier"),
+        max_length=128,
+        blank=True,
+        help_text=_("The provider's own identifier, used to update the offer on re-import."),
+    )
+    provider = models.ForeignKey(
+        "courses.ProviderPage",
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="offers",
+        help_text="Denormalised parent page, kept in sync on save (fast listings, unique ids).",
+    )
+    keywords = ClusterTaggableManager(
+        through=OfferTag, blank=True, verbose_name=_("keywords"), help_text=_("Free keywords.")
+    )
+    is_demo = models.BooleanField(
+        _("demonstration content"),
+        default=False,
+        help_text=_("Illustrative content loaded by the demo; not a real offer."),
+    )
+
+    base_form_class = OfferPageForm
+
+    content_panels = [
+        *Page.content_panels,
+        OfferReviewPanel(heading=_("Skills, occupations and checks")),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("plain_language_summary"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("format"), FieldPanel("modality")]),
+                FieldRowPanel([FieldPanel("eqf_level"), FieldPanel("duration_hours")]),
+                FieldPanel("languages"),
+                FieldPanel("audiences"),
+                FieldPanel("prerequisites"),
+                FieldPanel("certification"),
+            ],
+            heading=_("Format"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("price"), FieldPanel("is_free")]),
+                FieldPanel("funding_schemes", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("registration_url"),
+            ],
+            heading=_("Price and registration"),
+        ),
+        InlinePanel("sessions", heading=_("Sessions"), label=_("Session")),
+        FieldPanel("keywords"),
+    ]
+    settings_panels = [*Page.settings_panels, FieldPanel("external_id"), FieldPanel("is_demo")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.SearchField("plain_language_summary"),
+        index.AutocompleteField("title"),
+        index.FilterField("format"),
+        index.FilterField("modality"),
+        index.FilterField("eqf_level"),
+        index.FilterField("is_free"),
+        index.FilterField("provider"),
+        index.RelatedFields("keywords", [index.SearchField("name")]),
+    ]
+    parent_page_types = ["courses.ProviderPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("training offer")
+        verbose_name_plural = _("training offers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "external_id"],
+                condition=~Q(external_id=""),
+                name="unique_offer_external_id_per_provider",
+            )
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.path and self.depth:
+            parent = self.get_parent()
+            if parent is not None:
+                self.provider_id = parent.id
+        return super().save(*args, **kwargs)
+
+    @property
+    def provider_page(self) -> ProviderPage | None:
+        return self.provider
+
+    def future_sessions(self):
+        today = timezone.localdate()
+        return [s for s in self.sessions.all() if s.start_date >= today]
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.jsonld import offer_jsonld_script
+        from courses.selectors import offer_public_links, similar_offers
+
+        context = super().get_context(request, *args, **kwargs)
+        skills, occupations = offer_public_links(offer=self)
+        context["skill_links"] = skills
+        context["occupation_links"] = occupations
+        context["next_sessions"] = self.future_sessions()
+        context["similar_offers"] = similar_offers(offer=self, limit=6)
+        context["jsonld"] = offer_jsonld_script(offer=self, request=request)
+        return context
+
+
+class Session(Orderable):
+    """One run of an offer: dates, schedule, place, seats and registration deadline."""
+
+    page = ParentalKey(OfferPage, on_delete=models.CASCADE, related_name="sessions")
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    schedule = models.CharField(
+        _("schedule"), max_length=16, choices=Schedule.choices, default=Schedule.DAY
+    )
+    location = models.CharField(
+        _("location"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty when the session takes place at the provider's address."),
+    )
+    commune = models.CharField(_("commune"), max_length=128, blank=True)
+    province = models.CharField(_("province"), max_length=16, choices=Province.choices, blank=True)
+    seats = models.PositiveIntegerField(_("seats"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.OPEN
+    )
+    registration_deadline = models.DateField(_("registration deadline"), null=True, blank=True)
+    external_id = models.CharField(_("external identifier"), max_length=128, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldRowPanel([FieldPanel("schedule"), FieldPanel("status")]),
+        FieldPanel("location"),
+        FieldRowPanel([FieldPanel("commune"), FieldPanel("province")]),
+        FieldRowPanel([FieldPanel("seats"), FieldPanel("registration_deadline")]),
+        FieldPanel("external_id"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return f"{self.start_date:%Y-%m-%d}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot precede the start date.")})
+
+    @property
+    def effective_commune(self) -> str:
+        return self.commune or (self.page.provider.commune if self.page.provider else "")
+
+    @property
+    def effective_province(self) -> str:
+        return self.province or (self.page.provider.province if self.page.provider else "")

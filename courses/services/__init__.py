@@ -1,0 +1,1 @@
+"""Writes to the cadastre. Every important mutation has one entry point here."""

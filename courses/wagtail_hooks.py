@@ -1,0 +1,56 @@
+"""Admin wiring of the cadastre: URLs, menu, snippets and the suggestion hooks."""
+
+import logging
+
+from django.urls import include, path
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from courses import admin_urls
+from courses.models import FundingScheme, OfferPage
+
+logger = logging.getLogger(__name__)
+
+
+@hooks.register("register_admin_urls")
+def register_courses_admin_urls():
+    return [path("cadastre/", include(admin_urls, namespace="courses_admin"))]
+
+
+class FundingSchemeViewSet(SnippetViewSet):
+    model = FundingScheme
+    icon = "tag"
+    menu_label = "Funding schemes"
+    list_display = ["name", "slug", "url"]
+    search_fields = ["name"]
+    add_to_admin_menu = False
+
+
+register_snippet(FundingSchemeViewSet)
+
+
+def _suggest_after_save(request, page):
+    """Compute skill suggestions from the saved text; an unavailable extractor never blocks."""
+    specific = page.specific if not isinstance(page, OfferPage) else page
+    if not isinstance(specific, OfferPage):
+        return
+    try:
+        from courses.services.links import offer_suggest_skills
+
+        offer_suggest_skills(offer=specific)
+    except ImportError:
+        logger.info("Skill extractor unavailable; no suggestions for offer %s", specific.pk)
+    except Exception:
+        # The editor's save has succeeded; a failing extractor must not turn it into an error.
+        logger.exception("Skill suggestion failed for offer %s", specific.pk)
+
+
+@hooks.register("after_create_page")
+def suggest_skills_after_create(request, page):
+    _suggest_after_save(request, page)
+
+
+@hooks.register("after_edit_page")
+def suggest_skills_after_edit(request, page):
+    _suggest_after_save(request, page)
