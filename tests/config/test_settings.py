@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from wagtail.users.models import UserProfile
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,6 +60,7 @@ def test_admin_speaks_french_by_default_and_english_to_who_asks(client, django_u
     user = django_user_model.objects.create_superuser("ann", "ann@example.org", "pw")
     client.force_login(user)
     assert "Tableau de bord" in client.get("/admin/").text
-    user.wagtail_userprofile.preferred_language = "en"
-    user.wagtail_userprofile.save()
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
     assert "Dashboard" in client.get("/admin/").text
