@@ -1,0 +1,91 @@
+"""The process-wide extractor: loaded from the disk cache, or built from the database.
+
+The cache lives in `settings.WAKE_DATA_DIR / "extraction"`, one pickle per taxonomy
+fingerprint, so an import, a new synonym or a rejected pattern makes the next load rebuild.
+Nothing is downloaded: every model file is built here from the taxonomy.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from skills.extraction.extractor import Extractor
+from skills.extraction.taxonomy import load_snapshot, taxonomy_fingerprint
+
+logger = logging.getLogger(__name__)
+
+_LOCK = threading.RLock()
+_EXTRACTOR: Extractor | None = None
+
+
+def cache_dir() -> Path:
+    return Path(settings.WAKE_DATA_DIR) / "extraction"
+
+
+def cache_path(fingerprint: str) -> Path:
+    return cache_dir() / f"index-{fingerprint}.pkl"
+
+
+def build_index(*, force: bool = False) -> tuple[Extractor, bool]:
+    """The extractor for the current taxonomy, from the cache or freshly built and saved.
+
+    Returns (extractor, built) where `built` says whether it had to be (re)built.
+    """
+    fingerprint = taxonomy_fingerprint()
+    path = cache_path(fingerprint)
+    if not force and path.exists():
+        try:
+            with path.open("rb") as handle:
+                extractor = pickle.load(handle)
+            if isinstance(extractor, Extractor) and extractor.fingerprint == fingerprint:
+                return extractor, False
+        except Exception:  # a truncated or stale cache file is rebuilt, never fatal
+            logger.warning("Extraction cache %s unreadable; rebuilding.", path, exc_info=True)
+    started = time.perf_counter()
+    extractor = Extractor(load_snapshot(), fingerprint=fingerprint)
+    _save(extractor, path)
+    logger.info("Extraction index built in %.1fs: %s", time.perf_counter() - started, path)
+    return extractor, True
+
+
+def _save(extractor: Extractor, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(extractor, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    for old in path.parent.glob("index-*.pkl"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+def get_extractor(refresh: bool = False) -> Extractor:
+    """The shared extractor. `refresh=True` re-checks the taxonomy fingerprint (cheap) and
+    rebuilds if curators changed synonyms, rejected patterns or the taxonomy since."""
+    global _EXTRACTOR
+    with _LOCK:
+        if _EXTRACTOR is not None and not refresh:
+            return _EXTRACTOR
+        if _EXTRACTOR is not None and _EXTRACTOR.fingerprint == taxonomy_fingerprint():
+            return _EXTRACTOR
+        _EXTRACTOR, _built = build_index()
+        return _EXTRACTOR
+
+
+def invalidate_extractor() -> None:
+    """Forget the shared extractor; the next `get_extractor()` checks the cache again."""
+    global _EXTRACTOR
+    with _LOCK:
+        _EXTRACTOR = None

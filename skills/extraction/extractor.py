@@ -1,0 +1,368 @@
+"""The extractor: text in, ranked ESCO skills (and occupations) out, each with its reasons.
+
+Pipeline for one text:
+1. clean (bytes decoded, control characters blanked, offsets kept), detect the language;
+2. tokenise and normalise once (`text.Normaliser`), split into sentences;
+3. exact layer: every label/synonym found by the Aho-Corasick automaton, with its span;
+4. ranking layer: each sentence scored against every skill (`semantic.SemanticIndex`);
+5. per sentence, raw = ranking score + weight x specificity of the best literal hit (a label
+   nested inside a longer hit counts half); per skill, the best sentence wins;
+6. calibration: a logistic curve turns the raw score into [0, 1]; `extract` keeps the skills
+   above the threshold, `rank` returns the top K regardless.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.utils.translation import gettext as _
+
+from skills.extraction.occupations import OccupationIndex
+from skills.extraction.semantic import SemanticIndex, Weights
+from skills.extraction.surface import SurfaceHit, SurfaceIndex, rejected_keys
+from skills.extraction.taxonomy import Method, TaxonomySnapshot
+from skills.extraction.text import (
+    LANGUAGES,
+    Normaliser,
+    Token,
+    clean_text,
+    sentences,
+)
+
+# Sentences scored together: bounds the dense (sentences x skills) score block in memory.
+SENTENCE_CHUNK = 48
+# `extract` never returns more than this many skills, however long the text.
+MAX_RESULTS = 200
+# Language detection reads this much of the text: enough to decide, cheap on huge inputs.
+LANGUAGE_SAMPLE = 3000
+
+
+@dataclass(frozen=True)
+class SkillMatch:
+    """One skill found in (or inferred from) a text.
+
+    `spans` are (start, end) character offsets into the text as given; empty when the skill
+    was inferred from a sentence rather than read literally. `evidence` is the label or
+    synonym that matched, or the sentence the skill was inferred from.
+    """
+
+    uri: str
+    score: float
+    spans: tuple[tuple[int, int], ...]
+    method: str
+    evidence: str
+    label_fr: str = ""
+    label_en: str = ""
+
+    @property
+    def start(self) -> int | None:
+        return self.spans[0][0] if self.spans else None
+
+    @property
+    def end(self) -> int | None:
+        return self.spans[0][1] if self.spans else None
+
+    def explain(self) -> str:
+        """A sentence saying why this skill was matched."""
+        label = self.label_fr or self.label_en or self.uri
+        if self.spans:
+            where = ", ".join(f"{start}–{end}" for start, end in self.spans[:5])
+            kind = {
+                Method.SYNONYM: _("the curated synonym"),
+                Method.LOCAL: _("the local concept label"),
+            }.get(self.method, _("the label"))
+            return _(
+                '"%(label)s" was found because %(kind)s "%(evidence)s" occurs in the text '
+                "at characters %(where)s (score %(score).2f)."
+            ) % {
+                "label": label,
+                "kind": kind,
+                "evidence": self.evidence,
+                "where": where,
+                "score": self.score,
+            }
+        return _(
+            '"%(label)s" was inferred from the sentence "%(evidence)s", which resembles its '
+            "labels and description (score %(score).2f)."
+        ) % {"label": label, "evidence": _shorten(self.evidence, 160), "score": self.score}
+
+
+@dataclass(frozen=True)
+class OccupationMatch:
+    """One occupation for a job title; `evidence` is the known title it resembles most."""
+
+    uri: str
+    score: float
+    method: str
+    evidence: str
+    label_fr: str = ""
+    label_en: str = ""
+
+    def explain(self) -> str:
+        return _('Matched through the known title "%(evidence)s" (score %(score).2f).') % {
+            "evidence": self.evidence,
+            "score": self.score,
+        }
+
+
+@dataclass
+class Calibration:
+    """raw score -> [0, 1] through a logistic curve; the threshold applies to the result."""
+
+    exact_weight: float = 0.6
+    nested_factor: float = 0.5
+    slope: float = 6.0
+    midpoint: float = 0.75
+    threshold: float = 0.5
+
+    def __call__(self, raw):
+        return 1.0 / (1.0 + np.exp(-self.slope * (raw - self.midpoint)))
+
+
+@dataclass
+class _Analysis:
+    text: str
+    lang: str
+    tokens: list[Token]
+    sentence_bounds: list[tuple[int, int]]  # char offsets
+    sentence_tokens: list[tuple[int, int]]  # [first, last) token indices
+    hits: list[SurfaceHit] = field(default_factory=list)
+
+
+class Extractor:
+    """Everything needed to read skills from text; build once, pickle, share read-only."""
+
+    def __init__(self, snapshot: TaxonomySnapshot, *, fingerprint: str = ""):
+        started = time.perf_counter()
+        self.fingerprint = fingerprint
+        self.normalisers = {lang: Normaliser(lang) for lang in LANGUAGES}
+        rejected = rejected_keys(snapshot, self.normalisers)
+        self.uris = [skill.uri for skill in snapshot.skills]
+        self.labels = [(skill.label_fr, skill.label_en) for skill in snapshot.skills]
+        self.uri_index = {uri: idx for idx, uri in enumerate(self.uris)}
+        self.forms = [(form.text, form.method) for form in snapshot.forms]
+        self.surface = SurfaceIndex(snapshot, self.normalisers)
+        self.semantic = SemanticIndex(snapshot, self.normalisers, rejected)
+        self.occupations = OccupationIndex(snapshot)
+        self.occupation_uris = [occ.uri for occ in snapshot.occupations]
+        self.occupation_labels = [(occ.label_fr, occ.label_en) for occ in snapshot.occupations]
+        self.weights = Weights()
+        self.calibration = Calibration()
+        self.build_seconds = time.perf_counter() - started
+        self.stats = {
+            "skills": len(self.uris),
+            "surface_forms": len(self.forms),
+            "occupations": len(self.occupation_uris),
+            "occupation_titles": len(self.occupations.titles),
+            "rejections": len(snapshot.rejections),
+        }
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def threshold(self) -> float:
+        return self.calibration.threshold
+
+    def detect_language(self, text) -> str:
+        """ "fr" or "en"; French (the platform's language) when the text says too little."""
+        from skills.extraction.language import detect_language
+
+        return detect_language(clean_text(text)[:LANGUAGE_SAMPLE])
+
+    def extract(
+        self,
+        text,
+        *,
+        lang: str | None = None,
+        top_k: int | None = None,
+        threshold: float | None = None,
+    ) -> list[SkillMatch]:
+        """The product output: skills scoring at least `threshold`, best first."""
+        threshold = self.calibration.threshold if threshold is None else threshold
+        limit = min(top_k, MAX_RESULTS) if top_k is not None else MAX_RESULTS
+        return self._matches(text, lang=lang, limit=limit, threshold=threshold)
+
+    def rank(self, text, *, lang: str | None = None, top_k: int = 50) -> list[SkillMatch]:
+        """The full ranking of skills for `text`, no threshold: for evaluation and suggestions."""
+        return self._matches(text, lang=lang, limit=max(0, int(top_k)), threshold=None)
+
+    def match_occupation(
+        self, title, *, text: str | None = None, top_k: int = 5
+    ) -> list[OccupationMatch]:
+        """ESCO occupations for a job title, best first, optionally helped by the posting text."""
+        skill_scores = None
+        if text:
+            skill_scores = {
+                self.uri_index[m.uri]: m.score
+                for m in self.extract(text)
+                if m.uri in self.uri_index
+            }
+        candidates = self.occupations.match(
+            clean_text(title), skill_scores=skill_scores, top_k=max(0, int(top_k))
+        )
+        return [
+            OccupationMatch(
+                uri=self.occupation_uris[c.occupation],
+                score=round(min(max(c.score, 0.0), 1.0), 4),
+                method=c.method,
+                evidence=c.evidence,
+                label_fr=self.occupation_labels[c.occupation][0],
+                label_en=self.occupation_labels[c.occupation][1],
+            )
+            for c in candidates
+        ]
+
+    # ------------------------------------------------------------------ internals
+
+    def analyse(self, text, *, lang: str | None = None) -> _Analysis:
+        text = clean_text(text)
+        if lang not in LANGUAGES:
+            lang = self.detect_language(text) if lang is None else _language_or_error(lang)
+        normaliser = self.normalisers[lang]
+        tokens: list[Token] = []
+        bounds: list[tuple[int, int]] = []
+        token_ranges: list[tuple[int, int]] = []
+        for start, end in sentences(text):
+            first = len(tokens)
+            tokens.extend(normaliser.tokens(text[start:end], offset=start))
+            if len(tokens) > first:
+                bounds.append((start, end))
+                token_ranges.append((first, len(tokens)))
+        analysis = _Analysis(text, lang, tokens, bounds, token_ranges)
+        analysis.hits = self.surface.find(tokens, lang)
+        return analysis
+
+    def raw_scores(self, analysis: _Analysis):
+        """Per skill: best raw score over sentences and the sentence it came from."""
+        n_skills = len(self.uris)
+        best = np.zeros(n_skills, dtype=np.float32)
+        best_sentence = np.full(n_skills, -1, dtype=np.int64)
+        if not analysis.sentence_tokens:
+            return best, best_sentence
+        exact = self._exact_by_sentence(analysis)
+        text, tokens = analysis.text, analysis.tokens
+        for chunk_start in range(0, len(analysis.sentence_tokens), SENTENCE_CHUNK):
+            chunk = analysis.sentence_tokens[chunk_start : chunk_start + SENTENCE_CHUNK]
+            terms = [
+                [(tok.norm, text[tok.start : tok.end].lower()) for tok in tokens[first:last]]
+                for first, last in chunk
+            ]
+            block = self.semantic.scores(terms, analysis.lang, self.weights)
+            for offset in range(len(chunk)):
+                for skill, value in exact.get(chunk_start + offset, {}).items():
+                    block[offset, skill] += self.calibration.exact_weight * value
+            rows = block.argmax(axis=0)
+            values = block[rows, np.arange(n_skills)]
+            better = values > best
+            best[better] = values[better]
+            best_sentence[better] = rows[better] + chunk_start
+        return best, best_sentence
+
+    def _exact_by_sentence(self, analysis: _Analysis) -> dict[int, dict[int, float]]:
+        """{sentence: {skill: specificity}} of literal hits, nested hits discounted."""
+        if not analysis.hits:
+            return {}
+        token_sentence = np.empty(len(analysis.tokens), dtype=np.int64)
+        for idx, (first, last) in enumerate(analysis.sentence_tokens):
+            token_sentence[first:last] = idx
+        nested = _nested_hits(analysis.hits)
+        out: dict[int, dict[int, float]] = {}
+        for i, hit in enumerate(analysis.hits):
+            value = hit.specificity * (self.calibration.nested_factor if nested[i] else 1.0)
+            per_sentence = out.setdefault(int(token_sentence[hit.first_token]), {})
+            if value > per_sentence.get(hit.skill, 0.0):
+                per_sentence[hit.skill] = value
+        return out
+
+    def _matches(self, text, *, lang, limit: int, threshold: float | None) -> list[SkillMatch]:
+        if limit <= 0:
+            return []
+        analysis = self.analyse(text, lang=lang)
+        best, best_sentence = self.raw_scores(analysis)
+        candidates = np.flatnonzero(best > 0)
+        if not len(candidates):
+            return []
+        calibrated = self.calibration(best[candidates])
+        if threshold is not None:
+            keep = calibrated >= threshold
+            candidates, calibrated = candidates[keep], calibrated[keep]
+        if len(candidates) > limit:
+            top = np.argpartition(-calibrated, limit - 1)[:limit]
+            candidates, calibrated = candidates[top], calibrated[top]
+        order = np.lexsort((candidates, -calibrated))
+        hits_by_skill: dict[int, list[SurfaceHit]] = {}
+        wanted = set(candidates.tolist())
+        for hit in analysis.hits:
+            if hit.skill in wanted:
+                hits_by_skill.setdefault(hit.skill, []).append(hit)
+        out = []
+        for position in order:
+            skill = int(candidates[position])
+            out.append(
+                self._match(
+                    analysis,
+                    skill,
+                    float(calibrated[position]),
+                    hits_by_skill.get(skill, []),
+                    int(best_sentence[skill]),
+                )
+            )
+        return out
+
+    def _match(self, analysis, skill, score, hits, sentence) -> SkillMatch:
+        label_fr, label_en = self.labels[skill]
+        score = round(min(max(score, 0.0), 1.0), 4)
+        if hits:
+            tokens = analysis.tokens
+            spans = tuple(
+                sorted({(tokens[h.first_token].start, tokens[h.last_token].end) for h in hits})
+            )
+            best_hit = max(hits, key=lambda h: (h.specificity, h.last_token - h.first_token))
+            form_text, method = self.forms[best_hit.form]
+            return SkillMatch(self.uris[skill], score, spans, method, form_text, label_fr, label_en)
+        start, end = analysis.sentence_bounds[sentence] if sentence >= 0 else (0, 0)
+        evidence = _shorten(analysis.text[start:end], 300)
+        return SkillMatch(
+            self.uris[skill], score, (), Method.SEMANTIC, evidence, label_fr, label_en
+        )
+
+
+def _nested_hits(hits: list[SurfaceHit]) -> list[bool]:
+    """For each hit, whether a longer hit elsewhere covers its tokens ("design" in "motion
+    design"). Hits over the very same tokens are ambiguity, not nesting."""
+    order = sorted(range(len(hits)), key=lambda i: (hits[i].first_token, -hits[i].last_token))
+    nested = [False] * len(hits)
+    max_last = -1
+    i = 0
+    while i < len(order):
+        first, last = hits[order[i]].first_token, hits[order[i]].last_token
+        j = i
+        while (
+            j < len(order)
+            and hits[order[j]].first_token == first
+            and hits[order[j]].last_token == last
+        ):
+            nested[order[j]] = last <= max_last
+            j += 1
+        max_last = max(max_last, last)
+        i = j
+    return nested
+
+
+def _language_or_error(lang: str) -> str:
+    short = (lang or "").lower()[:2]
+    if short not in LANGUAGES:
+        raise ValueError(f"Unsupported language {lang!r}; expected 'fr' or 'en'.")
+    return short
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def logistic(x: float, slope: float, midpoint: float) -> float:
+    return 1.0 / (1.0 + math.exp(-slope * (x - midpoint)))

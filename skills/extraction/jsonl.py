@@ -1,0 +1,82 @@
+"""Streaming JSONL in and out for the extraction commands: one line at a time, errors by line.
+
+Other tools depend on this contract, so it is kept small and strict: each input line is a JSON
+object with an "id" and a "text"; a malformed line is reported with its number and skipped,
+and the run goes on. Memory does not grow with the number of lines.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+
+@dataclass
+class StreamReport:
+    read: int = 0
+    written: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def records(handle: IO[str], report: StreamReport) -> Iterator[tuple[int, object, str]]:
+    """(line number, id, text) for each well-formed line; the others go to `report.errors`."""
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        report.read += 1
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            report.errors.append((number, f"invalid JSON ({exc.msg})"))
+            continue
+        if not isinstance(record, dict):
+            report.errors.append((number, "expected a JSON object"))
+            continue
+        if "id" not in record:
+            report.errors.append((number, 'missing "id"'))
+            continue
+        text = record.get("text")
+        if not isinstance(text, str):
+            report.errors.append((number, '"text" must be a string'))
+            continue
+        yield number, record["id"], text
+
+
+def run_stream(
+    *,
+    source: IO[str],
+    sink: IO[str],
+    handle_record: Callable[[object, str], dict],
+    on_error: Callable[[int, str], None],
+    progress: bool,
+) -> StreamReport:
+    """Read records from `source`, write `handle_record(id, text)` as JSON lines to `sink`."""
+    report = StreamReport()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" lines", file=sys.stderr)
+    seen_errors = 0
+    for number, record_id, text in records(source, report):
+        while seen_errors < len(report.errors):
+            on_error(*report.errors[seen_errors])
+            seen_errors += 1
+        try:
+            result = handle_record(record_id, text)
+        except Exception as exc:  # one bad record must not stop a batch of thousands
+            report.errors.append((number, f"{type(exc).__name__}: {exc}"))
+            continue
+        sink.write(json.dumps(result, ensure_ascii=False) + "\n")
+        report.written += 1
+        if bar is not None:
+            bar.update(1)
+    while seen_errors < len(report.errors):
+        on_error(*report.errors[seen_errors])
+        seen_errors += 1
+    if bar is not None:
+        bar.close()
+    return report

@@ -1,0 +1,276 @@
+"""The ranking layer: TF-IDF over every label and description, in both languages, with a bridge.
+
+Each surface form (label, alternative label, synonym) is a row of a sparse TF-IDF matrix over
+stemmed words of its language; a skill's description is another row. A sentence is scored
+against every form by two measures — cosine, and *coverage* (the share of the form's weight
+whose words occur in the sentence, which rewards a label fully present in a long sentence) —
+and each skill keeps its best form.
+
+French skills have far fewer alternative labels than English ones. The bridge is a word
+translation table learnt from ESCO itself as distant supervision: the French and English labels
+and descriptions of the same concept are parallel text, and a Dice association over those pairs
+links "developp" to "develop", "gestion" to "manag" and so on. A French sentence is then scored
+both against French forms and, translated, against the richer English ones (and vice versa).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from skills.extraction.taxonomy import TaxonomySnapshot
+from skills.extraction.text import LANGUAGES, Normaliser
+
+OTHER = {"fr": "en", "en": "fr"}
+
+
+def _identity(tokens):
+    return tokens
+
+
+class Weights:
+    """How the measures combine into one raw score (tuned on the development sets only)."""
+
+    cos = 0.55
+    cov = 0.35
+    x_cos = 0.35
+    x_cov = 0.2
+    desc = 0.25
+    x_desc = 0.15
+    prior = 0.08
+
+
+class LanguageSide:
+    """The forms and descriptions of one language as TF-IDF matrices."""
+
+    def __init__(self, lang, form_terms, form_skill, form_idx, desc_terms, n_skills):
+        self.lang = lang
+        vectoriser = TfidfVectorizer(
+            analyzer=_identity, sublinear_tf=True, dtype=np.float32, norm="l2"
+        )
+        vectoriser.fit(form_terms + [terms for terms in desc_terms if terms])
+        self.vocabulary: dict[str, int] = dict(vectoriser.vocabulary_)
+        self.idf = vectoriser.idf_.astype(np.float32)
+        forms = vectoriser.transform(form_terms).astype(np.float32)
+        self.form_skill = np.asarray(form_skill, dtype=np.int32)
+        self.form_idx = np.asarray(form_idx, dtype=np.int32)
+        # Transposed once so that (queries x vocab) @ (vocab x forms) is a CSR product.
+        self.forms_t = forms.T.tocsr()
+        self.forms_sq_t = forms.power(2).T.tocsr()
+        descriptions = vectoriser.transform(desc_terms).astype(np.float32)
+        self.descriptions_t = descriptions.T.tocsr()
+        self.n_skills = n_skills
+
+    def vector(self, counts: dict[int, float]) -> tuple[list[int], list[float]]:
+        """Sub-linear TF-IDF of a bag of term ids, L2-normalised."""
+        ids = list(counts)
+        weights = [(1.0 + math.log(counts[i])) * float(self.idf[i]) for i in ids]
+        norm = math.sqrt(sum(w * w for w in weights)) or 1.0
+        return ids, [w / norm for w in weights]
+
+
+class SemanticIndex:
+    def __init__(self, snapshot: TaxonomySnapshot, normalisers: dict[str, Normaliser], rejected):
+        self.normalisers = normalisers
+        n_skills = len(snapshot.skills)
+        self.n_skills = n_skills
+        self.sides: dict[str, LanguageSide] = {}
+        for lang in LANGUAGES:
+            normaliser = normalisers[lang]
+            form_terms, form_skill, form_idx = [], [], []
+            for idx, form in enumerate(snapshot.forms):
+                if form.lang != lang:
+                    continue
+                terms = normaliser.terms(form.text)
+                key = " ".join(terms)
+                if not terms or key in rejected[lang].get(None, ()):
+                    continue
+                if key in rejected[lang].get(form.skill, ()):
+                    continue
+                form_terms.append(terms)
+                form_skill.append(form.skill)
+                form_idx.append(idx)
+            desc_terms = [
+                normaliser.terms(skill.description_fr if lang == "fr" else skill.description_en)
+                for skill in snapshot.skills
+            ]
+            self.sides[lang] = LanguageSide(
+                lang, form_terms, form_skill, form_idx, desc_terms, n_skills
+            )
+        links = np.array([s.occupation_links for s in snapshot.skills], dtype=np.float32)
+        top = float(np.log1p(links.max())) if len(links) else 1.0
+        self.prior = (np.log1p(links) / (top or 1.0)).astype(np.float32)
+        self.translations = {
+            "fr": _learn_translation(snapshot, normalisers, self.sides["fr"], self.sides["en"]),
+        }
+        self.translations["en"] = _learn_translation(
+            snapshot, normalisers, self.sides["en"], self.sides["fr"], reverse=True
+        )
+
+    # ------------------------------------------------------------------ queries
+
+    def query_vectors(self, sentences_terms: list[list[tuple[str, str]]], lang: str):
+        """Direct and translated query matrices for a batch of sentences.
+
+        `sentences_terms` holds, per sentence, (normalised term in `lang`, raw lower-cased word)
+        pairs. Words unknown in `lang` but known in the other language (English tool names in a
+        French posting) go straight to the other side.
+        """
+        side, other = self.sides[lang], self.sides[OTHER[lang]]
+        other_norm = self.normalisers[OTHER[lang]]
+        table = self.translations[lang]
+        d_rows, d_cols, d_vals = [], [], []
+        x_rows, x_cols, x_vals = [], [], []
+        for row, terms in enumerate(sentences_terms):
+            direct: dict[int, float] = {}
+            crossed: dict[int, float] = {}
+            for norm, raw in terms:
+                term_id = side.vocabulary.get(norm)
+                if term_id is not None:
+                    direct[term_id] = direct.get(term_id, 0.0) + 1.0
+                    for target, weight in table.get(term_id, ()):
+                        crossed[target] = crossed.get(target, 0.0) + weight
+                else:
+                    target = other.vocabulary.get(other_norm.word(raw))
+                    if target is not None:
+                        crossed[target] = crossed.get(target, 0.0) + 1.0
+            if direct:
+                ids, vals = side.vector(direct)
+                d_rows.extend([row] * len(ids))
+                d_cols.extend(ids)
+                d_vals.extend(vals)
+            if crossed:
+                ids, vals = other.vector({k: max(v, 1.0) for k, v in crossed.items()})
+                # Translation confidence scales each target word before normalising.
+                vals = [v * min(crossed[i], 1.0) for i, v in zip(ids, vals, strict=True)]
+                norm = math.sqrt(sum(v * v for v in vals)) or 1.0
+                x_rows.extend([row] * len(ids))
+                x_cols.extend(ids)
+                x_vals.extend(v / norm for v in vals)
+        n = len(sentences_terms)
+        direct_q = sparse.csr_matrix(
+            (np.asarray(d_vals, np.float32), (d_rows, d_cols)), shape=(n, len(side.idf))
+        )
+        crossed_q = sparse.csr_matrix(
+            (np.asarray(x_vals, np.float32), (x_rows, x_cols)), shape=(n, len(other.idf))
+        )
+        return direct_q, crossed_q
+
+    def scores(self, sentences_terms, lang: str, weights=Weights) -> np.ndarray:
+        """Raw scores, shape (sentences, skills), float32; zero where nothing matched."""
+        n = len(sentences_terms)
+        out = np.zeros((n, self.n_skills), dtype=np.float32)
+        if not n:
+            return out
+        direct_q, crossed_q = self.query_vectors(sentences_terms, lang)
+        side, other = self.sides[lang], self.sides[OTHER[lang]]
+        self._forms_into(out, side, direct_q, weights.cos, weights.cov)
+        self._forms_into(out, other, crossed_q, weights.x_cos, weights.x_cov)
+        evidence = out > 0
+        if weights.desc:
+            out += weights.desc * (direct_q @ side.descriptions_t).toarray()
+        if weights.x_desc:
+            out += weights.x_desc * (crossed_q @ other.descriptions_t).toarray()
+        out += weights.prior * evidence * self.prior[None, :]
+        return out
+
+    @staticmethod
+    def _forms_into(out: np.ndarray, side: LanguageSide, queries, w_cos: float, w_cov: float):
+        """Add each skill's best form score (w_cos * cosine + w_cov * coverage) to `out`."""
+        if queries.nnz == 0:
+            return
+        cos = (queries @ side.forms_t).tocoo()
+        binary = queries.copy()
+        binary.data[:] = 1.0
+        cov = (binary @ side.forms_sq_t).tocoo()
+        combined = np.zeros_like(out)
+        if (
+            cos.nnz == cov.nnz
+            and np.array_equal(cos.row, cov.row)
+            and np.array_equal(cos.col, cov.col)
+        ):
+            data = w_cos * cos.data + w_cov * np.minimum(cov.data, 1.0)
+            np.maximum.at(combined, (cos.row, side.form_skill[cos.col]), data)
+        else:  # pragma: no cover - same sparsity pattern expected, kept for safety
+            np.maximum.at(combined, (cos.row, side.form_skill[cos.col]), w_cos * cos.data)
+            np.maximum.at(
+                combined, (cov.row, side.form_skill[cov.col]), w_cov * np.minimum(cov.data, 1)
+            )
+        out += combined
+
+
+def _learn_translation(
+    snapshot,
+    normalisers,
+    source: LanguageSide,
+    target: LanguageSide,
+    *,
+    reverse: bool = False,
+    top_k: int = 3,
+    min_dice: float = 0.12,
+):
+    """Word translation table source-term -> [(target-term, weight)], from ESCO's parallel text.
+
+    Each concept's preferred labels (weighted up: they are the cleanest pairs), its bags of
+    alternative labels and its descriptions are parallel "documents"; the Dice coefficient of
+    co-occurrence across them is the association strength.
+    """
+    src_lang, tgt_lang = source.lang, target.lang
+    pairs: list[tuple[list[str], list[str], float]] = []
+    forms_by_skill: dict[int, dict[str, list[str]]] = {}
+    for form in snapshot.forms:
+        forms_by_skill.setdefault(form.skill, {"fr": [], "en": []})[form.lang].append(form.text)
+    for idx, skill in enumerate(snapshot.skills):
+        labels = {"fr": skill.label_fr, "en": skill.label_en}
+        descriptions = {"fr": skill.description_fr, "en": skill.description_en}
+        if labels[src_lang] and labels[tgt_lang]:
+            pairs.append((labels[src_lang], labels[tgt_lang], 3.0))
+        bag = forms_by_skill.get(idx)
+        if bag and len(bag["fr"]) > 1 and bag["en"]:
+            pairs.append((" ; ".join(bag[src_lang]), " ; ".join(bag[tgt_lang]), 1.0))
+        if descriptions[src_lang] and descriptions[tgt_lang]:
+            pairs.append((descriptions[src_lang], descriptions[tgt_lang], 1.0))
+    for occupation in snapshot.occupations:
+        labels = {"fr": occupation.label_fr, "en": occupation.label_en}
+        if labels["fr"] and labels["en"]:
+            pairs.append((labels[src_lang], labels[tgt_lang], 3.0))
+    if not pairs:
+        return {}
+    src_norm, tgt_norm = normalisers[src_lang], normalisers[tgt_lang]
+    matrices = []
+    for which, side, normaliser in ((0, source, src_norm), (1, target, tgt_norm)):
+        rows, cols = [], []
+        for row, pair in enumerate(pairs):
+            ids = {side.vocabulary.get(term) for term in normaliser.terms(pair[which])}
+            ids.discard(None)
+            rows.extend([row] * len(ids))
+            cols.extend(ids)
+        matrices.append(
+            sparse.csr_matrix(
+                (np.ones(len(rows), np.float32), (rows, cols)),
+                shape=(len(pairs), len(side.idf)),
+            )
+        )
+    pair_weights = sparse.diags(np.array([p[2] for p in pairs], dtype=np.float32))
+    src_x, tgt_x = matrices
+    co = (src_x.T @ pair_weights @ tgt_x).tocsr()
+    src_df = np.asarray((pair_weights @ src_x).sum(axis=0)).ravel()
+    tgt_df = np.asarray((pair_weights @ tgt_x).sum(axis=0)).ravel()
+    table: dict[int, tuple[tuple[int, float], ...]] = {}
+    for term in range(co.shape[0]):
+        lo, hi = co.indptr[term], co.indptr[term + 1]
+        if lo == hi:
+            continue
+        cols = co.indices[lo:hi]
+        counts = co.data[lo:hi]
+        dice = 2 * counts / (src_df[term] + tgt_df[cols])
+        keep = np.argsort(-dice)[:top_k]
+        chosen = tuple(
+            (int(cols[k]), float(dice[k])) for k in keep if dice[k] >= min_dice and counts[k] >= 2
+        )
+        if chosen:
+            table[term] = chosen
+    return table

@@ -1,0 +1,198 @@
+"""Read what the extractor needs from the taxonomy tables, and fingerprint it for the cache.
+
+The snapshot is plain Python data (lists and tuples), so building the index does not depend on
+the ORM after this point and the tests can build an index from any database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max
+
+from skills.models import (
+    Occupation,
+    OccupationJobTitle,
+    OccupationSkill,
+    RejectedMatchPattern,
+    Skill,
+    SkillSynonym,
+)
+
+# Bump when the index layout or the normalisation changes: old caches are then ignored.
+INDEX_FORMAT_VERSION = "2"
+
+
+class Method:
+    """How a match was found; also the `method` of `SkillMatch`."""
+
+    LABEL = "label"  # an ESCO preferred or alternative label occurs in the text
+    SYNONYM = "synonym"  # a curated SkillSynonym occurs in the text
+    LOCAL = "local"  # a label of a local concept (origin="local") occurs in the text
+    SEMANTIC = "semantic"  # inferred from a sentence by the ranking model, no literal label
+
+
+@dataclass(frozen=True, slots=True)
+class SurfaceForm:
+    """One way of writing a skill: a label, an alternative label or a curated synonym."""
+
+    skill: int  # index into TaxonomySnapshot.skills
+    lang: str
+    text: str
+    method: str
+    preferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SkillRecord:
+    uri: str
+    label_fr: str
+    label_en: str
+    description_fr: str
+    description_en: str
+    skill_type: str
+    occupation_links: int
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationRecord:
+    uri: str
+    label_fr: str
+    label_en: str
+    titles: tuple[tuple[str, str], ...]  # (lang, title): labels, alt labels and ROME job titles
+    skills: tuple[tuple[int, bool], ...]  # (skill index, essential)
+
+
+@dataclass
+class TaxonomySnapshot:
+    skills: list[SkillRecord] = field(default_factory=list)
+    forms: list[SurfaceForm] = field(default_factory=list)
+    occupations: list[OccupationRecord] = field(default_factory=list)
+    # (surface form as curators typed it, skill index or None for every skill)
+    rejections: list[tuple[str, int | None]] = field(default_factory=list)
+
+
+def taxonomy_fingerprint() -> str:
+    """A short hash that changes whenever anything the index is built from changes.
+
+    Counts and the latest `updated_at` catch imports and edits of concepts; synonyms, rejected
+    patterns and job titles are hashed in full (they are few, and have no `updated_at`).
+    """
+    parts: list[str] = [INDEX_FORMAT_VERSION]
+    for model in (Skill, Occupation):
+        agg = model.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+        parts.append(f"{model.__name__}:{agg['n']}:{agg['last']}")
+    parts.append(f"links:{OccupationSkill.objects.count()}")
+    titles = OccupationJobTitle.objects.aggregate(n=Count("id"), last=Max("id"))
+    parts.append(f"titles:{titles['n']}:{titles['last']}")
+    digest = hashlib.sha256("|".join(parts).encode())
+    for row in SkillSynonym.objects.order_by("id").values_list(
+        "id", "skill_id", "label", "language"
+    ):
+        digest.update(repr(row).encode())
+    digest.update(b"|rejected|")
+    for row in RejectedMatchPattern.objects.order_by("id").values_list("id", "skill_id", "pattern"):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()[:20]
+
+
+def load_snapshot() -> TaxonomySnapshot:
+    """Every current skill with its labels, curated synonyms and rejections, and occupations."""
+    snapshot = TaxonomySnapshot()
+    index_of: dict[int, int] = {}
+    links = dict(
+        OccupationSkill.objects.values_list("skill_id")
+        .annotate(n=Count("id"))
+        .values_list("skill_id", "n")
+    )
+    rows = (
+        Skill.objects.current()
+        .order_by("id")
+        .values_list(
+            "id",
+            "uri",
+            "origin",
+            "preferred_label_fr",
+            "preferred_label_en",
+            "alt_labels_fr",
+            "alt_labels_en",
+            "description_fr",
+            "description_en",
+            "skill_type",
+        )
+    )
+    for (
+        pk,
+        uri,
+        origin,
+        label_fr,
+        label_en,
+        alt_fr,
+        alt_en,
+        desc_fr,
+        desc_en,
+        kind,
+    ) in rows.iterator(chunk_size=2000):
+        idx = len(snapshot.skills)
+        index_of[pk] = idx
+        snapshot.skills.append(
+            SkillRecord(uri, label_fr, label_en, desc_fr, desc_en, kind, links.get(pk, 0))
+        )
+        method = Method.LOCAL if origin == Skill.Origin.LOCAL else Method.LABEL
+        for lang, preferred, alternatives in (("fr", label_fr, alt_fr), ("en", label_en, alt_en)):
+            if preferred:
+                snapshot.forms.append(SurfaceForm(idx, lang, preferred, method, preferred=True))
+            for alt in alternatives or []:
+                if isinstance(alt, str) and alt.strip():
+                    snapshot.forms.append(SurfaceForm(idx, lang, alt, method))
+    for skill_id, label, lang in SkillSynonym.objects.values_list("skill_id", "label", "language"):
+        if skill_id in index_of and label.strip():
+            snapshot.forms.append(
+                SurfaceForm(index_of[skill_id], lang or "fr", label, Method.SYNONYM)
+            )
+    for pattern, skill_id in RejectedMatchPattern.objects.values_list("pattern", "skill_id"):
+        if skill_id is None:
+            snapshot.rejections.append((pattern, None))
+        elif skill_id in index_of:
+            snapshot.rejections.append((pattern, index_of[skill_id]))
+
+    occupation_skills: dict[int, list[tuple[int, bool]]] = {}
+    for occ_id, skill_id, relation in OccupationSkill.objects.values_list(
+        "occupation_id", "skill_id", "relation"
+    ).iterator(chunk_size=5000):
+        if skill_id in index_of:
+            occupation_skills.setdefault(occ_id, []).append(
+                (index_of[skill_id], relation == OccupationSkill.Relation.ESSENTIAL)
+            )
+    job_titles: dict[int, list[tuple[str, str]]] = {}
+    for occ_id, label, lang in OccupationJobTitle.objects.values_list(
+        "occupation_id", "label", "language"
+    ):
+        job_titles.setdefault(occ_id, []).append((lang or "fr", label))
+    for pk, uri, label_fr, label_en, alt_fr, alt_en in (
+        Occupation.objects.current()
+        .order_by("id")
+        .values_list(
+            "id",
+            "uri",
+            "preferred_label_fr",
+            "preferred_label_en",
+            "alt_labels_fr",
+            "alt_labels_en",
+        )
+    ):
+        titles = [("fr", label_fr), ("en", label_en)]
+        titles += [("fr", alt) for alt in alt_fr or [] if isinstance(alt, str)]
+        titles += [("en", alt) for alt in alt_en or [] if isinstance(alt, str)]
+        titles += job_titles.get(pk, [])
+        snapshot.occupations.append(
+            OccupationRecord(
+                uri,
+                label_fr,
+                label_en,
+                tuple((lang, title) for lang, title in titles if title and title.strip()),
+                tuple(occupation_skills.get(pk, ())),
+            )
+        )
+    return snapshot

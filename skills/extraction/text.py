@@ -1,0 +1,181 @@
+"""Text normalisation for the extractor: tokens with offsets, folding, stemming, sentences.
+
+Everything the extractor compares goes through `Normaliser.tokens()`, so a label and a posting
+are reduced the same way: case and accents folded, apostrophes unified and elisions dropped
+("l'animation" -> "animation", "d’UX" -> "ux"), hyphens and dots split tool names into words
+("After-Effects" = "after effects"), and a Snowball stemmer (French or English) merges plurals
+and verb forms ("développeurs" and "développer" both become "developp").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import snowballstemmer
+
+from skills.text import fold
+
+# A word, optionally followed by the "+"/"#" of C++, C#, F#: tool names keep their sign.
+TOKEN_RE = re.compile(r"\w+(?:[+#]+(?!\w))?")
+
+# Where a sentence (or a list item) ends. Job ads use bullets and line breaks as much as stops.
+SENTENCE_BREAK_RE = re.compile(r"(?<=[.!?;:])\s+|\n+|\s*[•·▪●◦■►✓✔\u2022\u2023\u25aa]\s*|\s+-\s+")
+
+_FRENCH_STOPWORDS = """
+a au aux avec ce ces cet cette dans de des du elle en et etre il ils je la le les leur leurs lui
+ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta
+te tes toi ton tu un une vos votre vous y l d j n s c m t jusqu lorsqu puisqu quelqu est sont
+ete avoir afin ainsi aussi autre autres chez comme dont elles entre etc lors plus peu sans selon
+sous tout tous toute toutes tres via vers si ni car donc or cela ceci celle celui ceux celles
+chaque certains certaines plusieurs
+"""
+_ENGLISH_STOPWORDS = """
+a an and are as at be been being but by for from has have had he her his i if in into is it its
+of on or our she so such than that the their them then there these they this those to too us
+was we were what when where which while who whom will with within you your yours etc e g eg ie
+via per also any all can may must should would could do does did not no nor own same very just
+"""
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+STOPWORDS = {"fr": _word_set(_FRENCH_STOPWORDS), "en": _word_set(_ENGLISH_STOPWORDS)}
+
+LANGUAGES = ("fr", "en")
+_STEMMER_NAMES = {"fr": "french", "en": "english"}
+_CACHE_LIMIT = 300_000
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A normalised word and where it came from in the original text."""
+
+    norm: str
+    start: int
+    end: int
+
+
+class Normaliser:
+    """Tokenise, fold and stem text for one language, caching each distinct word.
+
+    Caching is what makes stemming affordable: a posting repeats a small vocabulary, and the
+    pure-Python Snowball stemmers cost microseconds per call. The cache is bounded so that a
+    megabyte of random bytes cannot grow it without limit.
+    """
+
+    def __init__(self, lang: str):
+        if lang not in LANGUAGES:
+            raise ValueError(f"Unsupported language {lang!r}; expected one of {LANGUAGES}.")
+        self.lang = lang
+        self._stemmer = snowballstemmer.stemmer(_STEMMER_NAMES[lang])
+        self._stopwords = STOPWORDS[lang]
+        self._cache: dict[str, str] = {}
+
+    def __getstate__(self):
+        return {"lang": self.lang}
+
+    def __setstate__(self, state):
+        self.__init__(state["lang"])
+
+    def word(self, raw: str) -> str:
+        """The normalised form of one raw word; "" for stop words."""
+        cached = self._cache.get(raw)
+        if cached is not None:
+            return cached
+        folded = fold(raw)
+        if folded in self._stopwords or not folded:
+            norm = ""
+        elif len(folded) <= 3 or folded[-1] in "+#" or folded.isdigit():
+            # Short words are mostly acronyms and tool names (UX, SQL, C++): never stem them.
+            norm = folded
+        else:
+            norm = self._stemmer.stemWord(folded)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[raw] = norm
+        return norm
+
+    def tokens(self, text: str, *, offset: int = 0) -> list[Token]:
+        """Content-word tokens of `text` (stop words dropped) with offsets into the original."""
+        out = []
+        word = self.word
+        for match in TOKEN_RE.finditer(text):
+            raw = match.group()
+            if raw[0] == "_":
+                raw = raw.strip("_")
+                if not raw:
+                    continue
+            norm = word(raw.lower())
+            if norm:
+                out.append(Token(norm, match.start() + offset, match.end() + offset))
+        return out
+
+    def terms(self, text: str) -> list[str]:
+        return [token.norm for token in self.tokens(text)]
+
+
+def sentences(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) character offsets of the sentences and list items of `text`."""
+    start = 0
+    for match in SENTENCE_BREAK_RE.finditer(text):
+        if match.start() > start:
+            yield from _trimmed(text, start, match.start())
+        start = match.end()
+    if start < len(text):
+        yield from _trimmed(text, start, len(text))
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield start, end
+
+
+def clean_text(text: str | bytes | None) -> str:
+    """Text fit for matching: bytes decoded leniently, control characters turned to spaces."""
+    if text is None:
+        return ""
+    if isinstance(text, bytes | bytearray | memoryview):
+        text = bytes(text).decode("utf-8", errors="replace")
+    if not isinstance(text, str):
+        raise TypeError(f"Expected text, got {type(text).__name__}.")
+    # Keep offsets stable: replace, never delete, so spans point into the caller's string.
+    return text.translate(_CONTROL_TO_SPACE)
+
+
+_CONTROL_TO_SPACE = {code: " " for code in range(0x20) if chr(code) not in "\n\t"} | {
+    0x7F: " ",
+    0xFFFD: " ",
+}
+
+
+# Noise around job titles: gender markers, seniority, contract and schedule words.
+_TITLE_NOISE_RE = re.compile(
+    r"\((?:[^)]{0,12})\)|\b(?:h|f|m|x)\s*/\s*(?:h|f|m|x)(?:\s*/\s*(?:h|f|m|x))?\b"
+    r"|\b(?:cdi|cdd|interim|temps plein|temps partiel|mi-temps|full[- ]time|part[- ]time"
+    r"|freelance|stage|stagiaire|internship|junior|senior|confirme|experimente|expert"
+    r"|medior|lead|head|principal|trainee|remote|teletravail|urgent|\d+\s*ans?)\b",
+    re.IGNORECASE,
+)
+
+
+def clean_title(title: str) -> str:
+    """A job title without its usual noise: "Développeur web (H/F/X) - CDI" -> "developpeur web"."""
+    folded = fold(clean_text(title))
+    folded = _TITLE_NOISE_RE.sub(" ", folded)
+    folded = re.sub(r"[^\w+#]+", " ", folded)
+    return re.sub(r"\s+", " ", folded).strip()
+
+
+def strip_accents(text: str) -> str:
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )

@@ -1,0 +1,33 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from skills.extraction import build_index, invalidate_extractor
+from skills.extraction.cache import cache_path
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the skill extraction index from the taxonomy (labels, synonyms, rejected "
+        "patterns, occupations) and cache it on disk. A no-op when the cache is current."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Rebuild even if the cache is current."
+        )
+
+    def handle(self, *args, force, verbosity, **options):
+        started = time.perf_counter()
+        extractor, built = build_index(force=force)
+        invalidate_extractor()
+        state = "built" if built else "already current"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Extraction index {state} in {time.perf_counter() - started:.1f}s "
+                f"({cache_path(extractor.fingerprint)})."
+            )
+        )
+        if verbosity >= 2:
+            for key, value in extractor.stats.items():
+                self.stdout.write(f"  {key}: {value}")

@@ -1,0 +1,160 @@
+"""The extraction cache, curator feedback (synonyms, rejections) and the command-line contract."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from skills.extraction import get_extractor, invalidate_extractor
+from skills.extraction.cache import build_index, cache_dir
+from skills.models import RejectedMatchPattern, Skill, SkillSynonym
+
+pytestmark = pytest.mark.django_db
+
+JAVASCRIPT = "http://data.europa.eu/esco/skill/3cd569a2-4f88-4c1e-9995-8dce8c5e51a7"
+
+
+@pytest.fixture(autouse=True)
+def fresh_extractor():
+    invalidate_extractor()
+    yield
+    invalidate_extractor()
+
+
+def write_jsonl(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+class TestCache:
+    def test_second_build_loads_the_cache(self):
+        first, built = build_index()
+        assert built
+        second, built_again = build_index()
+        assert not built_again
+        assert second.fingerprint == first.fingerprint
+        assert list(cache_dir().glob("index-*.pkl")) != []
+
+    def test_taxonomy_change_invalidates_the_cache(self):
+        first, _ = build_index()
+        skill = Skill.objects.get(uri=JAVASCRIPT)
+        skill.alt_labels_fr = [*skill.alt_labels_fr, "langage du navigateur"]
+        skill.save()
+        second, built = build_index()
+        assert built
+        assert second.fingerprint != first.fingerprint
+
+    def test_corrupt_cache_file_is_rebuilt(self):
+        extractor, _ = build_index()
+        path = cache_dir() / f"index-{extractor.fingerprint}.pkl"
+        path.write_bytes(b"not a pickle")
+        rebuilt, built = build_index()
+        assert built and rebuilt.fingerprint == extractor.fingerprint
+
+
+class TestCuratorFeedback:
+    def test_synonym_takes_effect_after_refresh(self):
+        text = "Vous maîtrisez le langage ECMA côté navigateur."
+        assert JAVASCRIPT not in {m.uri for m in get_extractor().extract(text)}
+        SkillSynonym.objects.create(
+            skill=Skill.objects.get(uri=JAVASCRIPT), label="langage ECMA", language="fr"
+        )
+        matches = {m.uri: m for m in get_extractor(refresh=True).extract(text)}
+        assert JAVASCRIPT in matches
+        assert matches[JAVASCRIPT].method == "synonym"
+        assert matches[JAVASCRIPT].evidence == "langage ECMA"
+
+    def test_rejected_pattern_takes_effect_after_refresh(self):
+        text = "Java, l'île indonésienne, est notre destination."
+        java = Skill.objects.get(preferred_label_en="Java (computer programming)")
+        before = {m.uri: m for m in get_extractor().extract(text)}
+        assert java.uri in before and before[java.uri].spans
+        RejectedMatchPattern.objects.create(pattern="Java", skill=java)
+        after = {m.uri: m for m in get_extractor(refresh=True).extract(text)}
+        assert java.uri not in after or not after[java.uri].spans
+
+    def test_global_rejection_applies_to_every_skill(self):
+        RejectedMatchPattern.objects.create(pattern="JavaScript", skill=None)
+        matches = get_extractor(refresh=True).extract("JavaScript")
+        assert all(not m.spans for m in matches)
+
+
+class TestExtractSkillsCommand:
+    def test_jsonl_contract(self, tmp_path, capsys):
+        source = write_jsonl(
+            tmp_path / "in.jsonl",
+            [
+                json.dumps({"id": 1, "text": "Vous maîtrisez JavaScript et Adobe Photoshop."}),
+                "{not json",
+                json.dumps({"id": "b", "text": "Experience with SQL and Unreal Engine."}),
+                json.dumps({"text": "no id"}),
+                json.dumps({"id": 3, "text": 42}),
+                json.dumps({"id": 4, "text": ""}),
+            ],
+        )
+        target = tmp_path / "out.jsonl"
+        call_command("extract_skills", input=str(source), output=str(target))
+        rows = read_jsonl(target)
+        assert [row["id"] for row in rows] == [1, "b", 4]
+        assert rows[0]["lang"] == "fr" and rows[1]["lang"] == "en"
+        first = rows[0]["skills"]
+        assert JAVASCRIPT in [s["uri"] for s in first]
+        assert set(first[0]) == {"uri", "score", "start", "end"}
+        scores = [s["score"] for s in first]
+        assert scores == sorted(scores, reverse=True)
+        assert rows[2]["skills"] == []
+        errors = capsys.readouterr().err
+        assert "line 2:" in errors and "line 4:" in errors and "line 5:" in errors
+
+    def test_rank_mode_returns_top_k_whatever_the_threshold(self, tmp_path):
+        source = write_jsonl(
+            tmp_path / "in.jsonl", [json.dumps({"id": 1, "text": "JavaScript et bases de données"})]
+        )
+        target = tmp_path / "out.jsonl"
+        call_command("extract_skills", input=str(source), output=str(target), rank=True, top_k=12)
+        skills = read_jsonl(target)[0]["skills"]
+        assert len(skills) == 12
+        scores = [s["score"] for s in skills]
+        assert scores == sorted(scores, reverse=True)
+        call_command("extract_skills", input=str(source), output=str(target), top_k=2)
+        assert len(read_jsonl(target)[0]["skills"]) <= 2
+
+    def test_spans_are_character_offsets(self, tmp_path):
+        text = "Maîtrise d’JavaScript"
+        source = write_jsonl(tmp_path / "in.jsonl", [json.dumps({"id": 1, "text": text})])
+        target = tmp_path / "out.jsonl"
+        call_command("extract_skills", input=str(source), output=str(target))
+        hit = next(s for s in read_jsonl(target)[0]["skills"] if s["uri"] == JAVASCRIPT)
+        assert text[hit["start"] : hit["end"]] == "JavaScript"
+
+
+class TestMatchOccupationCommand:
+    def test_jsonl_contract(self, tmp_path, capsys):
+        source = write_jsonl(
+            tmp_path / "in.jsonl",
+            [
+                json.dumps({"id": 1, "text": "Développeur web (H/F/X)"}),
+                "[1, 2]",
+                json.dumps({"id": 2, "text": "sound designer"}),
+            ],
+        )
+        target = tmp_path / "out.jsonl"
+        call_command("match_occupation", input=str(source), output=str(target), top_k=3)
+        rows = read_jsonl(target)
+        assert [row["id"] for row in rows] == [1, 2]
+        assert 0 < len(rows[0]["occupations"]) <= 3
+        assert set(rows[0]["occupations"][0]) == {"uri", "score"}
+        scores = [o["score"] for o in rows[1]["occupations"]]
+        assert scores == sorted(scores, reverse=True)
+        assert "line 2:" in capsys.readouterr().err
+
+
+def test_build_extraction_index_command(capsys):
+    call_command("build_extraction_index")
+    assert "Extraction index" in capsys.readouterr().out
+    call_command("build_extraction_index")
+    assert "already current" in capsys.readouterr().out

@@ -1,0 +1,160 @@
+"""The extractor on the fixture slice of ESCO: normalisation, layers, explanations, limits."""
+
+import pytest
+
+from skills.extraction import SkillMatch
+from skills.extraction.extractor import Extractor
+from skills.extraction.taxonomy import load_snapshot
+from skills.extraction.text import Normaliser, clean_title, sentences
+
+JAVASCRIPT = "http://data.europa.eu/esco/skill/3cd569a2-4f88-4c1e-9995-8dce8c5e51a7"
+PHOTOSHOP = "http://data.europa.eu/esco/skill/14ced458-5f4b-495f-bd3d-9c240614bda0"
+UNREAL = None  # looked up by label below: the fixture keeps the real URI
+ANIMATION_PRINCIPLES = "http://data.europa.eu/esco/skill/1c00bc98-2713-4c62-82c5-6d86f2e6a4cb"
+
+
+@pytest.fixture(scope="module")
+def extractor(django_db_setup, django_db_blocker) -> Extractor:
+    with django_db_blocker.unblock():
+        return Extractor(load_snapshot(), fingerprint="test")
+
+
+def uri_for(extractor: Extractor, label_en: str) -> str:
+    for uri, (_fr, en) in zip(extractor.uris, extractor.labels, strict=True):
+        if en == label_en:
+            return uri
+    raise AssertionError(f"{label_en!r} is not in the fixture slice")
+
+
+def uris(matches: list[SkillMatch]) -> list[str]:
+    return [m.uri for m in matches]
+
+
+class TestNormaliser:
+    def test_elisions_accents_and_case_are_folded(self):
+        french = Normaliser("fr")
+        assert french.terms("l'Animation") == french.terms("animation")
+        assert french.terms("d’UX") == ["ux"]
+        assert french.terms("Développeurs") == french.terms("développeur")
+
+    def test_tool_names_keep_their_signs_and_split_on_hyphens(self):
+        english = Normaliser("en")
+        assert english.terms("C++ and C#") == ["c++", "c#"]
+        assert english.terms("After-Effects") == english.terms("after effects")
+
+    def test_offsets_point_into_the_original_text(self):
+        text = "Maîtrise d’After Effects"
+        tokens = Normaliser("fr").tokens(text)
+        assert [text[t.start : t.end] for t in tokens] == ["Maîtrise", "After", "Effects"]
+
+    def test_sentences_split_on_stops_bullets_and_lines(self):
+        text = "Première phrase. Deuxième ?\n• puce un\n- puce deux"
+        parts = [text[s:e] for s, e in sentences(text)]
+        assert parts == ["Première phrase.", "Deuxième ?", "puce un", "- puce deux"]
+
+    def test_title_noise_is_removed(self):
+        assert clean_title("Développeur Web Junior (H/F/X) - CDI") == "developpeur web"
+
+
+class TestExtract:
+    def test_french_label_with_elision_and_accents(self, extractor):
+        text = "Vous maîtrisez les principes de l’animation et Adobe Photoshop."
+        found = {m.uri: m for m in extractor.extract(text, lang="fr")}
+        assert PHOTOSHOP in found
+        match = found[PHOTOSHOP]
+        assert match.method == "label"
+        start, end = match.spans[0]
+        assert text[start:end] == "Adobe Photoshop"
+        assert ANIMATION_PRINCIPLES in uris(extractor.rank(text, lang="fr", top_k=10))
+
+    def test_english_tool_names(self, extractor):
+        unreal = uri_for(extractor, "Unreal Engine")
+        found = uris(extractor.extract("Experience with Unreal Engine and JavaScript required."))
+        assert unreal in found
+        assert JAVASCRIPT in found
+
+    def test_english_tool_name_inside_french_text(self, extractor):
+        found = uris(extractor.extract("Vous développez des jeux sous Unreal Engine.", lang="fr"))
+        assert uri_for(extractor, "Unreal Engine") in found
+
+    def test_mixed_languages(self, extractor):
+        text = "Nous cherchons un profil créatif. Strong JavaScript skills and Adobe Photoshop."
+        found = uris(extractor.extract(text))
+        assert JAVASCRIPT in found and PHOTOSHOP in found
+
+    def test_results_are_ordered_bounded_and_scored_in_unit_interval(self, extractor):
+        matches = extractor.rank("conception d'interface utilisateur et JavaScript", top_k=7)
+        assert 0 < len(matches) <= 7
+        scores = [m.score for m in matches]
+        assert scores == sorted(scores, reverse=True)
+        assert all(0.0 <= s <= 1.0 for s in scores)
+
+    def test_rank_ignores_threshold_and_extract_applies_it(self, extractor):
+        text = "Vous concevez des interfaces pour le web."
+        ranked = extractor.rank(text, top_k=20)
+        assert len(ranked) == 20
+        kept = extractor.extract(text, threshold=0.99)
+        assert all(m.score >= 0.99 for m in kept)
+        assert len(kept) < len(ranked)
+
+    def test_semantic_match_is_explained_by_its_sentence(self, extractor):
+        text = "Vous dessinez des story-boards pour nos films animés."
+        semantic = [m for m in extractor.rank(text, top_k=20) if m.method == "semantic"]
+        assert semantic
+        assert semantic[0].spans == ()
+        assert "story-boards" in semantic[0].evidence
+        assert "inferred from the sentence" in semantic[0].explain()
+
+    def test_literal_match_is_explained_by_label_and_position(self, extractor):
+        match = next(
+            m for m in extractor.extract("Adobe Photoshop indispensable.") if m.uri == PHOTOSHOP
+        )
+        explanation = match.explain()
+        assert "Adobe Photoshop" in explanation
+        assert "0–15" in explanation
+
+    @pytest.mark.parametrize("empty", ["", "   ", "\n\n", ".,;!", None])
+    def test_empty_inputs_give_nothing(self, extractor, empty):
+        assert extractor.extract(empty) == []
+        assert extractor.rank(empty) == []
+
+    def test_non_text_bytes_are_decoded_not_fatal(self, extractor):
+        junk = b"\x00\xff\xfe JavaScript \x81\x82 \x00" + bytes(range(256))
+        found = extractor.extract(junk)
+        assert JAVASCRIPT in uris(found)
+
+    def test_control_characters_keep_offsets(self, extractor):
+        text = "\x00\x01Adobe Photoshop\x07"
+        match = next(m for m in extractor.extract(text) if m.uri == PHOTOSHOP)
+        assert match.spans[0] == (2, 17)
+
+    def test_huge_input_completes_with_a_bounded_result(self, extractor):
+        paragraph = (
+            "Vous maîtrisez JavaScript, SQL et Adobe Photoshop. Vous concevez des interfaces "
+            "utilisateur et gérez les réseaux sociaux de la marque. "
+        )
+        text = paragraph * (1_000_000 // len(paragraph))
+        assert len(text) > 990_000
+        matches = extractor.extract(text, top_k=30)
+        assert 0 < len(matches) <= 30
+        assert JAVASCRIPT in uris(matches)
+        assert len(extractor.extract(text)) <= 200
+
+    def test_unsupported_language_is_a_clear_error(self, extractor):
+        with pytest.raises(ValueError, match="Unsupported language"):
+            extractor.extract("texte", lang="de")
+
+
+class TestLanguageDetection:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Vous maîtrisez la gestion de projet et le développement web.", "fr"),
+            ("You master project management and web development.", "en"),
+            ("Gestion de projet", "fr"),
+            ("project management and the web", "en"),
+            ("", "fr"),
+        ],
+    )
+    def test_detects_french_and_english(self, extractor, text, expected):
+        assert extractor.detect_language(text) == expected
