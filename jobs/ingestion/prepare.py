@@ -1,0 +1,95 @@
+"""The per-record work of an ingestion that needs no database: clean, fingerprint, parse.
+
+`prepare_batch` runs in the main process or in forked worker processes (large batches); it
+returns plain picklable values. The extractor is the platform's (`skills.extraction`); a
+process loads it once (`load_extractor`) before workers fork, so they share its index.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field
+from datetime import date
+
+from jobs.ingestion.cleaning import clean_record
+from jobs.ingestion.dedup import signature
+
+SKILL_TOP_K = 30
+OCCUPATION_TOP_K = 3
+
+_extractor = None
+
+
+def extractor_available() -> bool:
+    return importlib.util.find_spec("skills.extraction") is not None
+
+
+def load_extractor():
+    """The shared extractor, or None while `skills.extraction` is not installed."""
+    global _extractor
+    if _extractor is None and extractor_available():
+        from skills.extraction import get_extractor
+
+        _extractor = get_extractor()
+    return _extractor
+
+
+def parse_text(title: str, text: str) -> str:
+    """The text the extractor reads; `PostingSkill.spans` are offsets into it."""
+    return f"{title}\n\n{text}" if text else title
+
+
+@dataclass(slots=True)
+class Analysis:
+    language: str
+    skills: list[tuple[str, float, list[list[int]], str]] = field(default_factory=list)
+    occupations: list[tuple[str, float]] = field(default_factory=list)
+
+
+def analyse(extractor, *, title: str, text: str, language: str = "") -> Analysis:
+    """Skills (uri, score, spans, method) and the top occupations (uri, score) of a posting."""
+    body = parse_text(title, text)
+    language = language or extractor.detect_language(body)
+    matches = extractor.extract(body, lang=language, top_k=SKILL_TOP_K)
+    skills = [
+        (m.uri, float(m.score), [list(span) for span in m.spans], str(m.method)) for m in matches
+    ]
+    occupations = [
+        (m.uri, float(m.score))
+        for m in extractor.match_occupation(title, text=text, top_k=OCCUPATION_TOP_K)
+    ]
+    return Analysis(language=language, skills=skills, occupations=occupations)
+
+
+@dataclass(slots=True)
+class Prepared:
+    position: int
+    external_id: str
+    content_hash: str
+    fields: dict
+    errors: list[str]
+    fingerprint: bytes = b""
+    analysis: Analysis | None = None
+
+
+def prepare_batch(
+    items: list[tuple[int, dict, str]], *, today: date, parse: bool
+) -> list[Prepared]:
+    """items: (position, raw record, content hash) → cleaned, fingerprinted, parsed records."""
+    extractor = load_extractor() if parse else None
+    prepared = []
+    for position, data, digest in items:
+        fields, errors = clean_record(data, today=today)
+        external_id = str(data.get("external_id") or "").strip()
+        item = Prepared(position, external_id, digest, fields, errors)
+        if not errors:
+            item.fingerprint = signature(f"{fields['title']}\n{fields['description_text']}")
+            if extractor is not None:
+                item.analysis = analyse(
+                    extractor,
+                    title=fields["title"],
+                    text=fields["description_text"],
+                    language=fields["language"],
+                )
+        prepared.append(item)
+    return prepared

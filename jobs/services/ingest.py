@@ -1,0 +1,338 @@
+"""`posting_ingest`: the one entry point that writes postings from feeds.
+
+Contract:
+- records are upserted by `(source, external_id)`; a record whose content hash equals the
+  stored one is "unchanged" and costs no write, so ingesting the same file twice changes
+  nothing; a changed record updates its posting and is parsed again;
+- every record that cannot be used is rejected with its reasons in the run's `errors`; the
+  batch never stops for a bad record;
+- records are processed in chunks, each written in its own transaction together with the
+  run's progress counters. A batch that dies half-way leaves whole chunks behind; running it
+  again skips what was written (unchanged) and ends in the same state as a clean run,
+  because every decision (including duplicate links) is taken in file order;
+- with `workers > 1` the cleaning, fingerprinting and parsing of chunks run in forked worker
+  processes while the main process writes; results are written in file order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+
+from django.db import transaction
+from django.utils import timezone
+
+from jobs.ingestion.cleaning import content_hash
+from jobs.ingestion.dedup import DuplicateIndex
+from jobs.ingestion.formats import RawRecord, canonicalise
+from jobs.ingestion.prepare import Prepared, load_extractor, prepare_batch
+from jobs.models import FeedSource, IngestRun, JobPosting, PostingOccupation, PostingSkill
+from skills.models import Occupation, Skill
+
+MAX_STORED_ERRORS = 1000
+POSTING_FIELDS = [
+    "title", "description_html", "description_text", "employer_name", "commune", "province",
+    "contract_type", "working_time", "experience", "education_level", "posted_on",
+    "expires_on", "language", "url", "status", "content_hash", "fingerprint", "parsed_at",
+    "updated_at",
+]  # fmt: skip
+
+
+@dataclass
+class IngestReport:
+    run_id: int | None = None
+    processed: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def reject(self, position: int, external_id: str, reasons: list[str]) -> None:
+        self.rejected += 1
+        if len(self.errors) < MAX_STORED_ERRORS:
+            self.errors.append({"record": position, "external_id": external_id, "errors": reasons})
+
+    def as_dict(self) -> dict:
+        return {
+            "run": self.run_id,
+            "processed": self.processed,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "errors": self.errors,
+        }
+
+
+def _raw_records(records: Iterable[RawRecord | dict]) -> Iterator[RawRecord]:
+    for position, record in enumerate(records, start=1):
+        if isinstance(record, RawRecord):
+            yield record
+        else:
+            yield RawRecord(position, canonicalise(record))
+
+
+def _chunks(iterable: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(iterable, size)):
+        yield chunk
+
+
+class _Writer:
+    """Writes prepared chunks in order; owns the duplicate index and the URI → id maps."""
+
+    def __init__(self, *, source: FeedSource, run: IngestRun, report: IngestReport, today: date):
+        self.source, self.run, self.report, self.today = source, run, report, today
+        self.index = DuplicateIndex.from_rows(
+            JobPosting.objects.filter(fingerprint__isnull=False)
+            .order_by("id")
+            .values_list("id", "fingerprint", "posted_on", "duplicate_of_id")
+            .iterator(chunk_size=5000)
+        )
+        self.skill_ids: dict[str, int] | None = None
+        self.occupation_ids: dict[str, int] | None = None
+
+    def _ids(self):
+        if self.skill_ids is None:
+            self.skill_ids = dict(Skill.objects.values_list("uri", "id"))
+            self.occupation_ids = dict(Occupation.objects.values_list("uri", "id"))
+        return self.skill_ids, self.occupation_ids
+
+    def write(self, prepared: list[Prepared], skipped: int) -> None:
+        report = self.report
+        now = timezone.now()
+        with transaction.atomic():
+            existing = {
+                row[0]: row[1:]
+                for row in JobPosting.objects.filter(
+                    source=self.source, external_id__in=[p.external_id for p in prepared]
+                ).values_list("external_id", "id", "content_hash")
+            }
+            creates: list[tuple[Prepared, JobPosting]] = []
+            updates: list[tuple[Prepared, JobPosting]] = []
+            for item in prepared:
+                if item.errors:
+                    report.reject(item.position, item.external_id, item.errors)
+                    continue
+                found = existing.get(item.external_id)
+                if found and found[1] == item.content_hash:
+                    report.unchanged += 1
+                    continue
+                posting = self._posting(item, now, pk=found[0] if found else None)
+                (updates if found else creates).append((item, posting))
+
+            JobPosting.objects.bulk_create([posting for _item, posting in creates])
+            if updates:
+                JobPosting.objects.bulk_update(
+                    [posting for _item, posting in updates], POSTING_FIELDS, batch_size=200
+                )
+                updated_ids = [posting.pk for _item, posting in updates]
+                PostingSkill.objects.filter(posting_id__in=updated_ids, confirmed=False).delete()
+                PostingOccupation.objects.filter(
+                    posting_id__in=updated_ids, confirmed=False
+                ).delete()
+            self._write_links(creates + updates)
+            self._link_duplicates(creates, updates)
+            report.created += len(creates)
+            report.updated += len(updates)
+            report.processed += len(prepared) + skipped
+            self._save_progress()
+
+    def _posting(self, item: Prepared, now, pk: int | None) -> JobPosting:
+        fields = dict(item.fields)
+        fields.pop("external_id")
+        analysis = item.analysis
+        if analysis is not None and not fields["language"]:
+            fields["language"] = analysis.language
+        fields["language"] = fields["language"] or "fr"
+        expired = fields["expires_on"] and fields["expires_on"] < self.today
+        return JobPosting(
+            pk=pk,
+            source=self.source,
+            external_id=item.external_id,
+            status=JobPosting.Status.EXPIRED if expired else JobPosting.Status.PUBLISHED,
+            content_hash=item.content_hash,
+            fingerprint=item.fingerprint,
+            parsed_at=now if analysis is not None else None,
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+
+    def _write_links(self, pairs: list[tuple[Prepared, JobPosting]]) -> None:
+        if not any(item.analysis for item, _posting in pairs):
+            return
+        skill_ids, occupation_ids = self._ids()
+        skill_links, occupation_links = [], []
+        for item, posting in pairs:
+            if item.analysis is None:
+                continue
+            for uri, score, spans, method in item.analysis.skills:
+                if uri in skill_ids:
+                    skill_links.append(
+                        PostingSkill(
+                            posting_id=posting.pk,
+                            skill_id=skill_ids[uri],
+                            score=round(score, 4),
+                            spans=spans,
+                            method=method[:32],
+                        )
+                    )
+            for rank, (uri, score) in enumerate(item.analysis.occupations, start=1):
+                if uri in occupation_ids:
+                    occupation_links.append(
+                        PostingOccupation(
+                            posting_id=posting.pk,
+                            occupation_id=occupation_ids[uri],
+                            score=round(score, 4),
+                            rank=rank,
+                        )
+                    )
+        # ignore_conflicts keeps the links an employer or editor confirmed on an update.
+        PostingSkill.objects.bulk_create(skill_links, batch_size=2000, ignore_conflicts=True)
+        PostingOccupation.objects.bulk_create(
+            occupation_links, batch_size=2000, ignore_conflicts=True
+        )
+
+    def _link_duplicates(self, creates, updates) -> None:
+        changes: dict[int, int | None] = {}
+        touched = []
+        updated_ids = {posting.pk for _item, posting in updates}
+        for item, posting in sorted(creates + updates, key=lambda pair: pair[0].position):
+            if posting.pk in updated_ids:
+                if self.index.has_duplicates(posting.pk):
+                    continue  # an original keeps its group
+                self.index.discard(posting.pk)
+                changes[posting.pk] = None
+            changes.update(
+                self.index.link(posting.pk, item.fingerprint, posting.posted_on.toordinal())
+            )
+            touched.append(posting.pk)
+        by_target = defaultdict(list)
+        for posting_id, target in changes.items():
+            by_target[target].append(posting_id)
+        for target, ids in by_target.items():
+            JobPosting.objects.filter(pk__in=ids).update(duplicate_of_id=target)
+        self.report.duplicates += sum(1 for pk in touched if self.index.root[pk] != pk)
+
+    def _save_progress(self) -> None:
+        report, run = self.report, self.run
+        for name in ("processed", "created", "updated", "unchanged", "duplicates", "rejected"):
+            setattr(run, name, getattr(report, name))
+        run.errors = report.errors
+        run.save(
+            update_fields=[
+                "processed", "created", "updated", "unchanged", "duplicates", "rejected",
+                "errors",
+            ]
+        )  # fmt: skip
+
+
+def posting_ingest(
+    *,
+    records: Iterable[RawRecord | dict],
+    source: FeedSource,
+    run: IngestRun | None = None,
+    workers: int = 1,
+    chunk_size: int = 500,
+    parse: bool = True,
+    today: date | None = None,
+    progress: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Upsert `records` (RawRecords from `jobs.ingestion.formats`, or canonical dicts) from
+    `source`, parse them into ESCO, link near-duplicates, and record the run.
+
+    `parse=False`, or no extractor installed, leaves postings unparsed (`parsed_at` empty) for
+    `manage.py parse_postings`. Raises whatever stops the batch (after marking the run failed);
+    never raises for a bad record.
+    """
+    today = today or timezone.localdate()
+    if run is None:
+        run = IngestRun.objects.create(source=source)
+    run.status = IngestRun.Status.RUNNING
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    report = IngestReport(run_id=run.pk)
+    parse = parse and load_extractor() is not None
+    pool = None
+    try:
+        writer = _Writer(source=source, run=run, report=report, today=today)
+        if workers > 1:
+            # Fork after the extractor is loaded so workers share its index; workers never
+            # touch the database.
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        in_flight: list[tuple[object, int]] = []
+        for chunk in _chunks(_raw_records(records), chunk_size):
+            items, skipped = _select(chunk, source=source, report=report)
+            if pool is None:
+                writer.write(prepare_batch(items, today=today, parse=parse), skipped)
+                if progress:
+                    progress(report)
+                continue
+            in_flight.append(
+                (pool.apply_async(prepare_batch, (items,), {"today": today, "parse": parse}),
+                 skipped)
+            )  # fmt: skip
+            while len(in_flight) > workers + 1:
+                result, skipped_before = in_flight.pop(0)
+                writer.write(result.get(), skipped_before)
+                if progress:
+                    progress(report)
+        for result, skipped_before in in_flight:
+            writer.write(result.get(), skipped_before)
+            if progress:
+                progress(report)
+    except BaseException as exc:
+        run.status = IngestRun.Status.FAILED
+        run.failure = f"{type(exc).__name__}: {exc}"
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "failure", "finished_at"])
+        raise
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+    run.status = IngestRun.Status.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    return report
+
+
+def _select(chunk: list[RawRecord], *, source, report: IngestReport):
+    """Records of a chunk worth preparing: readable, last of their external id in the chunk,
+    and changed since the last ingestion. Returns (items, number of records already counted)."""
+    last: dict[str, tuple[RawRecord, str]] = {}
+    skipped = 0
+    for record in chunk:
+        if record.data is None:
+            report.reject(record.position, "", [record.error])
+            skipped += 1
+            continue
+        external_id = str(record.data.get("external_id") or "").strip()
+        if external_id in last:
+            earlier = last[external_id][0]
+            report.reject(
+                earlier.position,
+                external_id,
+                ["A later record in the batch has the same external id; the later one is kept."],
+            )
+            skipped += 1
+        last[external_id] = (record, content_hash(record.data))
+    stored = dict(
+        JobPosting.objects.filter(source=source, external_id__in=[k for k in last if k])
+        .values_list("external_id", "content_hash")
+    )  # fmt: skip
+    items = []
+    for external_id, (record, digest) in last.items():
+        if external_id and stored.get(external_id) == digest:
+            report.unchanged += 1
+            skipped += 1
+            continue
+        items.append((record.position, record.data, digest))
+    return items, skipped

@@ -1,0 +1,237 @@
+"""Wagtail admin for postings: one "Job postings" menu with a viewset per model.
+
+Postings, ingestion runs and training requests are listed with filters and an inspect view;
+feed sources show their API token once, when it is issued; employers are approved by
+moderators through `jobs.services.portal.employer_review`.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from jobs.models import Employer, FeedSource, IngestRun, JobPosting, TrainingRequest
+
+
+class JobPostingViewSet(ModelViewSet):
+    model = JobPosting
+    icon = "doc-full"
+    menu_label = _("Postings")
+    inspect_view_enabled = True
+    list_display = [
+        "title",
+        Column("display_employer", label=_("employer")),
+        "province",
+        "posted_on",
+        "source",
+        "status",
+        BooleanColumn("is_duplicate", label=_("duplicate")),
+    ]
+    list_filter = ["status", "province", "contract_type", "source", "language", "posted_on"]
+    # Bulk ingestion bypasses Wagtail's index: search the database columns directly.
+    search_backend_name = None
+    search_fields = ["title", "employer_name", "external_id"]
+    form_fields = [
+        "title",
+        "description_html",
+        "description_text",
+        "employer",
+        "employer_name",
+        "commune",
+        "province",
+        "contract_type",
+        "working_time",
+        "experience",
+        "education_level",
+        "posted_on",
+        "expires_on",
+        "language",
+        "url",
+        "status",
+        "duplicate_of",
+    ]
+    inspect_view_fields = [
+        "title",
+        "external_id",
+        "source",
+        "display_employer",
+        "commune",
+        "province",
+        "contract_type",
+        "working_time",
+        "experience",
+        "education_level",
+        "posted_on",
+        "expires_on",
+        "language",
+        "url",
+        "status",
+        "duplicate_of",
+        "parsed_at",
+        "description_text",
+    ]
+
+    def get_queryset(self, request):
+        return JobPosting.objects.select_related("employer", "source")
+
+
+class EmployerEditView(generic.EditView):
+    def save_instance(self):
+        from jobs.services.portal import employer_review
+
+        previous = Employer.objects.get(pk=self.object.pk).status
+        instance = super().save_instance()
+        if instance.status != previous:
+            employer_review(employer=instance, status=instance.status, reviewer=self.request.user)
+        return instance
+
+
+class EmployerViewSet(ModelViewSet):
+    model = Employer
+    icon = "group"
+    menu_label = _("Employers")
+    inspect_view_enabled = True
+    edit_view_class = EmployerEditView
+    list_display = ["name", "enterprise_number", "province", "status", "created_at"]
+    list_filter = ["status", "province", "sector"]
+    search_fields = ["name", "enterprise_number"]
+    form_fields = [
+        "name",
+        "enterprise_number",
+        "sector",
+        "commune",
+        "province",
+        "website",
+        "members",
+        "status",
+    ]
+
+
+class FeedSourceForm(WagtailAdminModelForm):
+    issue_token = forms.BooleanField(
+        label=_("Issue a new API token"),
+        required=False,
+        help_text=_("The token is shown once; the previous one stops working."),
+    )
+
+
+class FeedSourceCreateView(generic.CreateView):
+    def save_instance(self):
+        instance = super().save_instance()
+        token = instance.rotate_token()
+        messages.warning(
+            self.request,
+            _("API token for %(source)s (shown once, copy it now): %(token)s")
+            % {"source": instance, "token": token},
+        )
+        return instance
+
+
+class FeedSourceEditView(generic.EditView):
+    def save_instance(self):
+        instance = super().save_instance()
+        if self.form.cleaned_data.get("issue_token"):
+            token = instance.rotate_token()
+            messages.warning(
+                self.request,
+                _("New API token for %(source)s (shown once, copy it now): %(token)s")
+                % {"source": instance, "token": token},
+            )
+        return instance
+
+
+class FeedSourceViewSet(ModelViewSet):
+    model = FeedSource
+    icon = "download"
+    menu_label = _("Feed sources")
+    base_form_class = FeedSourceForm
+    add_view_class = FeedSourceCreateView
+    edit_view_class = FeedSourceEditView
+    list_display = ["name", "label", "token_prefix", BooleanColumn("is_active"), "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "label"]
+    form_fields = ["name", "label", "url", "is_active"]
+
+
+class IngestRunViewSet(ModelViewSet):
+    model = IngestRun
+    icon = "history"
+    menu_label = _("Ingestion runs")
+    inspect_view_enabled = True
+    list_display = [
+        "__str__",
+        "status",
+        "processed",
+        "created",
+        "updated",
+        "unchanged",
+        "duplicates",
+        "rejected",
+    ]
+    list_filter = ["status", "source", "trigger"]
+    search_fields = ["file_name", "failure"]
+    form_fields = ["status"]
+    inspect_view_fields = [
+        "source",
+        "status",
+        "trigger",
+        "format",
+        "file_name",
+        "started_at",
+        "finished_at",
+        "processed",
+        "created",
+        "updated",
+        "unchanged",
+        "duplicates",
+        "rejected",
+        "errors",
+        "failure",
+    ]
+
+
+class TrainingRequestViewSet(ModelViewSet):
+    """What employers ask competence centres for; advisors and centres answer here."""
+
+    model = TrainingRequest
+    icon = "help"
+    menu_label = _("Training requests")
+    inspect_view_enabled = True
+    list_display = ["__str__", "headcount", "needed_by", "province", "status", "created_at"]
+    list_filter = ["status", "province", "needed_by"]
+    search_fields = ["message", "employer__name"]
+    form_fields = ["status"]
+    inspect_view_fields = [
+        "employer",
+        "posting",
+        "skills",
+        "headcount",
+        "needed_by",
+        "province",
+        "message",
+        "status",
+        "created_at",
+    ]
+
+    def get_queryset(self, request):
+        return TrainingRequest.objects.select_related("employer", "posting").prefetch_related(
+            "skills"
+        )
+
+
+class JobsViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Job postings")
+    menu_icon = "doc-full-inverse"
+    menu_order = 310
+    items = (
+        JobPostingViewSet("job_postings"),
+        TrainingRequestViewSet("training_requests"),
+        EmployerViewSet("employers"),
+        FeedSourceViewSet("feed_sources"),
+        IngestRunViewSet("ingest_runs"),
+    )

@@ -1,0 +1,77 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from jobs.models import Employer, FeedSource, IngestRun
+from jobs.services import posting_ingest
+from tests.jobs.factories import EmployerFactory
+
+
+@pytest.fixture
+def admin_client(client, db):
+    user = get_user_model().objects.create_superuser("boss", "boss@example.be", "pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+class TestAdmin:
+    def test_postings_list_filters_and_inspect(self, admin_client, source):
+        report = posting_ingest(
+            records=[
+                {"id": "1", "title": "Graphiste", "city": "Mons", "date_posted": "2026-01-05"},
+                {"id": "2", "title": "Monteur vidéo", "city": "Namur", "posted_on": "2026-01-06"},
+            ],
+            source=source,
+            parse=False,
+        )
+        assert report.created == 2
+        url = reverse("job_postings:index")
+        response = admin_client.get(url, {"province": "hainaut"})
+        assert response.status_code == 200
+        assert "Graphiste" in response.content.decode()
+        assert "Monteur vidéo" not in response.content.decode()
+        response = admin_client.get(url, {"q": "monteur"})
+        assert "Monteur vidéo" in response.content.decode()
+        posting = source.postings.get(external_id="2")
+        response = admin_client.get(reverse("job_postings:inspect", args=[posting.pk]))
+        assert response.status_code == 200
+
+    def test_ingest_run_inspect_shows_errors(self, admin_client, source):
+        report = posting_ingest(records=[{"id": "x", "title": ""}], source=source, parse=False)
+        run = IngestRun.objects.get(pk=report.run_id)
+        response = admin_client.get(reverse("ingest_runs:inspect", args=[run.pk]))
+        assert response.status_code == 200
+        assert "no title" in response.content.decode()
+        response = admin_client.get(reverse("ingest_runs:index"), {"status": "succeeded"})
+        assert response.status_code == 200
+
+    def test_creating_a_feed_source_shows_its_token_once(self, admin_client):
+        response = admin_client.post(
+            reverse("feed_sources:add"),
+            {"name": "leforem", "label": "Le Forem", "is_active": "on"},
+            follow=True,
+        )
+        assert response.status_code == 200
+        source = FeedSource.objects.get(name="leforem")
+        shown = [str(m) for m in response.context["messages"]]
+        token = shown[0].rsplit(" ", 1)[-1]
+        assert FeedSource.hash_token(token) == source.token_hash
+        assert token not in source.token_hash
+
+    def test_moderator_approves_an_employer(self, admin_client):
+        employer = EmployerFactory(status=Employer.Status.PENDING)
+        response = admin_client.post(
+            reverse("employers:edit", args=[employer.pk]),
+            {"name": employer.name, "status": "approved", "province": "liege", "commune": "Liège"},
+        )
+        assert response.status_code == 302
+        employer.refresh_from_db()
+        assert employer.status == "approved"
+        assert employer.reviewed_by.username == "boss"
+
+    @pytest.mark.parametrize(
+        "name", ["job_postings", "employers", "feed_sources", "ingest_runs", "training_requests"]
+    )
+    def test_every_listing_renders(self, admin_client, name):
+        assert admin_client.get(reverse(f"{name}:index")).status_code == 200
