@@ -1,0 +1,128 @@
+"""Public taxonomy pages: thin views over `skills.selectors`."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from skills import selectors
+from skills.forms import TaxonomySearchForm
+from skills.text import fold
+
+RESULTS_PER_PAGE = 20
+
+
+def _language(request: HttpRequest) -> str:
+    return "en" if (get_language() or "fr")[:2] == "en" else "fr"
+
+
+@require_GET
+def skill_detail(request: HttpRequest, key: str) -> HttpResponse:
+    detail = selectors.skill_detail(
+        key=key,
+        language=_language(request),
+        essential_page=request.GET.get("essential_page", 1),
+        optional_page=request.GET.get("optional_page", 1),
+    )
+    return render(request, "skills/skill_detail.html", {"detail": detail, "skill": detail.skill})
+
+
+@require_GET
+def occupation_detail(request: HttpRequest, key: str) -> HttpResponse:
+    detail = selectors.occupation_detail(key=key, language=_language(request))
+    return render(
+        request,
+        "skills/occupation_detail.html",
+        {"detail": detail, "occupation": detail.occupation},
+    )
+
+
+@require_GET
+def skill_group_detail(request: HttpRequest, key: str) -> HttpResponse:
+    detail = selectors.skill_group_detail(
+        key=key, language=_language(request), page=request.GET.get("page", 1)
+    )
+    return render(request, "skills/skill_group_detail.html", {"detail": detail})
+
+
+@require_GET
+def isco_group_detail(request: HttpRequest, code: str) -> HttpResponse:
+    detail = selectors.isco_group_detail(code=code, language=_language(request))
+    return render(request, "skills/isco_group_detail.html", {"detail": detail})
+
+
+@require_GET
+def browser(request: HttpRequest) -> HttpResponse:
+    """Search and browse skills and occupations; without a query, the top of both hierarchies."""
+    language = _language(request)
+    form = TaxonomySearchForm(request.GET or None)
+    context: dict = {"form": form, "searching": False}
+    if form.is_bound and form.is_valid() and form.has_criteria():
+        data = form.cleaned_data
+        if data["type"] == "occupation":
+            results = selectors.occupation_search(query=data["q"], language=language)
+        else:
+            results = selectors.skill_search(
+                query=data["q"],
+                language=language,
+                collection=data["collection"].slug if data["collection"] else "",
+                skill_type=data["skill_type"],
+            )
+        page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        folded = data["q"] and fold(data["q"])
+        context.update(
+            searching=True,
+            result_type=data["type"] or "skill",
+            page_obj=page,
+            results=[
+                (item, selectors.matched_alternative(item, folded, language) if folded else "")
+                for item in page.object_list
+            ],
+            query_without_page=_query_without_page(request),
+        )
+    else:
+        context.update(
+            skill_roots=selectors.skill_group_tree_roots(),
+            isco_major_groups=selectors.isco_major_groups(),
+            collections=selectors.skill_collections(),
+        )
+    return render(request, "skills/browser.html", context)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_GET
+def autocomplete(request: HttpRequest) -> JsonResponse:
+    """`{"results": [{"uri", "label", "alt_match", "type", "url"}]}`, at most 10, best first."""
+    kind = request.GET.get("type", "")
+    language = request.GET.get("lang") or _language(request)
+    results = selectors.taxonomy_autocomplete(
+        query=request.GET.get("q", "")[:100], kind=kind, language=language
+    )
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def shortage_lists(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "skills/shortage_lists.html", {"shortage_lists": selectors.shortage_lists()}
+    )
+
+
+@require_GET
+def shortage_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    shortage_list, entries = selectors.shortage_list_detail(pk=pk)
+    return render(
+        request,
+        "skills/shortage_list_detail.html",
+        {"shortage_list": shortage_list, "entries": entries},
+    )
