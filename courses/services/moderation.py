@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage
+from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
 from courses.models import OfferModerationTask, ProviderIndexPage
 
@@ -50,8 +50,9 @@ def moderation_setup(*, index_page: ProviderIndexPage | None = None) -> Workflow
     if task is None:
         task = OfferModerationTask.objects.create(name=TASK_NAME)
     task.groups.add(moderators)
-    if not workflow.workflow_tasks.filter(task=task).exists():
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    # WorkflowTask rows directly: `workflow.workflow_tasks` is a modelcluster relation whose
+    # `create()` would only stage the row in memory.
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
 
     index_page = index_page or ProviderIndexPage.objects.first()
     if index_page is not None:
