@@ -120,6 +120,7 @@ class ServiceCreateView(generic.CreateView):
                 self.object = self.save_instance()
         except ValidationError as error:
             add_service_error(form, error)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
         response = self.save_action()
         hook_response = self.run_after_hook()
@@ -143,6 +144,7 @@ class ServiceEditView(generic.EditView):
                 self.object = self.save_instance()
         except ValidationError as error:
             add_service_error(form, error)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
         response = self.save_action()
         hook_response = self.run_after_hook()
@@ -611,7 +613,10 @@ class ShortageEntryIndexView(generic.IndexView):
             .select_related("shortage_list")
             .prefetch_related(
                 Prefetch(
-                    "occupations", queryset=Occupation.objects.only("pk", "preferred_label_fr")
+                    "occupations",
+                    queryset=Occupation.objects.only(
+                        "pk", "preferred_label_fr", "preferred_label_en"
+                    ),
                 )
             )
         )
@@ -623,7 +628,18 @@ class ShortageListEntryViewSet(ModelViewSet):
     menu_label = _("Shortage list entries")
     index_view_class = ShortageEntryIndexView
     copy_view_enabled = False
-    list_display = ["label", "shortage_list", "kind", "occupations", "rome_code", "position"]
+    list_display = [
+        "label",
+        "shortage_list",
+        "kind",
+        Column(
+            "occupations",
+            label=_("ESCO occupations"),
+            accessor=lambda entry: ", ".join(o.label() for o in entry.occupations.all()) or "—",
+        ),
+        "rome_code",
+        "position",
+    ]
     list_filter = ["shortage_list", "kind", "mapping_is_approximate"]
 
     def get_form_class(self, for_update=False):

@@ -9,6 +9,7 @@ raises a `ValidationError` naming the field and writes nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -41,7 +42,9 @@ def _clean_alt_labels(values: Iterable[str], *, preferred: str) -> list[str]:
 
 def _local_key_for(label: str) -> str:
     """A free slug for a new local concept: `motion-design`, then `motion-design-2`, …"""
-    base = slugify(fold(label))[:MAX_SLUG_LENGTH].strip("-") or "concept"
+    # Punctuation separates words ("Node.js" -> "node-js") instead of vanishing.
+    base = slugify(re.sub(r"[^\w\s-]", " ", fold(label)))[:MAX_SLUG_LENGTH].strip("-")
+    base = base or "concept"
     taken = set(Skill.objects.filter(key__startswith=base).values_list("key", flat=True)) | set(
         Skill.objects.filter(uri__startswith=LOCAL_URI_PREFIX + base).values_list("uri", flat=True)
     )
