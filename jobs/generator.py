@@ -19,6 +19,7 @@ from __future__ import annotations
 import calendar
 import random
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -341,10 +342,10 @@ class PostingGenerator:
 
     def generate(self, count: int) -> Iterator[GeneratedPosting]:
         rng = random.Random(self.seed)
-        recent: list[GeneratedPosting] = []
+        recent: deque[GeneratedPosting] = deque(maxlen=300)  # streams: memory stays flat
         for number, posted_on in enumerate(self._dates(rng, count), start=1):
             if recent and rng.random() < self.repost_rate:
-                item = self._repost(rng, rng.choice(recent[-300:]), number, posted_on)
+                item = self._repost(rng, rng.choice(recent), number, posted_on)
             else:
                 item = self._posting(rng, number, posted_on)
                 recent.append(item)

@@ -16,6 +16,7 @@ from jobs.ingestion.dedup import signature
 
 SKILL_TOP_K = 30
 OCCUPATION_TOP_K = 3
+CONFIDENT_OCCUPATION_SCORE = 0.6
 
 _extractor = None
 
@@ -54,10 +55,12 @@ def analyse(extractor, *, title: str, text: str, language: str = "") -> Analysis
     skills = [
         (m.uri, float(m.score), [list(span) for span in m.spans], str(m.method)) for m in matches
     ]
-    occupations = [
-        (m.uri, float(m.score))
-        for m in extractor.match_occupation(title, text=text, top_k=OCCUPATION_TOP_K)
-    ]
+    # The title alone settles most postings; only a weak title match pays for a second pass
+    # over the text (match_occupation extracts the text's skills again to disambiguate).
+    found = extractor.match_occupation(title, top_k=OCCUPATION_TOP_K)
+    if text and (not found or found[0].score < CONFIDENT_OCCUPATION_SCORE):
+        found = extractor.match_occupation(title, text=text, top_k=OCCUPATION_TOP_K)
+    occupations = [(m.uri, float(m.score)) for m in found]
     return Analysis(language=language, skills=skills, occupations=occupations)
 
 

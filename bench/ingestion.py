@@ -1,0 +1,200 @@
+"""End-to-end ingestion of generated postings, parsing included, on a throw-away database.
+
+    .venv/bin/python bench/ingestion.py [--count 100000] [--workers 2] [--db PATH]
+
+1. builds a temporary SQLite database with the full vendored ESCO (`import_esco`), unless
+   `--db` names one already built (kept between runs when given);
+2. generates `--count` French postings with `jobs.generator` (seeded) into a JSON Lines file
+   (not timed);
+3. in a fresh process, times `posting_ingest` over that file (clean, sanitise, fingerprint,
+   parse with the extractor in `--workers` processes, deduplicate, write), then ingests the
+   same file again (must change nothing);
+4. prints the figures and ends with `RESULT postings_per_s=... rss_mb=...`.
+
+Target (issue 5): >= 300 postings/s for 100,000 postings on a 2-core machine, peak RSS
+<= 2 GB (main process plus its largest worker, as `getrusage` reports them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _env(db: Path) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DATABASE_URL": f"sqlite:///{db}",
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
+
+
+def prepare_database(db: Path) -> None:
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    env = _env(db)
+    started = time.perf_counter()
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*manage, "import_esco", "-v0"], env=env, check=True, stdout=subprocess.DEVNULL)
+    print(f"database with the full ESCO ready in {time.perf_counter() - started:.0f} s")
+
+
+def _setup(db: Path) -> None:
+    os.environ.update(_env(db))
+    import django
+
+    django.setup()
+
+
+def generate(db: Path, path: Path, count: int, seed: int) -> None:
+    _setup(db)
+    from datetime import date
+
+    from jobs.generator import PostingGenerator
+
+    started = time.perf_counter()
+    today = date.today()
+    start = date(today.year - 2, today.month, 1)
+    generator = PostingGenerator.from_database(seed=seed, start=start, months=24)
+    sources = {}
+    with path.open("w", encoding="utf-8") as handle:
+        for item in generator.generate(count):
+            # One feed: re-posts from the second board arrive in the same file here.
+            handle.write(json.dumps(item.record, ensure_ascii=False) + "\n")
+            sources[item.source] = sources.get(item.source, 0) + 1
+    size = path.stat().st_size / 1e6
+    print(
+        f"generated {count} postings ({size:.0f} MB JSON Lines) "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
+
+
+def ingest(db: Path, path: Path, workers: int, chunk_size: int) -> None:
+    _setup(db)
+    from django.db import connection
+
+    from jobs.ingestion.formats import read_payload
+    from jobs.ingestion.prepare import load_extractor
+    from jobs.models import FeedSource, JobPosting, PostingOccupation, PostingSkill
+    from jobs.services import posting_ingest
+
+    started = time.perf_counter()
+    extractor = load_extractor()
+    if extractor is None:
+        raise SystemExit("skills.extraction is not installed: nothing to parse with.")
+    print(f"extractor loaded in {time.perf_counter() - started:.1f} s")
+    source, _created = FeedSource.objects.get_or_create(name="bench")
+    last = [time.perf_counter()]
+
+    def progress(report):
+        now = time.perf_counter()
+        if now - last[0] > 20:
+            last[0] = now
+            rate = report.processed / (now - started_ingest)
+            print(f"  {report.processed} records, {rate:.0f}/s", flush=True)
+
+    started_ingest = time.perf_counter()
+    report = posting_ingest(
+        records=read_payload(path, "jsonl"),
+        source=source,
+        workers=workers,
+        chunk_size=chunk_size,
+        progress=progress,
+    )
+    elapsed = time.perf_counter() - started_ingest
+    second_started = time.perf_counter()
+    again = posting_ingest(records=read_payload(path, "jsonl"), source=source, workers=workers)
+    second = time.perf_counter() - second_started
+    rss_main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA page_count")
+        pages = cursor.fetchone()[0]
+    rate = report.processed / elapsed
+    print(
+        f"first run: {report.processed} records in {elapsed:.1f} s = {rate:.0f} postings/s; "
+        f"created {report.created}, duplicates {report.duplicates}, rejected {report.rejected}"
+    )
+    print(
+        f"second run (same file): {second:.1f} s, created {again.created}, "
+        f"updated {again.updated}, unchanged {again.unchanged}"
+    )
+    print(
+        f"postings {JobPosting.objects.count()}, unique {JobPosting.objects.unique().count()}, "
+        f"skill links {PostingSkill.objects.count()}, "
+        f"occupation links {PostingOccupation.objects.count()}, "
+        f"database pages {pages}"
+    )
+    print(
+        f"peak RSS: main {rss_main:.0f} MB, largest worker {rss_child:.0f} MB "
+        f"(target: >= 300 postings/s, <= 2048 MB)"
+    )
+    print(f"RESULT postings_per_s={rate:.0f} rss_mb={rss_main + rss_child:.0f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--db", type=Path, help="Reuse (or build and keep) this database.")
+    parser.add_argument("--phase", choices=["generate", "ingest"], help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.phase == "generate":
+        generate(args.db, args.file, args.count, args.seed)
+        return 0
+    if args.phase == "ingest":
+        ingest(args.db, args.file, args.workers, args.chunk_size)
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="wake-bench-jobs-") as folder:
+        folder = Path(folder)
+        if args.db:
+            template = args.db
+            if not template.exists():
+                prepare_database(template)
+        else:
+            template = folder / "esco.sqlite3"
+            prepare_database(template)
+        db = folder / "bench.sqlite3"
+        # Each run starts from the taxonomy alone: copy the template (with its WAL folded in).
+        with sqlite3.connect(template) as source, sqlite3.connect(db) as target:
+            source.backup(target)
+        feed = folder / "postings.jsonl"
+        common = [sys.executable, __file__, "--db", str(db), "--file", str(feed)]
+        subprocess.run(
+            [*common, "--phase", "generate", "--count", str(args.count), "--seed", str(args.seed)],
+            check=True,
+        )
+        subprocess.run(
+            [
+                *common,
+                "--phase",
+                "ingest",
+                "--workers",
+                str(args.workers),
+                "--chunk-size",
+                str(args.chunk_size),
+            ],
+            check=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
