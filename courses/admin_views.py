@@ -81,3 +81,109 @@ def offer_skills(request, offer_id: int):
             "relations": LinkRelation.choices,
         },
     )
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+IMPORT_SESSION_KEY = "courses_import_pending"
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+def importable_providers(user):
+    """Providers under which `user` may create offers (their own, or all for moderators)."""
+    from courses.models import ProviderPage
+
+    return [
+        provider
+        for provider in ProviderPage.objects.order_by("title")
+        if provider.permissions_for_user(user).can_add_subpage()
+    ]
+
+
+def _pending_dir():
+    from django.conf import settings
+
+    folder = settings.WAKE_DATA_DIR / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@require_http_methods(["GET", "POST"])
+def offer_import_view(request):
+    """Upload a file, see the dry-run report, then confirm to write.
+
+    The uploaded bytes wait in a private file named by a random token kept in the user's
+    session, so the confirmation imports exactly what the report described.
+    """
+    import uuid
+
+    from courses.forms import OfferImportForm
+    from courses.importing import ImportFileError, read_offer_file
+    from courses.services.importing import offer_import
+
+    providers = importable_providers(request.user)
+    if not providers:
+        raise PermissionDenied
+    form = OfferImportForm(request.POST or None, request.FILES or None, providers=providers)
+    context = {"form": form, "report": None}
+
+    if request.method == "POST" and request.POST.get("confirm"):
+        pending = request.session.get(IMPORT_SESSION_KEY) or {}
+        if pending.get("token") != request.POST.get("token"):
+            messages.error(request, _("This import has expired; upload the file again."))
+            return HttpResponseRedirect(reverse("courses_admin:offer_import"))
+        provider = next((p for p in providers if p.pk == pending.get("provider")), None)
+        if provider is None:
+            raise PermissionDenied
+        path = _pending_dir() / pending["token"]
+        content = path.read_bytes()
+        publish = (
+            pending.get("publish")
+            and provider.permissions_for_user(request.user).can_publish_subpage()
+        )
+        report = offer_import(
+            provider=provider,
+            records=read_offer_file(content=content, filename=pending["filename"]),
+            dry_run=False,
+            publish=bool(publish),
+            user=request.user,
+        )
+        path.unlink(missing_ok=True)
+        del request.session[IMPORT_SESSION_KEY]
+        context.update(report=report, provider=provider, form=OfferImportForm(providers=providers))
+        return TemplateResponse(request, "courses/admin/offer_import.html", context)
+
+    if request.method == "POST" and form.is_valid():
+        provider = form.cleaned_data["provider"]
+        upload = form.cleaned_data["file"]
+        content = upload.read(MAX_IMPORT_BYTES + 1)
+        if len(content) > MAX_IMPORT_BYTES:
+            form.add_error("file", _("The file is larger than 10 MB."))
+            return TemplateResponse(request, "courses/admin/offer_import.html", context)
+        try:
+            records = read_offer_file(content=content, filename=upload.name)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+            return TemplateResponse(request, "courses/admin/offer_import.html", context)
+        report = offer_import(provider=provider, records=records, dry_run=True)
+        token = uuid.uuid4().hex
+        (_pending_dir() / token).write_bytes(content)
+        request.session[IMPORT_SESSION_KEY] = {
+            "token": token,
+            "provider": provider.pk,
+            "filename": upload.name,
+            "publish": bool(form.cleaned_data.get("publish")),
+        }
+        context.update(report=report, provider=provider, token=token)
+    return TemplateResponse(request, "courses/admin/offer_import.html", context)
+
+
+def offer_import_template(request):
+    """The documented CSV template, for download."""
+    from django.conf import settings
+    from django.http import FileResponse
+
+    if not importable_providers(request.user):
+        raise PermissionDenied
+    path = settings.BASE_DIR / "courses" / "data" / "offer_import_template.csv"
+    return FileResponse(path.open("rb"), as_attachment=True, filename="offer_import_template.csv")

@@ -36,3 +36,25 @@ class OfferFilterForm(forms.Form):
             "level": data.get("level"),
             "free": True if data.get("free") else None,
         }
+
+
+class OfferImportForm(forms.Form):
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=None)
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV following the template, or LHEO-style XML.")
+    )
+    publish = forms.BooleanField(
+        label=_("Publish directly (moderators only)"),
+        required=False,
+        help_text=_("Otherwise imported offers are drafts that go through moderation."),
+    )
+
+    def __init__(self, *args, providers, **kwargs):
+        from courses.models import ProviderPage
+
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = ProviderPage.objects.filter(
+            pk__in=[p.pk for p in providers]
+        ).order_by("title")
+        if len(providers) == 1:
+            self.fields["provider"].initial = providers[0].pk

@@ -2,8 +2,10 @@
 
 import logging
 
-from django.urls import include, path
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -54,3 +56,25 @@ def suggest_skills_after_create(request, page):
 @hooks.register("after_edit_page")
 def suggest_skills_after_edit(request, page):
     _suggest_after_save(request, page)
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        from courses.admin_views import importable_providers
+
+        return bool(importable_providers(request.user))
+
+
+cadastre_menu = Menu(register_hook_name="register_cadastre_menu_item", construct_hook_name=None)
+
+
+@hooks.register("register_cadastre_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(
+        _("Import offers"), reverse("courses_admin:offer_import"), icon_name="upload", order=100
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_cadastre_menu():
+    return SubmenuMenuItem(_("Cadastre"), cadastre_menu, icon_name="list-ul", order=250)

@@ -1,0 +1,148 @@
+"""The CSV template: one row per session, offer columns repeated on each row of the offer.
+
+Rows with the same `external_id` form one offer; an offer without sessions is one row with empty
+session columns. UTF-8 (with or without BOM), comma or semicolon separated (Belgian spreadsheet
+software saves with semicolons). See `courses/data/README.md`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+
+from courses.importing.records import ImportFileError, OfferRecord, SessionRecord
+
+OFFER_COLUMNS = [
+    "external_id",
+    "title",
+    "summary",
+    "description",
+    "plain_language_summary",
+    "format",
+    "modality",
+    "eqf_level",
+    "duration_hours",
+    "languages",
+    "audiences",
+    "prerequisites",
+    "certification",
+    "price",
+    "is_free",
+    "funding",
+    "registration_url",
+    "keywords",
+    "skills",
+    "occupations",
+]
+SESSION_COLUMNS = [
+    "session_id",
+    "session_start",
+    "session_end",
+    "session_schedule",
+    "session_location",
+    "session_commune",
+    "session_province",
+    "session_seats",
+    "session_status",
+    "session_registration_deadline",
+]
+COLUMNS = OFFER_COLUMNS + SESSION_COLUMNS
+REQUIRED_COLUMNS = {"external_id", "title", "summary", "format", "modality"}
+LIST_COLUMNS = {"languages", "audiences", "funding", "keywords", "skills", "occupations"}
+LIST_SEPARATOR = "|"
+
+
+def split_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+
+
+def decode(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _(
+                "The file is not valid UTF-8 (byte %(position)d). Save it as “CSV UTF-8” and "
+                "try again; nothing was imported."
+            )
+            % {"position": error.start}
+        ) from error
+
+
+def read_csv(content: bytes) -> list[OfferRecord]:
+    text = decode(content)
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        header = [name.strip() for name in (reader.fieldnames or [])]
+        missing = REQUIRED_COLUMNS - set(header)
+        if missing:
+            raise ImportFileError(
+                _("Missing column(s): %(columns)s.") % {"columns": ", ".join(sorted(missing))}
+            )
+        unknown = [name for name in header if name and name not in COLUMNS]
+        if unknown:
+            raise ImportFileError(
+                _("Unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)}
+            )
+        reader.fieldnames = header
+        rows = list(reader)
+    except csv.Error as error:
+        raise ImportFileError(
+            _("The CSV file is malformed: %(error)s") % {"error": error}
+        ) from error
+
+    records: dict[str, OfferRecord] = {}
+    for line, row in enumerate(rows, start=2):
+        if None in row:
+            raise ImportFileError(
+                _("Line %(line)d has more values than the header has columns.") % {"line": line}
+            )
+        row = {key: (value or "").strip() for key, value in row.items()}
+        if not any(row.values()):
+            continue
+        key = row.get("external_id", "")
+        offer_values = {c: row.get(c, "") for c in OFFER_COLUMNS if c not in LIST_COLUMNS}
+        record = records.get(key) if key else None
+        if record is None:
+            record = OfferRecord(
+                external_id=key,
+                values=offer_values,
+                **{column: split_list(row.get(column, "")) for column in LIST_COLUMNS},
+            )
+            records[key or f"#line-{line}"] = record
+        else:
+            differing = [
+                column
+                for column in OFFER_COLUMNS
+                if column not in LIST_COLUMNS
+                and row.get(column, "")
+                and row.get(column, "") != record.values.get(column, "")
+            ]
+            if differing:
+                record.problems.append(
+                    _("Line %(line)d disagrees with line %(first)d on: %(columns)s.")
+                    % {"line": line, "first": record.rows[0], "columns": ", ".join(differing)}
+                )
+        record.rows.append(line)
+        if any(row.get(column) for column in SESSION_COLUMNS):
+            record.sessions.append(
+                SessionRecord(
+                    external_id=row.get("session_id", ""),
+                    start_date=row.get("session_start", ""),
+                    end_date=row.get("session_end", ""),
+                    schedule=row.get("session_schedule", ""),
+                    location=row.get("session_location", ""),
+                    commune=row.get("session_commune", ""),
+                    province=row.get("session_province", ""),
+                    seats=row.get("session_seats", ""),
+                    status=row.get("session_status", ""),
+                    registration_deadline=row.get("session_registration_deadline", ""),
+                )
+            )
+    return list(records.values())
