@@ -447,33 +447,56 @@ def isco_group_detail(*, code: str, language: str | None = None) -> IscoGroupDet
 # --------------------------------------------------------------------------- text search
 
 
-def _rank_by_label_match(queryset: QuerySet, folded: str, language: str) -> QuerySet:
-    """Order `matching_text` results: whole label, label prefix, word prefix, then anywhere.
+def _rank_by_label_match(queryset: QuerySet, query: str, folded: str, language: str) -> QuerySet:
+    """Order `matching_text` results so the likeliest concept comes first.
 
-    `search_text` holds one folded label per line, so a label equals the query when the
-    query sits between line breaks, and starts with it after a line break. Ties go to the
-    shorter preferred label ("Python" before "Python (computer programming)").
+    Tiers, best first: the displayed label is the query; another label is the query; the
+    displayed label starts with it; another label does; a word of the displayed label starts
+    with it; a word of another label does; the displayed label contains it; anything else.
+    `search_text` holds one folded label per line, so "a label starts with the query" is
+    "after a line break". Current concepts go before obsolete ones, and ties go to the
+    shorter displayed label ("Python" before "Python (computer programming)").
     """
     line = "\n"
-    whole_label = (
+    label_field = _label_field(language)
+    spellings = {query.strip(), folded}
+
+    def displayed(lookup: str, template: str = "{}") -> Q:
+        condition = Q()
+        for spelling in spellings:
+            condition |= Q(**{f"{label_field}__{lookup}": template.format(spelling)})
+        return condition
+
+    if language == "fr":
+        # The first line of `search_text` is the folded French preferred label: compare
+        # there, accent-insensitively ("developp" starts "développement").
+        displayed_whole = Q(search_text=folded) | Q(search_text__startswith=folded + line)
+        displayed_prefix = Q(search_text__startswith=folded)
+    else:
+        displayed_whole = displayed("iexact")
+        displayed_prefix = displayed("istartswith")
+    any_whole = (
         Q(search_text=folded)
         | Q(search_text__startswith=folded + line)
         | Q(search_text__endswith=line + folded)
         | Q(search_text__contains=line + folded + line)
     )
-    label_prefix = Q(search_text__startswith=folded) | Q(search_text__contains=line + folded)
-    word_prefix = Q(search_text__contains=" " + folded)
-    label_field = _label_field(language)
+    any_prefix = Q(search_text__startswith=folded) | Q(search_text__contains=line + folded)
+    any_word = Q(search_text__contains=" " + folded)
     return queryset.annotate(
         match_rank=Case(
-            When(whole_label, then=Value(0)),
-            When(label_prefix, then=Value(1)),
-            When(word_prefix, then=Value(2)),
-            default=Value(3),
+            When(displayed_whole, then=Value(0)),
+            When(any_whole, then=Value(1)),
+            When(displayed_prefix, then=Value(2)),
+            When(any_prefix, then=Value(3)),
+            When(displayed("icontains", " {}"), then=Value(4)),
+            When(any_word, then=Value(5)),
+            When(displayed("icontains"), then=Value(6)),
+            default=Value(7),
             output_field=IntegerField(),
         ),
         label_length=Length(label_field),
-    ).order_by("match_rank", "is_obsolete", "label_length", label_field, "pk")
+    ).order_by("is_obsolete", "match_rank", "label_length", label_field, "pk")
 
 
 def skill_search(
@@ -489,7 +512,7 @@ def skill_search(
     folded = fold(query)
     if not folded:
         return queryset.current().order_by(_label_field(language), "pk")
-    return _rank_by_label_match(queryset.matching_text(query), folded, language)
+    return _rank_by_label_match(queryset.matching_text(query), query, folded, language)
 
 
 def occupation_search(*, query: str, language: str | None = None) -> QuerySet:
@@ -497,7 +520,7 @@ def occupation_search(*, query: str, language: str | None = None) -> QuerySet:
     folded = fold(query)
     if not folded:
         return Occupation.objects.current().order_by(_label_field(language), "pk")
-    return _rank_by_label_match(Occupation.objects.matching_text(query), folded, language)
+    return _rank_by_label_match(Occupation.objects.matching_text(query), query, folded, language)
 
 
 def matched_alternative(concept, folded: str, language: str) -> str:
@@ -534,7 +557,7 @@ def taxonomy_autocomplete(
     limit = max(1, min(limit, AUTOCOMPLETE_LIMIT))
     fields = ["pk", "uri", "key", "is_obsolete", "preferred_label_fr", "preferred_label_en"]
     alt_fields = ["alt_labels_fr", "alt_labels_en"]
-    candidates: list[tuple[int, int, str, dict]] = []
+    candidates: list[tuple[tuple[bool, int], int, str, dict]] = []
     kinds = [kind] if kind in ("skill", "occupation") else ["skill", "occupation"]
     for current_kind in kinds:
         if current_kind == "skill":
@@ -547,7 +570,7 @@ def taxonomy_autocomplete(
             label = concept.label(language)
             candidates.append(
                 (
-                    concept.match_rank,
+                    (concept.is_obsolete, concept.match_rank),
                     len(label),
                     fold(label),
                     {
