@@ -2,7 +2,10 @@
 
     DJANGO_SETTINGS_MODULE=config.settings.dev .venv/bin/python bench/extraction.py
 
-Uses the taxonomy of the configured database (the full ESCO in the dev database) and the
+Runs on the full vendored ESCO taxonomy in a benchmark database of its own
+(`var/bench/esco-full.sqlite3`, created with `migrate` + `import_esco` on first use, ~1 min), so
+that a development database holding a slice cannot skew the figures; set
+`BENCH_DATABASE_URL` to use another database that holds the full taxonomy. Reads the
 development sets in `../shared/data/dev-eval/` (override with `DEV_EVAL_DIR`); skips the quality
 part cleanly when they are absent. Builds the extraction cache first if needed, then measures
 in a fresh process: cold start with a warm cache, postings per second on one core, peak RSS.
@@ -206,11 +209,34 @@ def speed_child() -> None:
     )
 
 
+def ensure_full_taxonomy_database() -> None:
+    """Point DATABASE_URL (and the cache folder) at a database holding the full ESCO."""
+    if os.environ.get("BENCH_DATABASE_URL"):
+        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+        return
+    folder = ROOT / "var" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "esco-full.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ.setdefault("WAKE_DATA_DIR", str(folder))
+    if path.exists():
+        return
+    print(f"creating {path} with the full vendored ESCO (first run only)...")
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    tmp = path.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}"}
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*manage, "import_esco", "-v0"], env=env, check=True, capture_output=True)
+    tmp.rename(path)
+
+
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     if len(sys.argv) > 1 and sys.argv[1] == "--speed-child":
         speed_child()
         return 0
+    ensure_full_taxonomy_database()
     import django
 
     django.setup()

@@ -36,8 +36,12 @@ from skills.extraction.text import (
 SENTENCE_CHUNK = 48
 # `extract` never returns more than this many skills, however long the text.
 MAX_RESULTS = 200
+# Consecutive sentences shorter than this are read together as one passage: a fragment such as
+# "Profil :" or "Industry:" says too little on its own, and fewer, longer passages are faster.
+MIN_PASSAGE_CHARS = 120
+MAX_PASSAGE_CHARS = 400
 # Language detection reads this much of the text: enough to decide, cheap on huge inputs.
-LANGUAGE_SAMPLE = 3000
+LANGUAGE_SAMPLE = 500
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,12 @@ class Calibration:
     nested_factor: float = 0.5
     slope: float = 6.0
     midpoint: float = 0.75
-    threshold: float = 0.5
+    threshold: float = 0.95
+    # Product output keeps at most this many skills per sentence, and only those within
+    # `relative` of the sentence's best: a sentence usually states one or two skills, and the
+    # runners-up are near-synonyms of the best ("SQL" and "database management systems").
+    per_sentence: int = 2
+    relative: float = 0.05
 
     def __call__(self, raw):
         return 1.0 / (1.0 + np.exp(-self.slope * (raw - self.midpoint)))
@@ -225,7 +234,7 @@ class Extractor:
         tokens: list[Token] = []
         bounds: list[tuple[int, int]] = []
         token_ranges: list[tuple[int, int]] = []
-        for start, end in sentences(text):
+        for start, end in passages(text):
             first = len(tokens)
             tokens.extend(normaliser.tokens(text[start:end], offset=start))
             if len(tokens) > first:
@@ -251,6 +260,9 @@ class Extractor:
                 for first, last in chunk
             ]
             block = self.semantic.scores(terms, analysis.lang, self.weights)
+            # One or two words make any single-word label look perfect: damp short passages.
+            lengths = np.array([last - first for first, last in chunk], dtype=np.float32)
+            block *= np.minimum(1.0, 0.4 + 0.2 * lengths)[:, None]
             for offset in range(len(chunk)):
                 for skill, value in exact.get(chunk_start + offset, {}).items():
                     block[offset, skill] += self.calibration.exact_weight * value
@@ -289,6 +301,8 @@ class Extractor:
         if threshold is not None:
             keep = calibrated >= threshold
             candidates, calibrated = candidates[keep], calibrated[keep]
+            keep = self._sentence_budget(candidates, calibrated, best_sentence)
+            candidates, calibrated = candidates[keep], calibrated[keep]
         if len(candidates) > limit:
             top = np.argpartition(-calibrated, limit - 1)[:limit]
             candidates, calibrated = candidates[top], calibrated[top]
@@ -312,6 +326,24 @@ class Extractor:
             )
         return out
 
+    def _sentence_budget(self, candidates, calibrated, best_sentence) -> np.ndarray:
+        """Mask of the candidates each sentence may keep (see `Calibration.per_sentence`)."""
+        keep = np.zeros(len(candidates), dtype=bool)
+        if not len(candidates):
+            return keep
+        sentence_of = best_sentence[candidates]
+        order = np.lexsort((-calibrated, sentence_of))
+        current, count, top = -2, 0, 0.0
+        for position in order:
+            if sentence_of[position] != current:
+                current, count, top = sentence_of[position], 0, calibrated[position]
+            if count < self.calibration.per_sentence and calibrated[position] >= (
+                top - self.calibration.relative
+            ):
+                keep[position] = True
+                count += 1
+        return keep
+
     def _match(self, analysis, skill, score, hits, sentence) -> SkillMatch:
         label_fr, label_en = self.labels[skill]
         score = round(min(max(score, 0.0), 1.0), 4)
@@ -328,6 +360,21 @@ class Extractor:
         return SkillMatch(
             self.uris[skill], score, (), Method.SEMANTIC, evidence, label_fr, label_en
         )
+
+
+def passages(text: str):
+    """(start, end) of passages: sentences, short ones merged with the next (see constants)."""
+    current = None
+    for start, end in sentences(text):
+        if current is None:
+            current = [start, end]
+        elif current[1] - current[0] < MIN_PASSAGE_CHARS and end - current[0] <= MAX_PASSAGE_CHARS:
+            current[1] = end
+        else:
+            yield current[0], current[1]
+            current = [start, end]
+    if current is not None:
+        yield current[0], current[1]
 
 
 def _nested_hits(hits: list[SurfaceHit]) -> list[bool]:

@@ -43,14 +43,17 @@ class OccupationIndex:
     text_weight = 0.25
 
     def __init__(self, snapshot: TaxonomySnapshot):
-        titles, owners, exact = [], [], {}
+        titles, cleaned_titles, owners, exact = [], [], [], {}
         for idx, occupation in enumerate(snapshot.occupations):
+            seen = set()
             for _lang, title in occupation.titles:
                 for variant in _title_variants(title):
                     cleaned = clean_title(variant)
-                    if not cleaned:
+                    if not cleaned or cleaned in seen:
                         continue
+                    seen.add(cleaned)
                     titles.append(variant)
+                    cleaned_titles.append(cleaned)
                     owners.append(idx)
                     exact.setdefault(cleaned, set()).add(idx)
         self.titles = titles
@@ -61,7 +64,7 @@ class OccupationIndex:
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
         )
         if titles:
-            matrix = self.vectoriser.fit_transform([clean_title(t) for t in titles])
+            matrix = self.vectoriser.fit_transform(cleaned_titles)
             self.matrix_t = matrix.T.tocsr()
         else:
             self.matrix_t = None

@@ -15,8 +15,6 @@ both against French forms and, translated, against the richer English ones (and 
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -38,9 +36,17 @@ class Weights:
     cov = 0.35
     x_cos = 0.35
     x_cov = 0.2
-    desc = 0.25
-    x_desc = 0.15
+    # Descriptions: measured on the development sets, they add noise as much as signal and
+    # cost a third of the time, so they are off by default (the matrices stay for experiments).
+    desc = 0.0
+    x_desc = 0.0
     prior = 0.08
+    # Translated words whose form posting list is longer than this are left out of the
+    # translated query: they are the generic verbs ("manage", "use") that cost the most and
+    # say the least, and the direct side already scores them.
+    x_max_postings = 3000
+    # Translated words weighing less than this (after normalisation) are dropped too.
+    x_min_weight = 0.1
 
 
 class LanguageSide:
@@ -59,17 +65,11 @@ class LanguageSide:
         self.form_idx = np.asarray(form_idx, dtype=np.int32)
         # Transposed once so that (queries x vocab) @ (vocab x forms) is a CSR product.
         self.forms_t = forms.T.tocsr()
+        self.postings = np.diff(self.forms_t.indptr).astype(np.int32)
         self.forms_sq_t = forms.power(2).T.tocsr()
         descriptions = vectoriser.transform(desc_terms).astype(np.float32)
         self.descriptions_t = descriptions.T.tocsr()
         self.n_skills = n_skills
-
-    def vector(self, counts: dict[int, float]) -> tuple[list[int], list[float]]:
-        """Sub-linear TF-IDF of a bag of term ids, L2-normalised."""
-        ids = list(counts)
-        weights = [(1.0 + math.log(counts[i])) * float(self.idf[i]) for i in ids]
-        norm = math.sqrt(sum(w * w for w in weights)) or 1.0
-        return ids, [w / norm for w in weights]
 
 
 class SemanticIndex:
@@ -112,7 +112,9 @@ class SemanticIndex:
 
     # ------------------------------------------------------------------ queries
 
-    def query_vectors(self, sentences_terms: list[list[tuple[str, str]]], lang: str):
+    def query_vectors(
+        self, sentences_terms: list[list[tuple[str, str]]], lang: str, weights=Weights
+    ):
         """Direct and translated query matrices for a batch of sentences.
 
         `sentences_terms` holds, per sentence, (normalised term in `lang`, raw lower-cased word)
@@ -120,43 +122,39 @@ class SemanticIndex:
         French posting) go straight to the other side.
         """
         side, other = self.sides[lang], self.sides[OTHER[lang]]
-        other_norm = self.normalisers[OTHER[lang]]
-        table = self.translations[lang]
-        d_rows, d_cols, d_vals = [], [], []
-        x_rows, x_cols, x_vals = [], [], []
+        vocabulary, other_vocabulary = side.vocabulary, other.vocabulary
+        other_word = self.normalisers[OTHER[lang]].word
+        d_rows, d_cols, u_rows, u_cols = [], [], [], []
         for row, terms in enumerate(sentences_terms):
-            direct: dict[int, float] = {}
-            crossed: dict[int, float] = {}
             for norm, raw in terms:
-                term_id = side.vocabulary.get(norm)
+                term_id = vocabulary.get(norm)
                 if term_id is not None:
-                    direct[term_id] = direct.get(term_id, 0.0) + 1.0
-                    for target, weight in table.get(term_id, ()):
-                        crossed[target] = crossed.get(target, 0.0) + weight
+                    d_rows.append(row)
+                    d_cols.append(term_id)
                 else:
-                    target = other.vocabulary.get(other_norm.word(raw))
+                    target = other_vocabulary.get(other_word(raw))
                     if target is not None:
-                        crossed[target] = crossed.get(target, 0.0) + 1.0
-            if direct:
-                ids, vals = side.vector(direct)
-                d_rows.extend([row] * len(ids))
-                d_cols.extend(ids)
-                d_vals.extend(vals)
-            if crossed:
-                ids, vals = other.vector({k: max(v, 1.0) for k, v in crossed.items()})
-                # Translation confidence scales each target word before normalising.
-                vals = [v * min(crossed[i], 1.0) for i, v in zip(ids, vals, strict=True)]
-                norm = math.sqrt(sum(v * v for v in vals)) or 1.0
-                x_rows.extend([row] * len(ids))
-                x_cols.extend(ids)
-                x_vals.extend(v / norm for v in vals)
+                        u_rows.append(row)
+                        u_cols.append(target)
         n = len(sentences_terms)
-        direct_q = sparse.csr_matrix(
-            (np.asarray(d_vals, np.float32), (d_rows, d_cols)), shape=(n, len(side.idf))
+        counts = _counts(d_rows, d_cols, (n, len(side.idf)))
+        counts.data = 1.0 + np.log(counts.data)  # sub-linear tf, as for the forms
+        direct_q = counts.copy()
+        direct_q.data *= side.idf[direct_q.indices]
+        _normalise_rows(direct_q)
+        # The translation table spreads each word's tf over its likely translations.
+        crossed_q = (counts @ self.translations[lang]).tocsr()
+        if u_rows:
+            crossed_q = crossed_q + _counts(u_rows, u_cols, (n, len(other.idf)))
+            crossed_q = crossed_q.tocsr()
+        crossed_q.data *= other.idf[crossed_q.indices]
+        _normalise_rows(crossed_q)
+        generic = (other.postings[crossed_q.indices] > weights.x_max_postings) | (
+            crossed_q.data < weights.x_min_weight
         )
-        crossed_q = sparse.csr_matrix(
-            (np.asarray(x_vals, np.float32), (x_rows, x_cols)), shape=(n, len(other.idf))
-        )
+        if generic.any():
+            crossed_q.data[generic] = 0.0
+            crossed_q.eliminate_zeros()
         return direct_q, crossed_q
 
     def scores(self, sentences_terms, lang: str, weights=Weights) -> np.ndarray:
@@ -165,16 +163,18 @@ class SemanticIndex:
         out = np.zeros((n, self.n_skills), dtype=np.float32)
         if not n:
             return out
-        direct_q, crossed_q = self.query_vectors(sentences_terms, lang)
+        direct_q, crossed_q = self.query_vectors(sentences_terms, lang, weights)
         side, other = self.sides[lang], self.sides[OTHER[lang]]
         self._forms_into(out, side, direct_q, weights.cos, weights.cov)
         self._forms_into(out, other, crossed_q, weights.x_cos, weights.x_cov)
-        evidence = out > 0
-        if weights.desc:
-            out += weights.desc * (direct_q @ side.descriptions_t).toarray()
-        if weights.x_desc:
-            out += weights.x_desc * (crossed_q @ other.descriptions_t).toarray()
-        out += weights.prior * evidence * self.prior[None, :]
+        rows, cols = np.nonzero(out)
+        if weights.desc and direct_q.nnz:
+            _add_product(out, weights.desc, direct_q, side.descriptions_t)
+        if weights.x_desc and crossed_q.nnz:
+            _add_product(out, weights.x_desc, crossed_q, other.descriptions_t)
+        if weights.prior:
+            # The prior only ranks skills that the text already points to.
+            out[rows, cols] += weights.prior * self.prior[cols]
         return out
 
     @staticmethod
@@ -182,24 +182,53 @@ class SemanticIndex:
         """Add each skill's best form score (w_cos * cosine + w_cov * coverage) to `out`."""
         if queries.nnz == 0:
             return
-        cos = (queries @ side.forms_t).tocoo()
+        cos = queries @ side.forms_t
         binary = queries.copy()
         binary.data[:] = 1.0
-        cov = (binary @ side.forms_sq_t).tocoo()
-        combined = np.zeros_like(out)
-        if (
-            cos.nnz == cov.nnz
-            and np.array_equal(cos.row, cov.row)
-            and np.array_equal(cos.col, cov.col)
-        ):
+        cov = binary @ side.forms_sq_t
+        if cos.nnz == 0:
+            return
+        rows = np.repeat(np.arange(out.shape[0]), np.diff(cos.indptr))
+        if cov.nnz == cos.nnz and np.array_equal(cos.indices, cov.indices):
             data = w_cos * cos.data + w_cov * np.minimum(cov.data, 1.0)
-            np.maximum.at(combined, (cos.row, side.form_skill[cos.col]), data)
         else:  # pragma: no cover - same sparsity pattern expected, kept for safety
-            np.maximum.at(combined, (cos.row, side.form_skill[cos.col]), w_cos * cos.data)
-            np.maximum.at(
-                combined, (cov.row, side.form_skill[cov.col]), w_cov * np.minimum(cov.data, 1)
-            )
-        out += combined
+            cov = cov.multiply(cos > 0).tocsr() if cov.nnz else cov
+            data = w_cos * cos.data
+        flat = rows * out.shape[1] + side.form_skill[cos.indices]
+        data = data.astype(np.float32, copy=False)
+        if not out.any():  # first side: take the best form straight into `out`
+            np.maximum.at(out.reshape(-1), flat, data)
+            return
+        combined = np.zeros(out.size, dtype=np.float32)
+        np.maximum.at(combined, flat, data)
+        out += combined.reshape(out.shape)
+
+
+def _counts(rows, cols, shape) -> sparse.csr_matrix:
+    """A CSR matrix of term counts (duplicates summed)."""
+    matrix = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=shape, dtype=np.float32
+    )
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _normalise_rows(matrix: sparse.csr_matrix) -> None:
+    if not matrix.nnz:
+        return
+    lengths = np.diff(matrix.indptr)
+    squares = np.add.reduceat(matrix.data * matrix.data, matrix.indptr[:-1][lengths > 0])
+    norms = np.zeros(len(lengths), dtype=np.float32)
+    norms[lengths > 0] = np.sqrt(squares)
+    norms[norms == 0] = 1.0
+    matrix.data /= np.repeat(norms, lengths)
+
+
+def _add_product(out: np.ndarray, weight: float, queries, matrix_t) -> None:
+    product = queries @ matrix_t
+    if product.nnz:
+        rows = np.repeat(np.arange(out.shape[0]), np.diff(product.indptr))
+        out[rows, product.indices] += weight * product.data
 
 
 def _learn_translation(
@@ -238,7 +267,7 @@ def _learn_translation(
         if labels["fr"] and labels["en"]:
             pairs.append((labels[src_lang], labels[tgt_lang], 3.0))
     if not pairs:
-        return {}
+        return sparse.csr_matrix((len(source.idf), len(target.idf)), dtype=np.float32)
     src_norm, tgt_norm = normalisers[src_lang], normalisers[tgt_lang]
     matrices = []
     for which, side, normaliser in ((0, source, src_norm), (1, target, tgt_norm)):
@@ -259,7 +288,7 @@ def _learn_translation(
     co = (src_x.T @ pair_weights @ tgt_x).tocsr()
     src_df = np.asarray((pair_weights @ src_x).sum(axis=0)).ravel()
     tgt_df = np.asarray((pair_weights @ tgt_x).sum(axis=0)).ravel()
-    table: dict[int, tuple[tuple[int, float], ...]] = {}
+    t_rows, t_cols, t_vals = [], [], []
     for term in range(co.shape[0]):
         lo, hi = co.indptr[term], co.indptr[term + 1]
         if lo == hi:
@@ -268,9 +297,12 @@ def _learn_translation(
         counts = co.data[lo:hi]
         dice = 2 * counts / (src_df[term] + tgt_df[cols])
         keep = np.argsort(-dice)[:top_k]
-        chosen = tuple(
-            (int(cols[k]), float(dice[k])) for k in keep if dice[k] >= min_dice and counts[k] >= 2
-        )
-        if chosen:
-            table[term] = chosen
-    return table
+        for k in keep:
+            if dice[k] >= min_dice and counts[k] >= 2:
+                t_rows.append(term)
+                t_cols.append(int(cols[k]))
+                t_vals.append(float(dice[k]))
+    return sparse.csr_matrix(
+        (np.asarray(t_vals, dtype=np.float32), (t_rows, t_cols)),
+        shape=(len(source.idf), len(target.idf)),
+    )

@@ -1,15 +1,14 @@
 """The exact layer: every label and synonym, normalised, in one Aho-Corasick automaton per language.
 
-The text is normalised to a sequence of stemmed content words joined by single spaces, with a
-space at either end; a pattern is a label normalised the same way, also framed by spaces, so a
-hit always covers whole words. One pass over the text finds every label in time linear in the
+The text is normalised to a sequence of stemmed content words, each written as one character
+of a private alphabet; a pattern is a label normalised and encoded the same way, so a hit
+always covers whole words. One pass over the text finds every label in time linear in the
 text, whatever the number of labels.
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from dataclasses import dataclass
 
 import ahocorasick
@@ -30,21 +29,34 @@ class SurfaceHit:
     specificity: float  # in [0, 1]: how much this form alone says the skill is meant
 
 
+# Forms of the other language are matched too (English tool names in French postings), but only
+# short ones: a long English phrase does not occur verbatim in French text.
+CROSS_LANGUAGE_MAX_TERMS = 3
+# Each normalised word becomes one character of a private alphabet, so a key is as long as its
+# number of words and the automaton stays small. Codes start past the BMP to avoid surrogates.
+_CODE_BASE = 0x10000
+_UNKNOWN = "\x00"
+
+
 class SurfaceIndex:
     """Normalised surface forms -> (skill, form) pairs, one automaton per text language."""
 
     def __init__(self, snapshot: TaxonomySnapshot, normalisers: dict[str, Normaliser]):
         self.normalisers = normalisers
         rejected = _normalised_rejections(snapshot, normalisers)
+        self.codes: dict[str, str] = {}
         self.automata: dict[str, ahocorasick.Automaton] = {}
-        # Per key: the (skill, form) pairs and the key's specificity.
-        self.entries: dict[str, list[tuple[tuple[tuple[int, int], ...], float, int]]] = {}
+        # Per language and entry: a slice of the flat (skill, form) arrays, a specificity and
+        # the key length in words.
+        self.entries: dict[str, dict[str, np.ndarray]] = {}
         for lang in LANGUAGES:
             normaliser = normalisers[lang]
             by_key: dict[str, dict[int, int]] = {}
             for form_idx, form in enumerate(snapshot.forms):
-                key_terms = normaliser.terms(form.text)
+                key_terms = normaliser.terms(form.text, keep_letters=True)
                 if not key_terms:
+                    continue
+                if form.lang != lang and len(key_terms) > CROSS_LANGUAGE_MAX_TERMS:
                     continue
                 for variant in _variants(key_terms, normaliser):
                     if variant in rejected[lang].get(None, ()) or variant in rejected[lang].get(
@@ -58,38 +70,52 @@ class SurfaceIndex:
                     ):
                         skills[form.skill] = form_idx
             term_df = _term_document_frequency(by_key)
-            automaton = ahocorasick.Automaton()
-            entries = []
+            n_forms = len(snapshot.forms) or 1
+            automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+            offsets, skills_flat, forms_flat, specificities, lengths = [0], [], [], [], []
             for key, skills in by_key.items():
-                specificity = _specificity(key, len(skills), term_df, snapshot, skills)
-                entries.append((tuple(skills.items()), specificity, len(key)))
-                automaton.add_word(f" {key} ", len(entries) - 1)
-            automaton.make_automaton()
+                terms = key.split()
+                specificities.append(_specificity(terms, len(skills), term_df, n_forms))
+                lengths.append(len(terms))
+                skills_flat.extend(skills.keys())
+                forms_flat.extend(skills.values())
+                offsets.append(len(skills_flat))
+                automaton.add_word(self._encode(terms, create=True), len(lengths) - 1)
+            if len(automaton):
+                automaton.make_automaton()
             self.automata[lang] = automaton
-            self.entries[lang] = entries
+            self.entries[lang] = {
+                "offsets": np.asarray(offsets, dtype=np.int32),
+                "skills": np.asarray(skills_flat, dtype=np.int32),
+                "forms": np.asarray(forms_flat, dtype=np.int32),
+                "specificity": np.asarray(specificities, dtype=np.float32),
+                "length": np.asarray(lengths, dtype=np.int32),
+            }
+
+    def _encode(self, terms: list[str], *, create: bool = False) -> str:
+        codes = self.codes
+        if create:
+            for term in terms:
+                if term not in codes:
+                    codes[term] = chr(_CODE_BASE + len(codes))
+        return "".join(codes.get(term, _UNKNOWN) for term in terms)
 
     def find(self, tokens: list[Token], lang: str) -> list[SurfaceHit]:
         """Every occurrence of a known surface form in `tokens` (normalised for `lang`)."""
-        if not tokens:
+        automaton = self.automata[lang]
+        if not tokens or not len(automaton):
             return []
-        starts = np.empty(len(tokens), dtype=np.int64)
-        position = 1
-        parts = []
-        for i, token in enumerate(tokens):
-            starts[i] = position
-            parts.append(token.norm)
-            position += len(token.norm) + 1
-        haystack = " " + " ".join(parts) + " "
+        codes = self.codes
+        haystack = "".join([codes.get(token.norm, _UNKNOWN) for token in tokens])
         entries = self.entries[lang]
+        offsets, skills, forms = entries["offsets"], entries["skills"], entries["forms"]
+        specificity, length = entries["specificity"], entries["length"]
         hits = []
-        for end, entry_idx in self.automata[lang].iter(haystack):
-            pairs, specificity, key_len = entries[entry_idx]
-            # `end` is the index of the closing space, so the key starts `key_len` before it.
-            first_char = end - key_len
-            first = bisect_right(starts, first_char) - 1
-            last = bisect_right(starts, end - 1) - 1
-            for skill, form in pairs:
-                hits.append(SurfaceHit(skill, form, first, last, specificity))
+        for last, entry in automaton.iter(haystack):
+            first = last - int(length[entry]) + 1
+            spec = float(specificity[entry])
+            for i in range(offsets[entry], offsets[entry + 1]):
+                hits.append(SurfaceHit(int(skills[i]), int(forms[i]), first, last, spec))
         return hits
 
 
@@ -119,20 +145,18 @@ def _term_document_frequency(by_key: dict[str, dict[int, int]]) -> dict[str, int
     return df
 
 
-def _specificity(key: str, n_skills: int, term_df: dict[str, int], snapshot, skills) -> float:
-    """How strongly a literal occurrence of `key` means its skill(s), in [0, 1].
+def _specificity(terms: list[str], n_skills: int, term_df: dict[str, int], n_forms: int) -> float:
+    """How strongly a literal occurrence of a key means its skill(s), in [0, 1].
 
     Longer forms are safer than single words; a word that occurs in many labels ("gestion",
     "management") is weak on its own; a form shared by several skills is ambiguous; a very
     short single token (two or three letters) is often an abbreviation of something else.
     """
-    terms = key.split()
-    n_forms = len(snapshot.forms) or 1
-    idf = [math.log(n_forms / term_df.get(term, 1)) / math.log(n_forms) for term in terms]
+    idf = [math.log(n_forms / term_df.get(term, 1)) / math.log(n_forms + 1) for term in terms]
     rarity = max(idf) if idf else 0.0
     length_bonus = min(len(terms) - 1, 3) / 3
     specificity = 0.45 + 0.3 * length_bonus + 0.25 * rarity
-    if len(terms) == 1 and len(key) <= 3:
+    if len(terms) == 1 and len(terms[0]) <= 3:
         specificity -= 0.15
     if n_skills > 1:
         specificity -= 0.1 * min(n_skills - 1, 3)
@@ -143,7 +167,7 @@ def _normalised_rejections(snapshot: TaxonomySnapshot, normalisers) -> dict[str,
     rejected: dict[str, dict[int | None, set[str]]] = {lang: {} for lang in LANGUAGES}
     for pattern, skill in snapshot.rejections:
         for lang, normaliser in normalisers.items():
-            key = " ".join(normaliser.terms(pattern))
+            key = " ".join(normaliser.terms(pattern, keep_letters=True))
             if key:
                 rejected[lang].setdefault(skill, set()).add(key)
     return rejected

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db.models import Count, Max
 
@@ -20,8 +21,17 @@ from skills.models import (
     SkillSynonym,
 )
 
-# Bump when the index layout or the normalisation changes: old caches are then ignored.
-INDEX_FORMAT_VERSION = "2"
+# Bump when the index layout or the normalisation changes: old caches are then ignored. The
+# fingerprint also hashes this package's source, so a code change never loads a stale pickle.
+INDEX_FORMAT_VERSION = "3"
+
+
+def _code_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 class Method:
@@ -79,7 +89,7 @@ def taxonomy_fingerprint() -> str:
     Counts and the latest `updated_at` catch imports and edits of concepts; synonyms, rejected
     patterns and job titles are hashed in full (they are few, and have no `updated_at`).
     """
-    parts: list[str] = [INDEX_FORMAT_VERSION]
+    parts: list[str] = [INDEX_FORMAT_VERSION, _code_digest()]
     for model in (Skill, Occupation):
         agg = model.objects.aggregate(n=Count("id"), last=Max("updated_at"))
         parts.append(f"{model.__name__}:{agg['n']}:{agg['last']}")

@@ -100,8 +100,13 @@ class Normaliser:
         self._cache[raw] = norm
         return norm
 
-    def tokens(self, text: str, *, offset: int = 0) -> list[Token]:
-        """Content-word tokens of `text` (stop words dropped) with offsets into the original."""
+    def tokens(self, text: str, *, offset: int = 0, keep_letters: bool = False) -> list[Token]:
+        """Content-word tokens of `text` (stop words dropped) with offsets into the original.
+
+        `keep_letters` keeps single letters that are otherwise stop words: in a label they
+        belong to a name ("Objective-C", "langage C"), and dropping them would leave a key
+        ("objective") that matches ordinary words.
+        """
         out = []
         word = self.word
         for match in TOKEN_RE.finditer(text):
@@ -110,13 +115,16 @@ class Normaliser:
                 raw = raw.strip("_")
                 if not raw:
                     continue
-            norm = word(raw.lower())
+            lowered = raw.lower()
+            norm = word(lowered)
+            if not norm and keep_letters and len(lowered) == 1 and lowered.isalpha():
+                norm = lowered
             if norm:
                 out.append(Token(norm, match.start() + offset, match.end() + offset))
         return out
 
-    def terms(self, text: str) -> list[str]:
-        return [token.norm for token in self.tokens(text)]
+    def terms(self, text: str, *, keep_letters: bool = False) -> list[str]:
+        return [token.norm for token in self.tokens(text, keep_letters=keep_letters)]
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
