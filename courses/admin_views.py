@@ -187,3 +187,33 @@ def offer_import_template(request):
         raise PermissionDenied
     path = settings.BASE_DIR / "courses" / "data" / "offer_import_template.csv"
     return FileResponse(path.open("rb"), as_attachment=True, filename="offer_import_template.csv")
+
+
+# --- Export -----------------------------------------------------------------------------------
+
+
+def offer_export_view(request):
+    """A filter form; submitting it downloads the export. Needs admin access only: exports hold
+    public information (live offers, confirmed links)."""
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from courses.exporting import CONTENT_TYPES, offers_export
+    from courses.forms import OfferExportForm
+
+    form = OfferExportForm(request.GET or None)
+    if request.GET.get("fmt") and form.is_valid():
+        data = form.cleaned_data
+        fmt = data["fmt"]
+        content = offers_export(
+            fmt=fmt,
+            province=data.get("province") or None,
+            provider=data.get("provider"),
+            skill=data.get("skill_obj"),
+            format=data.get("format") or None,
+        )
+        response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="cadastre-{stamp}.{fmt}"'
+        return response
+    return TemplateResponse(request, "courses/admin/offer_export.html", {"form": form})

@@ -58,3 +58,39 @@ class OfferImportForm(forms.Form):
         ).order_by("title")
         if len(providers) == 1:
             self.fields["provider"].initial = providers[0].pk
+
+
+class OfferExportForm(forms.Form):
+    fmt = forms.ChoiceField(
+        label=_("File format"),
+        choices=[("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON"), ("xml", "LHEO XML")],
+    )
+    province = forms.ChoiceField(
+        label=_("Province"), choices=[("", _("All")), *Province.choices], required=False
+    )
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=None, required=False)
+    format = forms.ChoiceField(
+        label=_("Offer format"), choices=[("", _("All")), *OfferFormat.choices], required=False
+    )
+    skill = forms.CharField(
+        label=_("Skill (ESCO URI)"), required=False, help_text=_("Only offers teaching it.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        from courses.models import ProviderPage
+
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = ProviderPage.objects.live().order_by("title")
+
+    def clean(self):
+        from skills.models import Skill
+
+        cleaned = super().clean()
+        uri = (cleaned.get("skill") or "").strip()
+        cleaned["skill_obj"] = None
+        if uri:
+            skill = Skill.objects.filter(uri=uri).first() or Skill.objects.filter(key=uri).first()
+            if skill is None:
+                self.add_error("skill", _("No skill has this URI."))
+            cleaned["skill_obj"] = skill
+        return cleaned

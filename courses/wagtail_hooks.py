@@ -78,3 +78,10 @@ def register_import_menu_item():
 @hooks.register("register_admin_menu_item")
 def register_cadastre_menu():
     return SubmenuMenuItem(_("Cadastre"), cadastre_menu, icon_name="list-ul", order=250)
+
+
+@hooks.register("register_cadastre_menu_item")
+def register_export_menu_item():
+    return MenuItem(
+        _("Export offers"), reverse("courses_admin:offer_export"), icon_name="download", order=200
+    )

@@ -49,6 +49,8 @@ SESSION_COLUMNS = [
     "session_registration_deadline",
 ]
 COLUMNS = OFFER_COLUMNS + SESSION_COLUMNS
+# Columns that exports add; ignored on import so an export can be re-imported as is.
+IGNORED_COLUMNS = {"provider", "provider_name", "provider_commune", "provider_province", "url"}
 REQUIRED_COLUMNS = {"external_id", "title", "summary", "format", "modality"}
 LIST_COLUMNS = {"languages", "audiences", "funding", "keywords", "skills", "occupations"}
 LIST_SEPARATOR = "|"
@@ -85,7 +87,9 @@ def read_csv(content: bytes) -> list[OfferRecord]:
             raise ImportFileError(
                 _("Missing column(s): %(columns)s.") % {"columns": ", ".join(sorted(missing))}
             )
-        unknown = [name for name in header if name and name not in COLUMNS]
+        unknown = [
+            name for name in header if name and name not in COLUMNS and name not in IGNORED_COLUMNS
+        ]
         if unknown:
             raise ImportFileError(
                 _("Unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)}

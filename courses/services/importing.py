@@ -313,21 +313,38 @@ def clean_record(record: OfferRecord) -> tuple[CleanOffer | None, list[str]]:
     return CleanOffer(fields, sessions, funding, keywords, skills, occupations), []
 
 
-def _current_snapshot(page: OfferPage) -> dict:
+def _current_snapshot(page: OfferPage, clean: CleanOffer) -> dict:
+    """The offer as it stands (latest revision), in the shape of `CleanOffer.snapshot()`.
+
+    Links count as they would after a write: the imported links, plus confirmed links of any
+    source that the file names too (writing would only relabel their source).
+    """
     latest = page.get_latest_revision_as_object() if page.latest_revision_id else page
     fields = {name: getattr(latest, name) for name in OFFER_FIELDS}
     sessions = [{name: getattr(s, name) for name in SESSION_FIELDS} for s in latest.sessions.all()]
-    imported = OfferSkill.objects.filter(offer=page, source=LinkSource.IMPORTED, confirmed=True)
-    imported_occupations = OfferOccupation.objects.filter(
-        offer=page, source=LinkSource.IMPORTED, confirmed=True
-    )
+    file_skills = {skill.uri for skill in clean.skills}
+    file_occupations = {occupation.uri for occupation in clean.occupations}
+    skills = {
+        uri
+        for uri, source in OfferSkill.objects.public()
+        .filter(offer=page)
+        .values_list("skill__uri", "source")
+        if source == LinkSource.IMPORTED or uri in file_skills
+    }
+    occupations = {
+        uri
+        for uri, source in OfferOccupation.objects.public()
+        .filter(offer=page)
+        .values_list("occupation__uri", "source")
+        if source == LinkSource.IMPORTED or uri in file_occupations
+    }
     return {
         "fields": {k: _comparable(v) for k, v in fields.items()},
         "sessions": sorted(_session_key(s) for s in sessions),
         "funding": sorted(s.slug for s in latest.funding_schemes.all()),
         "keywords": sorted(t.name.lower() for t in latest.keywords.all()),
-        "skills": sorted(imported.values_list("skill__uri", flat=True)),
-        "occupations": sorted(imported_occupations.values_list("occupation__uri", flat=True)),
+        "skills": sorted(skills),
+        "occupations": sorted(occupations),
     }
 
 
@@ -439,7 +456,7 @@ def offer_import(
         existing = existing_pages.get(record.external_id)
         if existing is None:
             outcome.outcome = CREATED
-        elif _current_snapshot(existing) == clean.snapshot():
+        elif _current_snapshot(existing, clean) == clean.snapshot():
             outcome.outcome, outcome.page_id = UNCHANGED, existing.pk
             continue
         else:
