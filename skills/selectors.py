@@ -26,6 +26,7 @@ from skills.models import (
     Skill,
     SkillCollection,
     SkillGroup,
+    SkillSynonym,
     uri_key,
 )
 from skills.text import fold
@@ -548,7 +549,8 @@ def taxonomy_autocomplete(
 
     `kind` is "skill", "occupation" or "" for both. Each result carries the URI, the label in
     `language`, the alternative label that matched (if the preferred one did not), the kind
-    and the public URL. One LIKE query per kind on the folded labels, limited in SQL.
+    and the public URL. One LIKE query per kind on the folded labels, limited in SQL, and
+    one on the curated synonyms.
     """
     language = _language(language)
     folded = fold(query)
@@ -582,8 +584,54 @@ def taxonomy_autocomplete(
                     },
                 )
             )
+    if "skill" in kinds:
+        candidates.extend(_synonym_candidates(query, folded, language, limit, candidates))
     candidates.sort(key=lambda row: row[:3])
     return [row[3] for row in candidates[:limit]]
+
+
+def _synonym_candidates(query: str, folded: str, language: str, limit: int, found: list):
+    """Skills reached through a curated synonym ("JS" -> JavaScript), ranked like alt labels.
+
+    Synonyms are few (curated by hand), so one `icontains` query on them is cheap; the
+    folded spelling is tried too, and the match is confirmed on folded text in Python.
+    """
+    seen = {row[3]["uri"] for row in found}
+    synonyms = (
+        SkillSynonym.objects.filter(
+            Q(label__icontains=query.strip()) | Q(label__icontains=folded),
+            skill__is_obsolete=False,
+        )
+        .select_related("skill")
+        .order_by(Length("label"), "label")[: limit * 2]
+    )
+    for synonym in synonyms:
+        folded_synonym = fold(synonym.label)
+        skill = synonym.skill
+        if folded not in folded_synonym or skill.uri in seen:
+            continue
+        seen.add(skill.uri)
+        if folded_synonym == folded:
+            rank = 1
+        elif folded_synonym.startswith(folded):
+            rank = 3
+        elif f" {folded}" in folded_synonym:
+            rank = 5
+        else:
+            rank = 7
+        label = skill.label(language)
+        yield (
+            (False, rank),
+            len(label),
+            fold(label),
+            {
+                "uri": skill.uri,
+                "label": label,
+                "alt_match": synonym.label,
+                "type": "skill",
+                "url": skill.get_absolute_url(),
+            },
+        )
 
 
 # --------------------------------------------------------------------------- shortage lists

@@ -276,6 +276,7 @@ skill_group_chooser_viewset = SkillGroupChooserViewSet("skill_group_chooser")
 
 class EscoSkillIndexView(FoldedSearchIndexView):
     base_queryset = Skill.objects.esco()
+    page_title = _("ESCO skills")
 
 
 class SkillInspectView(generic.InspectView):
@@ -349,6 +350,7 @@ class EscoSkillViewSet(ModelViewSet):
 
 class LocalConceptIndexView(FoldedSearchIndexView):
     base_queryset = Skill.objects.local()
+    page_title = _("Local concepts")
 
 
 class LocalConceptObjectMixin:
@@ -364,6 +366,8 @@ class LocalConceptObjectMixin:
 
 
 class LocalConceptCreateView(ServiceCreateView):
+    page_subtitle = _("Local concept")
+
     def call_service(self, form):
         return taxonomy_services.local_concept_create(
             **form.service_kwargs(), user=self.request.user

@@ -78,6 +78,28 @@ class TestAutocomplete:
         labels = [r["label"] for r in autocomplete(client, q="zorglub", type="skill")]
         assert labels == ["zorglub", "zorglub avancé", "maîtrise du zorglub", "antizorglub"]
 
+    def test_displayed_label_beats_alternative_label_without_accents(self, client):
+        SkillFactory(preferred_label_fr="concevoir un truc", alt_labels_fr=["zwéffler un truc"])
+        SkillFactory(preferred_label_fr="zwéfflage de trucs en série")
+        labels = [r["label"] for r in autocomplete(client, q="zweff", type="skill")]
+        assert labels == ["zwéfflage de trucs en série", "concevoir un truc"]
+
+    def test_obsolete_concepts_come_last(self, client):
+        SkillFactory(preferred_label_fr="glorpique", is_obsolete=True)
+        SkillFactory(preferred_label_fr="art glorpique moderne")
+        labels = [r["label"] for r in autocomplete(client, q="glorpique", type="skill")]
+        assert labels == ["art glorpique moderne", "glorpique"]
+
+    def test_curated_synonyms_lead_to_their_skill(self, client):
+        from skills.services.taxonomy import synonym_add
+
+        skill = SkillFactory(preferred_label_fr="animation 3D")
+        synonym_add(skill=skill, label="Rigging Maya", language="fr")
+        results = autocomplete(client, q="rigging", type="skill")
+        assert results[0]["uri"] == skill.uri
+        assert (results[0]["label"], results[0]["alt_match"]) == ("animation 3D", "Rigging Maya")
+        assert autocomplete(client, q="rigging", type="occupation") == []
+
     def test_shorter_labels_first_among_equal_matches(self, client):
         for label in ("quuxine très longue", "quuxine", "quuxine moyenne"):
             SkillFactory(preferred_label_fr=label)
