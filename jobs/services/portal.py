@@ -8,11 +8,17 @@ own postings and requests, and only once a moderator approved its organisation) 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from jobs.models import Employer
+from jobs.ingestion.cleaning import html_to_text, sanitise_html, text_to_html
+from jobs.ingestion.dedup import signature
+from jobs.ingestion.prepare import analyse, load_extractor
+from jobs.models import Employer, JobPosting, PostingOccupation, PostingSkill, TrainingRequest
+from jobs.places import resolve_place
+from skills.models import Occupation, Skill
 
 
 def employer_review(*, employer: Employer, status: str, reviewer) -> Employer:
@@ -52,3 +58,254 @@ def employer_register(
     employer.save()
     employer.members.add(user)
     return employer
+
+
+# --------------------------------------------------------------------------- permissions
+
+
+def approved_employer_for(user) -> Employer:
+    """The approved organisation `user` acts for; PermissionDenied if none."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    employer = Employer.objects.for_user(user).approved().first()
+    if employer is None:
+        raise PermissionDenied
+    return employer
+
+
+def _check_owner(user, posting: JobPosting) -> Employer:
+    employer = approved_employer_for(user)
+    if posting.employer_id != employer.pk:
+        raise PermissionDenied
+    return employer
+
+
+# --------------------------------------------------------------------------- postings
+
+
+def posting_parse(*, posting: JobPosting) -> JobPosting:
+    """Run the extractor on a posting; confirmed links stay, unconfirmed ones are replaced."""
+    extractor = load_extractor()
+    if extractor is None:
+        return posting
+    analysis = analyse(
+        extractor,
+        title=posting.title,
+        text=posting.description_text,
+        language=posting.language if posting.pk and posting.parsed_at else "",
+    )
+    skill_ids = dict(
+        Skill.objects.filter(uri__in=[uri for uri, *_rest in analysis.skills]).values_list(
+            "uri", "id"
+        )
+    )
+    occupation_ids = dict(
+        Occupation.objects.filter(uri__in=[uri for uri, _score in analysis.occupations])
+        .values_list("uri", "id")
+    )  # fmt: skip
+    with transaction.atomic():
+        posting.language = analysis.language or posting.language
+        posting.parsed_at = timezone.now()
+        posting.save(update_fields=["language", "parsed_at", "updated_at"])
+        posting.skill_links.filter(confirmed=False).delete()
+        kept = set(posting.skill_links.values_list("skill_id", flat=True))
+        PostingSkill.objects.bulk_create(
+            [
+                PostingSkill(
+                    posting=posting,
+                    skill_id=skill_ids[uri],
+                    score=round(score, 4),
+                    spans=spans,
+                    method=method[:32],
+                )
+                for uri, score, spans, method in analysis.skills
+                if uri in skill_ids and skill_ids[uri] not in kept
+            ]
+        )
+        if not posting.occupation_links.filter(confirmed=True).exists():
+            posting.occupation_links.all().delete()
+            PostingOccupation.objects.bulk_create(
+                [
+                    PostingOccupation(
+                        posting=posting,
+                        occupation_id=occupation_ids[uri],
+                        score=round(score, 4),
+                        rank=rank,
+                    )
+                    for rank, (uri, score) in enumerate(analysis.occupations, start=1)
+                    if uri in occupation_ids
+                ]
+            )
+    return posting
+
+
+def _apply_need(posting: JobPosting, *, title, text, commune, province, contract_type) -> None:
+    posting.title = title.strip()
+    posting.description_html = sanitise_html(text_to_html(text))
+    posting.description_text = html_to_text(posting.description_html)
+    posting.commune = commune.strip()
+    posting.province = province or resolve_place(commune=commune)[1]
+    posting.contract_type = contract_type
+    posting.fingerprint = signature(f"{posting.title}\n{posting.description_text}")
+
+
+def posting_create(
+    *,
+    user,
+    title: str,
+    text: str,
+    commune: str = "",
+    province: str = "",
+    contract_type: str = "",
+) -> JobPosting:
+    """A need written on the portal: saved as a draft of the user's organisation, then parsed
+    at once so the employer sees what the platform understood before publishing."""
+    employer = approved_employer_for(user)
+    posting = JobPosting(
+        employer=employer,
+        employer_name=employer.name,
+        status=JobPosting.Status.DRAFT,
+        posted_on=timezone.localdate(),
+        created_by=user,
+    )
+    _apply_need(
+        posting,
+        title=title,
+        text=text,
+        commune=commune,
+        province=province,
+        contract_type=contract_type,
+    )
+    posting.full_clean(exclude=["fingerprint"])
+    posting.save()
+    return posting_parse(posting=posting)
+
+
+def posting_update(
+    *,
+    user,
+    posting: JobPosting,
+    title: str,
+    text: str,
+    commune: str = "",
+    province: str = "",
+    contract_type: str = "",
+) -> JobPosting:
+    """Edit an own posting; the text is parsed again (confirmed skills are kept)."""
+    _check_owner(user, posting)
+    _apply_need(
+        posting,
+        title=title,
+        text=text,
+        commune=commune,
+        province=province,
+        contract_type=contract_type,
+    )
+    posting.full_clean(exclude=["fingerprint"])
+    posting.save()
+    return posting_parse(posting=posting)
+
+
+def posting_skill_remove(*, user, posting: JobPosting, skill_id: int) -> None:
+    _check_owner(user, posting)
+    posting.skill_links.filter(skill_id=skill_id).delete()
+
+
+def posting_skill_add(*, user, posting: JobPosting, skill: Skill) -> PostingSkill:
+    """A skill the employer adds by hand: confirmed, with the highest score."""
+    _check_owner(user, posting)
+    link, _created = PostingSkill.objects.update_or_create(
+        posting=posting,
+        skill=skill,
+        defaults={"score": 1.0, "method": PostingSkill.Method.MANUAL, "confirmed": True},
+    )
+    return link
+
+
+def posting_occupation_choose(*, user, posting: JobPosting, occupation: Occupation) -> None:
+    """The employer names the occupation: it becomes the confirmed primary match."""
+    _check_owner(user, posting)
+    with transaction.atomic():
+        posting.occupation_links.exclude(occupation=occupation).update(confirmed=False)
+        others = list(posting.occupation_links.exclude(occupation=occupation).order_by("rank"))
+        PostingOccupation.objects.update_or_create(
+            posting=posting,
+            occupation=occupation,
+            defaults={"rank": 1, "confirmed": True, "score": 1.0},
+        )
+        for rank, other in enumerate(others, start=2):
+            other.rank = rank
+        PostingOccupation.objects.bulk_update(others, ["rank"])
+
+
+@transaction.atomic
+def posting_publish(*, user, posting: JobPosting) -> JobPosting:
+    """Publish an own posting: the skills and primary occupation shown are confirmed."""
+    _check_owner(user, posting)
+    posting.skill_links.update(confirmed=True)
+    primary = posting.occupation_links.order_by("rank").first()
+    if primary is not None:
+        posting.occupation_links.filter(pk=primary.pk).update(confirmed=True)
+    posting.status = JobPosting.Status.PUBLISHED
+    posting.posted_on = timezone.localdate()
+    posting.save(update_fields=["status", "posted_on", "updated_at"])
+    return posting
+
+
+def posting_withdraw(*, user, posting: JobPosting) -> JobPosting:
+    _check_owner(user, posting)
+    posting.status = JobPosting.Status.WITHDRAWN
+    posting.save(update_fields=["status", "updated_at"])
+    return posting
+
+
+# --------------------------------------------------------------------------- training requests
+
+
+def training_request_create(
+    *,
+    user,
+    posting: JobPosting | None,
+    skills,
+    headcount: int,
+    needed_by,
+    message: str = "",
+    province: str = "",
+) -> TrainingRequest:
+    """ "We need `headcount` people with `skills` by `needed_by`", from an approved employer."""
+    employer = approved_employer_for(user)
+    if posting is not None and posting.employer_id != employer.pk:
+        raise PermissionDenied
+    skills = list(skills)
+    if not skills:
+        raise ValidationError(_("Choose at least one skill."))
+    if needed_by <= timezone.localdate():
+        raise ValidationError(_("The date must be in the future."))
+    request = TrainingRequest(
+        employer=employer,
+        posting=posting,
+        headcount=headcount,
+        needed_by=needed_by,
+        message=message,
+        province=province or (posting.province if posting else employer.province),
+        created_by=user,
+    )
+    request.full_clean()
+    request.save()
+    request.skills.set(skills)
+    return request
+
+
+def training_request_update(*, user, training_request: TrainingRequest, **changes):
+    employer = approved_employer_for(user)
+    if training_request.employer_id != employer.pk:
+        raise PermissionDenied
+    skills = changes.pop("skills", None)
+    for name in ("headcount", "needed_by", "message"):
+        if name in changes:
+            setattr(training_request, name, changes[name])
+    training_request.full_clean()
+    training_request.save()
+    if skills is not None:
+        training_request.skills.set(skills)
+    return training_request

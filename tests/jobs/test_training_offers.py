@@ -1,0 +1,61 @@
+"""Training offers for a posting: ranked by coverage of its skills, nearest first."""
+
+import pytest
+
+from jobs.models import PostingSkill
+from jobs.selectors import training_offers_for_posting
+from skills.models import Skill
+from tests.jobs.factories import EmployerFactory, JobPostingFactory
+
+courses = pytest.importorskip("courses.models")
+
+
+@pytest.fixture
+def provider_index(db):
+    from cms.demo import ensure_site
+
+    index = courses.ProviderIndexPage(title="Organismes", slug="organismes")
+    ensure_site().add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
+def offer_teaching(provider, title, skills, confirmed=True, publish=True):
+    from tests.courses.factories import make_offer
+
+    offer = make_offer(provider, title=title, publish=publish)
+    for skill in skills:
+        courses.OfferSkill.objects.create(offer=offer, skill=skill, confirmed=confirmed)
+    return offer
+
+
+@pytest.mark.django_db
+def test_offers_are_ranked_by_coverage_then_distance(provider_index):
+    from tests.courses.factories import make_provider
+
+    skills = list(Skill.objects.order_by("uri")[:3])
+    posting = JobPostingFactory(employer=EmployerFactory(), province="namur")
+    for skill in skills:
+        PostingSkill.objects.create(posting=posting, skill=skill, score=0.8)
+
+    namur = make_provider(province="namur", commune="Namur")
+    liege = make_provider(province="liege", commune="Liège")
+    arlon = make_provider(province="luxembourg", commune="Arlon")
+    mons = make_provider(province="hainaut", commune="Mons")
+    offer_teaching(liege, "Deux compétences à Liège", skills[:2])
+    offer_teaching(namur, "Deux compétences à Namur", skills[1:])
+    offer_teaching(namur, "Une compétence à Namur", skills[:1])
+    offer_teaching(arlon, "Toutes mais non confirmées", skills, confirmed=False)
+    offer_teaching(mons, "Toutes mais pas publiée", skills, publish=False)
+    unrelated = list(Skill.objects.order_by("-uri")[:1])
+    offer_teaching(mons, "Sans rapport", unrelated)
+
+    ranked = training_offers_for_posting(posting=posting)
+    assert [r.offer.title for r in ranked] == [
+        "Deux compétences à Namur",
+        "Deux compétences à Liège",
+        "Une compétence à Namur",
+    ]
+    assert ranked[0].coverage_percent == 67
+    assert ranked[0].distance == 0 and ranked[1].distance == 1
+    assert set(ranked[1].covered) == set(skills[:2])
