@@ -320,7 +320,7 @@ def _current_snapshot(page: OfferPage, clean: CleanOffer) -> dict:
     source that the file names too (writing would only relabel their source).
     """
     latest = page.get_latest_revision_as_object() if page.latest_revision_id else page
-    fields = {name: getattr(latest, name) for name in OFFER_FIELDS}
+    fields = {name: getattr(latest, name) for name in clean.fields}
     sessions = [{name: getattr(s, name) for name in SESSION_FIELDS} for s in latest.sessions.all()]
     file_skills = {skill.uri for skill in clean.skills}
     file_occupations = {occupation.uri for occupation in clean.occupations}
@@ -346,26 +346,6 @@ def _current_snapshot(page: OfferPage, clean: CleanOffer) -> dict:
         "skills": sorted(skills),
         "occupations": sorted(occupations),
     }
-
-
-OFFER_FIELDS = [
-    "title",
-    "summary",
-    "description",
-    "plain_language_summary",
-    "format",
-    "modality",
-    "eqf_level",
-    "duration_hours",
-    "languages",
-    "audiences",
-    "prerequisites",
-    "certification",
-    "price",
-    "is_free",
-    "registration_url",
-    "external_id",
-]
 
 
 def _unique_slug(provider: ProviderPage, title: str) -> str:
@@ -432,8 +412,12 @@ def offer_import(
     dry_run: bool = True,
     publish: bool = False,
     user=None,
+    mark_demo: bool = False,
 ) -> ImportReport:
-    """Import `records` into `provider`'s subtree; see the module docstring for the contract."""
+    """Import `records` into `provider`'s subtree; see the module docstring for the contract.
+
+    `mark_demo` flags the offers as demonstration content (used by `courses.demo`).
+    """
     report = ImportReport(dry_run=dry_run)
     existing_pages = {
         page.external_id: page
@@ -453,6 +437,8 @@ def offer_import(
         if clean is None:
             outcome.outcome, outcome.reasons = ERROR, errors
             continue
+        if mark_demo:
+            clean.fields["is_demo"] = True
         existing = existing_pages.get(record.external_id)
         if existing is None:
             outcome.outcome = CREATED
