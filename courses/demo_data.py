@@ -354,18 +354,20 @@ VARIANTS = {
 VARIANT_SENTENCES = {
     "qualifiante": "Une formation longue et gratuite pour demandeurs d’emploi, avec stage en "
     "entreprise, pour devenir {job_lower}.",
-    "initiation": "Trois journées pour découvrir {theme_lower} et repartir avec les bases.",
-    "perfectionnement": "Des soirées pour approfondir {theme_lower} sur vos propres projets.",
+    "initiation": "Trois journées d’initiation en {theme_lower} pour repartir avec les bases.",
+    "perfectionnement": "Des soirées pour vous perfectionner en {theme_lower} sur vos propres "
+    "projets.",
     "masterclass": "Une journée intensive autour de {tool} avec un professionnel du secteur.",
-    "distance": "Un parcours en ligne à votre rythme, avec un tuteur, pour aborder {theme_lower}.",
-    "certificat": "Un certificat reconnu, compatible avec une activité professionnelle, "
-    "centré sur {theme_lower}.",
+    "distance": "Un parcours en ligne à votre rythme, avec un tuteur, pour vous former en "
+    "{theme_lower}.",
+    "certificat": "Un certificat reconnu en {theme_lower}, compatible avec une activité "
+    "professionnelle.",
     "bachelier": "Trois années d’études supérieures pour devenir {job_lower}.",
     "master": "Deux années de spécialisation en {theme_lower}, avec mémoire et stage.",
     "alternance": "Apprendre le métier de {job_lower} en entreprise et en centre, avec un "
     "contrat d’alternance.",
-    "bootcamp": "Un programme intensif et gratuit, orienté projets, pour changer de métier "
-    "vers {theme_lower}.",
+    "bootcamp": "Un programme intensif et gratuit, orienté projets, pour vous lancer en "
+    "{theme_lower}.",
 }
 
 
