@@ -174,6 +174,12 @@ class IngestRun(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    total = models.PositiveIntegerField(
+        _("records in the batch"),
+        null=True,
+        blank=True,
+        help_text=_("Known in advance for line-based files; shows the progress of a run."),
+    )
     processed = models.PositiveIntegerField(_("records processed"), default=0)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
@@ -195,6 +201,13 @@ class IngestRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def progress(self) -> str:
+        """ "1200 / 5000 (24 %)" when the size is known, else the count processed."""
+        if self.total:
+            return f"{self.processed} / {self.total} ({100 * self.processed // self.total} %)"
+        return str(self.processed)
 
 
 class JobPostingQuerySet(models.QuerySet):

@@ -166,7 +166,7 @@ class IngestRunViewSet(ModelViewSet):
     list_display = [
         "__str__",
         "status",
-        "processed",
+        Column("progress", label=_("progress")),
         "created",
         "updated",
         "unchanged",
@@ -184,6 +184,7 @@ class IngestRunViewSet(ModelViewSet):
         "file_name",
         "started_at",
         "finished_at",
+        "total",
         "processed",
         "created",
         "updated",

@@ -259,3 +259,18 @@ def read_bytes(raw: bytes, format: str = "auto", name: str = "") -> Iterator[Raw
     if format == "csv":
         return read_csv(io.BytesIO(raw))
     return read_jsonld(raw)
+
+
+def count_records(path: Path | str, format: str = "auto") -> int | None:
+    """Records in a line-based feed file (JSON Lines, CSV), counted cheaply; None otherwise."""
+    path = Path(path)
+    with path.open("rb") as handle:
+        if format == "auto":
+            format = detect_format(path.name, handle.read(8192))
+            handle.seek(0)
+        if format == "jsonl":
+            return sum(1 for line in handle if line.strip())
+        if format == "csv":
+            # Cells may span lines: an estimate that the run corrects as it goes.
+            return max(0, sum(1 for line in handle if line.strip()) - 1)
+    return None

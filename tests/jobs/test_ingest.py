@@ -167,3 +167,23 @@ def test_command_background_runs_the_task(tmp_path, source):
     run = IngestRun.objects.get()
     assert run.status == IngestRun.Status.SUCCEEDED
     assert run.created == 3 and run.processed == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not extractor_available(), reason="skills.extraction is not there yet")
+def test_parse_postings_fills_in_unparsed_postings(source):
+    posting_ingest(records=feed(2), source=source, parse=False)
+    assert JobPosting.objects.unparsed().count() == 2
+    call_command("parse_postings")
+    assert JobPosting.objects.unparsed().count() == 0
+    assert PostingSkill.objects.exists()
+
+
+@pytest.mark.django_db
+def test_background_run_knows_its_size(tmp_path, source):
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(jsonl(feed(4)))
+    call_command("ingest_postings", str(path), source="forem", background=True)
+    run = IngestRun.objects.get()
+    assert run.total == 4
+    assert run.progress == "4 / 4 (100 %)"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jobs.ingestion.formats import FORMATS, FeedFormatError, read_payload
+from jobs.ingestion.formats import FORMATS, FeedFormatError, count_records, read_payload
 from jobs.models import FeedSource, IngestRun
 from jobs.services import posting_ingest
 from jobs.tasks import ingest_file
@@ -40,7 +40,11 @@ class Command(BaseCommand):
             if feed is None:
                 raise CommandError(f"Unknown source {source!r} (use --create-source).")
         run = IngestRun.objects.create(
-            source=feed, trigger=IngestRun.Trigger.COMMAND, format=format, file_name=str(file)
+            source=feed,
+            trigger=IngestRun.Trigger.COMMAND,
+            format=format,
+            file_name=str(file),
+            total=count_records(file, format),
         )
         if options["background"]:
             result = ingest_file.enqueue(
@@ -54,7 +58,8 @@ class Command(BaseCommand):
 
         def progress(report):
             if options["verbosity"] >= 2:
-                self.stdout.write(f"  {report.processed} records…")
+                total = f" / {run.total}" if run.total else ""
+                self.stdout.write(f"  {report.processed}{total} records…")
 
         try:
             report = posting_ingest(
