@@ -402,6 +402,13 @@ def skill_group_tree_roots() -> list[tuple[SkillGroup, str, list[tuple[SkillGrou
     ]
 
 
+def skill_group_by_key(key: str) -> SkillGroup | None:
+    """The skill group whose URI ends with `key` (groups have no key column of their own)."""
+    if not key or "/" in key:
+        return None
+    return SkillGroup.objects.filter(uri__endswith="/" + key).first()
+
+
 def skill_group_detail(*, key: str, language: str | None = None, page=1) -> SkillGroupDetail:
     tree = SkillGroupTree()
     group = next((g for g in tree.groups.values() if uri_key(g.uri) == key), None)

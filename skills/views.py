@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -13,30 +16,112 @@ from skills.forms import TaxonomySearchForm
 from skills.text import fold
 
 RESULTS_PER_PAGE = 20
+ESCO_TERM_SET = {
+    "@type": "DefinedTermSet",
+    "name": "ESCO",
+    "url": "https://esco.ec.europa.eu/",
+}
+
+
+def _json_ld(data: dict) -> str:
+    """schema.org JSON-LD, safe inside a <script> element."""
+    text = json.dumps({"@context": "https://schema.org", **data}, ensure_ascii=False)
+    # The escapes make the text inert in HTML, so marking it safe cannot inject markup.
+    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _skill_json_ld(request: HttpRequest, skill, language: str) -> str:
+    alternates = skill.alt_labels_en if language == "en" else skill.alt_labels_fr
+    return _json_ld(
+        {
+            "@type": "DefinedTerm",
+            "@id": skill.uri,
+            "name": skill.label(language),
+            "alternateName": list(alternates or []),
+            "description": skill.description(language),
+            "termCode": skill.key,
+            "url": request.build_absolute_uri(skill.get_absolute_url()),
+            "inLanguage": language,
+            "inDefinedTermSet": ESCO_TERM_SET,
+        }
+    )
+
+
+def _occupation_json_ld(request: HttpRequest, detail, language: str) -> str:
+    occupation = detail.occupation
+    alternates = occupation.alt_labels_en if language == "en" else occupation.alt_labels_fr
+    data = {
+        "@type": "Occupation",
+        "@id": occupation.uri,
+        "name": occupation.label(language),
+        "alternateName": list(alternates or []),
+        "description": occupation.description(language),
+        "url": request.build_absolute_uri(occupation.get_absolute_url()),
+        "inLanguage": language,
+        "skills": [
+            {"@type": "DefinedTerm", "@id": skill.uri, "name": skill.label(language)}
+            for section in detail.essential_sections
+            for skill in section.skills
+        ],
+    }
+    if occupation.isco_group:
+        data["occupationalCategory"] = {
+            "@type": "CategoryCode",
+            "codeValue": occupation.isco_group.code,
+            "inCodeSet": "ISCO-08",
+            "name": occupation.isco_group.label(language),
+        }
+    return _json_ld(data)
 
 
 def _language(request: HttpRequest) -> str:
-    return "en" if (get_language() or "fr")[:2] == "en" else "fr"
+    """The page language, which LocaleMiddleware took from the URL (/en/ or none)."""
+    return (
+        "en"
+        if (getattr(request, "LANGUAGE_CODE", None) or get_language() or "fr")[:2] == "en"
+        else "fr"
+    )
 
 
 @require_GET
 def skill_detail(request: HttpRequest, key: str) -> HttpResponse:
-    detail = selectors.skill_detail(
-        key=key,
-        language=_language(request),
-        essential_page=request.GET.get("essential_page", 1),
-        optional_page=request.GET.get("optional_page", 1),
+    try:
+        detail = selectors.skill_detail(
+            key=key,
+            language=_language(request),
+            essential_page=request.GET.get("essential_page", 1),
+            optional_page=request.GET.get("optional_page", 1),
+        )
+    except Http404:
+        # ESCO skill groups share the /skill/ URI space: a group's key lands on its page.
+        group = selectors.skill_group_by_key(key)
+        if group is None:
+            raise
+        return redirect(selectors.skill_group_url(group), permanent=True)
+    language = _language(request)
+    return render(
+        request,
+        "skills/skill_detail.html",
+        {
+            "detail": detail,
+            "skill": detail.skill,
+            "json_ld": _skill_json_ld(request, detail.skill, language),
+        },
     )
-    return render(request, "skills/skill_detail.html", {"detail": detail, "skill": detail.skill})
 
 
 @require_GET
 def occupation_detail(request: HttpRequest, key: str) -> HttpResponse:
-    detail = selectors.occupation_detail(key=key, language=_language(request))
+    language = _language(request)
+    detail = selectors.occupation_detail(key=key, language=language)
     return render(
         request,
         "skills/occupation_detail.html",
-        {"detail": detail, "occupation": detail.occupation},
+        {
+            "detail": detail,
+            "occupation": detail.occupation,
+            "json_ld": _occupation_json_ld(request, detail, language),
+        },
     )
 
 

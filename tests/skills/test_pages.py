@@ -1,5 +1,6 @@
 """Public taxonomy pages: skill, occupation, hierarchy, shortage lists, in French and English."""
 
+import json
 import re
 
 import pytest
@@ -175,6 +176,36 @@ class TestSkillPage:
         assert selectors._optional_selector("skills.selectors", "no_such_function") is None
 
 
+def json_ld(html: str) -> dict:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, "no JSON-LD"
+    return json.loads(match.group(1))
+
+
+class TestStructuredData:
+    def test_skill_is_a_defined_term_of_esco(self, client):
+        skill = Skill.objects.get(key=JAVASCRIPT_KEY)
+        data = json_ld(client.get(skill.get_absolute_url()).content.decode())
+        assert data["@type"] == "DefinedTerm"
+        assert data["@id"] == skill.uri
+        assert data["inDefinedTermSet"]["name"] == "ESCO"
+        assert data["url"].endswith(f"/competences/{JAVASCRIPT_KEY}/")
+
+    def test_occupation_lists_isco_code_and_essential_skills(self, client):
+        data = json_ld(client.get(f"/en/metiers/{WEB_DEVELOPER_KEY}/").content.decode())
+        assert data["@type"] == "Occupation"
+        assert data["name"] == "web developer"
+        assert data["occupationalCategory"]["codeValue"] == "2513"
+        occupation = Occupation.objects.get(key=WEB_DEVELOPER_KEY)
+        assert len(data["skills"]) == occupation.skill_links.filter(relation="essential").count()
+
+    def test_markup_in_labels_cannot_close_the_script(self, client):
+        skill = SkillFactory(preferred_label_fr="</script><b>oops</b>")
+        html = client.get(skill.get_absolute_url()).content.decode()
+        assert json_ld(html)["name"] == "</script><b>oops</b>"
+        assert "<b>oops</b>" not in html
+
+
 class TestOccupationPage:
     def test_french_page_shows_labels_titles_and_isco_path(self, client):
         occupation = Occupation.objects.get(key=WEB_DEVELOPER_KEY)
@@ -258,6 +289,14 @@ class TestHierarchyPage:
         html = client.get(selectors.skill_group_url(top)).content.decode()
         assert "branche d’essai" in html and "feuille d’essai" in html
         assert client.get("/competences/groupes/nope/").status_code == 404
+
+    def test_skill_group_key_under_competences_redirects_to_the_group(self, client):
+        group = SkillGroup.objects.get(code="S1")
+        key = group.uri.rsplit("/", 1)[-1]
+        response = client.get(f"/competences/{key}/")
+        assert response.status_code == 301
+        assert response["Location"] == selectors.skill_group_url(group)
+        assert client.get(response["Location"]).status_code == 200
 
     def test_isco_group_page(self, client):
         response = client.get(reverse("skills:isco_group_detail", args=["2513"]))
