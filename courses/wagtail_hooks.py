@@ -53,6 +53,16 @@ def suggest_skills_after_create(request, page):
     _suggest_after_save(request, page)
 
 
+@hooks.register("after_create_page")
+def grant_editors_after_provider_create(request, page):
+    """A provider created in the admin gets its editors' group, as `provider_create` does."""
+    from courses.models import ProviderPage
+    from courses.services.providers import provider_grant_editors
+
+    if isinstance(page.specific, ProviderPage):
+        provider_grant_editors(provider=page.specific)
+
+
 @hooks.register("after_edit_page")
 def suggest_skills_after_edit(request, page):
     _suggest_after_save(request, page)

@@ -26,7 +26,8 @@ def provider_editors_group_name(provider: ProviderPage) -> str:
 
 
 def provider_editors_group(provider: ProviderPage) -> Group:
-    return Group.objects.get(name=provider_editors_group_name(provider))
+    """The provider's editors' group, found by the page id in its name (titles change)."""
+    return Group.objects.get(name__endswith=f"(#{provider.pk})", name__startswith="Editors: ")
 
 
 @transaction.atomic
@@ -73,7 +74,10 @@ def provider_create(
 @transaction.atomic
 def provider_grant_editors(*, provider: ProviderPage) -> Group:
     """Ensure the provider's editors' group and its permissions (idempotent)."""
-    group, _created = Group.objects.get_or_create(name=provider_editors_group_name(provider))
+    try:
+        group = provider_editors_group(provider)
+    except Group.DoesNotExist:
+        group = Group.objects.create(name=provider_editors_group_name(provider))
     group.permissions.add(admin_access_permission())
     grant_page_permissions(group=group, page=provider, permission_types=EDITOR_PAGE_PERMISSIONS)
 
