@@ -120,13 +120,17 @@ class SkillGroupTree:
         ):
             self.parents.setdefault(child_id, []).append(parent_id)
             self.children.setdefault(parent_id, []).append(child_id)
-        order = self._sort_key
+        self.sort_keys = {pk: (g.code or "~", g.label()) for pk, g in self.groups.items()}
         for ids in (*self.parents.values(), *self.children.values()):
-            ids.sort(key=lambda pk: order(self.groups[pk]))
+            ids.sort(key=self.sort_keys.__getitem__)
 
-    @staticmethod
-    def _sort_key(group: SkillGroup):
-        return (group.code or "~", group.label())
+    def _sort_key(self, group: SkillGroup):
+        return self.sort_keys[group.pk]
+
+    def first_group(self, group_ids) -> SkillGroup | None:
+        """The group that sorts first (by code, then label) among `group_ids`, if any."""
+        known = [pk for pk in group_ids if pk in self.groups]
+        return self.groups[min(known, key=self.sort_keys.__getitem__)] if known else None
 
     def path_to_root(self, group_id: int) -> list[SkillGroup]:
         """From the top group down to `group_id`, following the first broader group each time."""
@@ -297,19 +301,49 @@ class OccupationDetail:
     offers: object = None
 
 
-def _group_of(skill: Skill, tree: SkillGroupTree) -> SkillGroup | None:
-    """The skill's own group, else its broader skill's group (ESCO hangs many skills there)."""
-    for candidate in (skill, *skill.broader_skills.all()):
-        groups = list(candidate.broader_groups.all())
-        if groups:
-            return min(groups, key=tree._sort_key)
-    return None
+def _section_groups(skill_ids: list[int], tree: SkillGroupTree) -> dict[int, SkillGroup | None]:
+    """Each skill's section: its own first group, else its broader skill's (ESCO hangs many
+    skills under a broader skill rather than a group). Three flat queries on the link tables.
+    """
+    group_links = Skill.broader_groups.through.objects
+    own: dict[int, list[int]] = {}
+    for skill_id, group_id in group_links.filter(skill_id__in=skill_ids).values_list(
+        "skill_id", "skillgroup_id"
+    ):
+        own.setdefault(skill_id, []).append(group_id)
+    parents: dict[int, list[int]] = {}
+    orphans = [skill_id for skill_id in skill_ids if skill_id not in own]
+    if orphans:
+        for child_id, parent_id in Skill.broader_skills.through.objects.filter(
+            from_skill_id__in=orphans
+        ).values_list("from_skill_id", "to_skill_id"):
+            parents.setdefault(child_id, []).append(parent_id)
+    parent_groups: dict[int, list[int]] = {}
+    parent_ids = {pk for ids in parents.values() for pk in ids}
+    if parent_ids:
+        for skill_id, group_id in group_links.filter(skill_id__in=parent_ids).values_list(
+            "skill_id", "skillgroup_id"
+        ):
+            parent_groups.setdefault(skill_id, []).append(group_id)
+    sections = {}
+    for skill_id in skill_ids:
+        group_ids = own.get(skill_id) or [
+            group_id
+            for parent in parents.get(skill_id, [])
+            for group_id in parent_groups.get(parent, [])
+        ]
+        sections[skill_id] = tree.first_group(group_ids)
+    return sections
 
 
-def _sections(links: list[OccupationSkill], tree: SkillGroupTree, other_label: str):
+def _sections(
+    links: list[OccupationSkill],
+    groups_of: dict[int, SkillGroup | None],
+    other_label: str,
+) -> list[SkillSection]:
     by_group: dict[int | None, SkillSection] = {}
     for link in links:
-        group = _group_of(link.skill, tree)
+        group = groups_of.get(link.skill_id)
         section_key = group.pk if group else None
         if section_key not in by_group:
             by_group[section_key] = SkillSection(
@@ -342,19 +376,18 @@ def occupation_detail(*, key: str, language: str | None = None) -> OccupationDet
     while group is not None and len(isco_path) < MAX_HIERARCHY_DEPTH:
         isco_path.insert(0, Crumb(label=group.label(), url=isco_group_url(group), code=group.code))
         group = group.broader
-    groups_ordered = SkillGroup.objects.order_by("code", "uri")
+    # Only what the sections show: an occupation can have several hundred skills.
     links = list(
-        occupation.skill_links.select_related("skill").prefetch_related(
-            Prefetch("skill__broader_groups", queryset=groups_ordered),
-            Prefetch(
-                "skill__broader_skills",
-                queryset=Skill.objects.prefetch_related(
-                    Prefetch("broader_groups", queryset=groups_ordered)
-                ),
-            ),
+        occupation.skill_links.select_related("skill").only(
+            "relation",
+            "occupation_id",
+            "skill__uri",
+            "skill__key",
+            "skill__preferred_label_fr",
+            "skill__preferred_label_en",
         )
     )
-    tree = SkillGroupTree()
+    groups_of = _section_groups([link.skill_id for link in links], SkillGroupTree())
     other = gettext("Other skills")
     essential = [link for link in links if link.relation == OccupationSkill.Relation.ESSENTIAL]
     optional = [link for link in links if link.relation == OccupationSkill.Relation.OPTIONAL]
@@ -365,8 +398,8 @@ def occupation_detail(*, key: str, language: str | None = None) -> OccupationDet
         broader_occupations=list(occupation.broader_occupations.order_by(label_field)),
         narrower_occupations=list(occupation.narrower_occupations.order_by(label_field)),
         job_titles=list(occupation.job_titles.order_by("label")),
-        essential_sections=_sections(essential, tree, other),
-        optional_sections=_sections(optional, tree, other),
+        essential_sections=_sections(essential, groups_of, other),
+        optional_sections=_sections(optional, groups_of, other),
         essential_count=len(essential),
         optional_count=len(optional),
         shortage_entries=list(
