@@ -11,7 +11,7 @@ ends with the previous month, so within a month the demo is stable; in a new mon
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -85,3 +85,41 @@ def _demo_employers(stdout) -> None:
             )
         employer.members.add(user)
     stdout.write("jobs: demo employers 'employeur' (approved) and 'employeur-attente' (pending)\n")
+    _demo_need(approved, users.get(username="employeur"), stdout)
+
+
+DEMO_NEED = {
+    "title": "Animateur 3D (H/F/X)",
+    "text": (
+        "Notre studio liégeois produit des séries d'animation et des jeux vidéo. Nous cherchons "
+        "un animateur 3D pour donner vie à nos personnages.\n\n"
+        "Vous animez des personnages et des objets en 3D, vous utilisez des logiciels "
+        "d'animation comme Blender ou Maya, vous comprenez les principes de l'animation et "
+        "vous travaillez avec les modélisateurs et le directeur artistique. Une connaissance "
+        "du rigging et de la capture de mouvement est un atout."
+    ),
+    "commune": "Liège",
+    "province": "liege",
+    "contract_type": "permanent",
+}
+
+
+def _demo_need(employer: Employer, user, stdout) -> None:
+    """A need posted through the portal, published, with a training request (once)."""
+    from jobs.services import portal
+
+    if employer.postings.exists():
+        return
+    posting = portal.posting_create(user=user, **DEMO_NEED)
+    portal.posting_publish(user=user, posting=posting)
+    skills = [link.skill for link in posting.skill_links.select_related("skill")[:3]]
+    if skills:
+        portal.training_request_create(
+            user=user,
+            posting=posting,
+            skills=skills,
+            headcount=4,
+            needed_by=timezone.localdate() + timedelta(days=120),
+            message="Nous pourrions accueillir des stagiaires en fin de formation.",
+        )
+    stdout.write("jobs: a published portal posting and a training request for the demo employer\n")
