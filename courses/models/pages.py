@@ -310,7 +310,9 @@ class OfferPage(Page):
 
     def future_sessions(self):
         today = timezone.localdate()
-        return [s for s in self.sessions.all() if s.start_date >= today]
+        return sorted(
+            (s for s in self.sessions.all() if s.start_date >= today), key=lambda s: s.start_date
+        )
 
     def get_context(self, request, *args, **kwargs):
         from courses.jsonld import offer_jsonld_script
@@ -321,6 +323,9 @@ class OfferPage(Page):
         context["skill_links"] = skills
         context["occupation_links"] = occupations
         context["next_sessions"] = self.future_sessions()
+        context["audience_labels"] = [
+            Audience(value).label for value in self.audiences if value in Audience.values
+        ]
         context["similar_offers"] = similar_offers(offer=self, limit=6)
         context["jsonld"] = offer_jsonld_script(offer=self, request=request)
         return context
