@@ -493,6 +493,14 @@ class SynonymIndexView(generic.IndexView):
 
 
 class SynonymCreateView(ServiceCreateView):
+    def get_initial(self):
+        # "Add a synonym" on a skill's inspect page passes the skill along.
+        initial = super().get_initial()
+        skill_id = self.request.GET.get("skill", "")
+        if skill_id.isdigit():
+            initial["skill"] = Skill.objects.filter(pk=skill_id).first()
+        return initial
+
     def call_service(self, form):
         return taxonomy_services.synonym_add(**form.service_kwargs(), user=self.request.user)
 

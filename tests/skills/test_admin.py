@@ -266,6 +266,13 @@ class TestSynonymForms:
         )
         assert not SkillSynonym.objects.filter(pk=synonym.pk).exists()
 
+    def test_add_form_preselects_the_skill_from_inspect(self, admin_client, javascript):
+        inspect = admin_client.get(reverse("esco_skills:inspect", args=[javascript.pk]))
+        link = f"{reverse('skillsynonym:add')}?skill={javascript.pk}"
+        assert link in inspect.content.decode()
+        form = admin_client.get(link).context["form"]
+        assert form.initial["skill"] == javascript
+
     def test_search(self, admin_client):
         skill = SkillFactory()
         SkillSynonym.objects.create(skill=skill, label="motion design", language="fr")
@@ -283,6 +290,13 @@ class TestSynonymForms:
 
 
 class TestOtherViewsets:
+    def test_group_permissions_page_lists_taxonomy_permissions(self, admin_client):
+        response = admin_client.get(reverse("wagtailusers_groups:add"))
+        assert response.status_code == 200
+        html = response.content.decode()
+        add_skill = Permission.objects.get(content_type__app_label="skills", codename="add_skill")
+        assert html.count(f'value="{add_skill.pk}"') == 1
+
     def test_rejected_pattern_create(self, admin_client, javascript):
         response = admin_client.post(
             reverse("rejectedmatchpattern:add"),
