@@ -109,6 +109,7 @@ class LocalConceptForm(WagtailAdminModelForm):
             "description_fr",
             "description_en",
             "skill_type",
+            "is_obsolete",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -146,6 +147,9 @@ class LocalConceptForm(WagtailAdminModelForm):
             "alt_labels_en": data.get("alt_labels_en", []),
             "broader": data.get("broader_skill") or data.get("broader_group"),
         }
+
+    def update_kwargs(self) -> dict:
+        return {**self.service_kwargs(), "is_obsolete": self.cleaned_data.get("is_obsolete", False)}
 
     # Service errors name the service's arguments; show them on the matching fields.
     service_field_names = {"label_fr": "preferred_label_fr", "broader": "broader_skill"}

@@ -10,10 +10,14 @@ patterns and shortage lists. Creation and edits of local concepts and synonyms g
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, ProtectedError
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -320,6 +324,8 @@ class EscoSkillViewSet(ModelViewSet):
     """ESCO skills: list, search, filter and inspect; the importer owns the data."""
 
     model = Skill
+    # Written in bulk by the importer (no save signals): a reference index would go stale.
+    add_to_reference_index = False
     name = "esco_skills"
     icon = "tag"
     menu_label = _("ESCO skills")
@@ -377,12 +383,37 @@ class LocalConceptCreateView(ServiceCreateView):
 class LocalConceptEditView(LocalConceptObjectMixin, ServiceEditView):
     def call_service(self, form):
         return taxonomy_services.local_concept_update(
-            skill=self.object, **form.service_kwargs(), user=self.request.user
+            skill=self.object, **form.update_kwargs(), user=self.request.user
         )
 
 
 class LocalConceptDeleteView(LocalConceptObjectMixin, generic.DeleteView):
-    pass
+    """Deleting a concept that offers, postings or occupations still use is refused, not a 500.
+
+    Those links are PROTECT foreign keys from other apps, which Wagtail's reference index does
+    not necessarily track, so the database has the last word.
+    """
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError as error:
+            messages.error(
+                self.request,
+                _(
+                    "“%(label)s” is still used by %(count)d record(s) such as training offers "
+                    "or job postings, so it cannot be deleted. Mark it obsolete instead."
+                )
+                % {"label": self.object, "count": len(error.protected_objects)},
+            )
+            return redirect(self.get_edit_url() or self.get_success_url())
+
+    def get_edit_url(self):
+        return (
+            reverse(self.edit_url_name, args=(quote(self.object.pk),))
+            if self.edit_url_name
+            else None
+        )
 
 
 class LocalConceptInspectView(LocalConceptObjectMixin, SkillInspectView):
@@ -445,6 +476,8 @@ class OccupationInspectView(generic.InspectView):
 
 class OccupationViewSet(ModelViewSet):
     model = Occupation
+    # Written in bulk by the importer (no save signals): a reference index would go stale.
+    add_to_reference_index = False
     icon = "user"
     menu_label = _("Occupations")
     index_view_class = OccupationIndexView
@@ -663,6 +696,8 @@ class ShortageListEntryViewSet(ModelViewSet):
 
 class TaxonomyImportViewSet(ModelViewSet):
     model = TaxonomyImport
+    # Written in bulk by the importer (no save signals): a reference index would go stale.
+    add_to_reference_index = False
     icon = "history"
     menu_label = _("ESCO imports")
     inspect_view_enabled = True

@@ -158,9 +158,14 @@ def local_concept_update(
     alt_labels_fr: Iterable[str] = (),
     alt_labels_en: Iterable[str] = (),
     skill_type: str = "",
+    is_obsolete: bool = False,
     user=None,
 ) -> Skill:
-    """Edit a local concept's labels, description and broader concept; its URI never changes."""
+    """Edit a local concept's labels, description and broader concept; its URI never changes.
+
+    A concept that records still use cannot be deleted (PROTECT); `is_obsolete` retires it
+    instead: it stays reachable but drops out of searches' first results.
+    """
     if skill.origin != Skill.Origin.LOCAL:
         raise ValidationError(_("ESCO concepts are maintained by the ESCO import only."))
     label_fr = _clean_label(label_fr)
@@ -176,6 +181,7 @@ def local_concept_update(
         skill.alt_labels_fr = _clean_alt_labels(alt_labels_fr, preferred=label_fr)
         skill.alt_labels_en = _clean_alt_labels(alt_labels_en, preferred=label_en)
         skill.skill_type = skill_type or ""
+        skill.is_obsolete = bool(is_obsolete)
         skill.full_clean()
         skill.save()
         _set_broader(skill, broader)

@@ -233,6 +233,30 @@ class TestLocalConceptForms:
         assert skill.uri == LOCAL_URI_PREFIX + "cinema-4d"
         assert skill.alt_labels_fr == ["C4D"]
 
+    def test_used_concept_is_not_deleted_but_can_be_retired(self, admin_client):
+        from tests.skills.factories import OccupationSkillFactory
+
+        group = SkillGroupFactory()
+        skill = local_concept_create(label_fr="Moteur Godot", broader=group)
+        OccupationSkillFactory(skill=skill)  # a PROTECT link, as offers and postings hold
+        response = admin_client.post(reverse("local_concepts:delete", args=[skill.pk]))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("local_concepts:edit", args=[skill.pk])
+        assert Skill.objects.filter(pk=skill.pk).exists()
+        retired = admin_client.post(
+            reverse("local_concepts:edit", args=[skill.pk]),
+            {"preferred_label_fr": "Moteur Godot", "broader_group": group.pk, "is_obsolete": "on"},
+        )
+        assert retired.status_code == 302
+        skill.refresh_from_db()
+        assert skill.is_obsolete
+
+    def test_unused_concept_is_deleted(self, admin_client):
+        skill = local_concept_create(label_fr="Éphémère", broader=SkillGroupFactory())
+        response = admin_client.post(reverse("local_concepts:delete", args=[skill.pk]))
+        assert response.status_code == 302
+        assert not Skill.objects.filter(pk=skill.pk).exists()
+
     def test_edit_form_of_an_esco_skill_is_404(self, admin_client, javascript):
         assert admin_client.get(
             reverse("local_concepts:edit", args=[javascript.pk])
