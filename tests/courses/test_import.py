@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from courses.importing import ImportFileError, read_offer_file
 from courses.models import LinkSource, OfferPage
@@ -59,9 +60,21 @@ LHEO = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are matched in English here; French has its own test below."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def provider(provider_index):
     return make_provider(name="Technifutur")
+
+
+def test_errors_are_reported_in_french_by_default():
+    with translation.override("fr"), pytest.raises(ImportFileError, match="Colonne"):
+        read_offer_file(content=b"title;summary\nA;B\n", filename="offers.csv")
 
 
 def run(provider, content: bytes, filename="offers.csv", **kwargs):
