@@ -159,3 +159,15 @@ def test_free_offer_cannot_have_a_price(provider_index):
     provider = make_provider()
     offer = make_offer(provider, is_free=True, price=None)
     assert offer.is_free and offer.price is None
+
+
+def test_moving_an_offer_changes_its_provider(provider_index):
+    from wagtail.actions.move_page import MovePageAction
+
+    first, second = make_provider(), make_provider()
+    offer = make_offer(first, external_id="MOVE-1")
+    MovePageAction(offer, second, pos="last-child").execute(skip_permission_checks=True)
+    offer = OfferPage.objects.get(pk=offer.pk)
+    assert offer.provider_id == second.pk
+    offer.get_latest_revision().publish()
+    assert OfferPage.objects.get(pk=offer.pk).provider_id == second.pk
