@@ -19,11 +19,12 @@ from courses.models import LinkRelation, OfferOccupation, OfferPage, OfferSkill
 from courses.selectors import offer_link_summary
 from courses.services.links import (
     offer_occupation_decide,
+    offer_occupation_set,
     offer_skill_decide,
     offer_skill_set,
     offer_suggest_skills,
 )
-from skills.models import Skill
+from skills.models import Occupation, Skill
 
 
 def _editable_offer(request, offer_id: int) -> OfferPage:
@@ -54,6 +55,9 @@ def offer_skills(request, offer_id: int):
             if relation not in LinkRelation.values:
                 relation = LinkRelation.CORE
             offer_skill_set(offer=offer, skill=skill, relation=relation, user=request.user)
+        elif action == "add_occupation":
+            occupation = get_object_or_404(Occupation, pk=request.POST.get("occupation"))
+            offer_occupation_set(offer=offer, occupation=occupation, user=request.user)
         elif action == "suggest":
             try:
                 report = offer_suggest_skills(offer=offer.get_latest_revision_as_object())
@@ -70,6 +74,12 @@ def offer_skills(request, offer_id: int):
 
     query = request.GET.get("q", "").strip()
     candidates = list(Skill.objects.current().matching_text(query)[:20]) if query else []
+    occupation_query = request.GET.get("oq", "").strip()
+    occupation_candidates = (
+        list(Occupation.objects.current().matching_text(occupation_query)[:20])
+        if occupation_query
+        else []
+    )
     return TemplateResponse(
         request,
         "courses/admin/offer_skills.html",
@@ -78,6 +88,8 @@ def offer_skills(request, offer_id: int):
             "summary": offer_link_summary(offer=offer),
             "query": query,
             "candidates": candidates,
+            "occupation_query": occupation_query,
+            "occupation_candidates": occupation_candidates,
             "relations": LinkRelation.choices,
         },
     )

@@ -140,3 +140,18 @@ def test_review_view_accepts_and_rejects_with_permission_checks(client, provider
     public = client.get(offer.url)
     assert {link.skill.uri for link in public.context["skill_links"]} == {suggested, PHOTOSHOP}
     assert suggested in public.content.decode()
+
+
+def test_review_view_adds_a_target_occupation(client, provider, offer):
+    from skills.models import Occupation
+
+    editor = get_user_model().objects.create_user("ed", "ed@example.invalid", "pw")
+    editor.groups.add(provider_editors_group(provider))
+    client.force_login(editor)
+    url = reverse("courses_admin:offer_skills", args=[offer.pk])
+    occupation = Occupation.objects.get(uri__endswith="c40a2919-48a9-40ea-b506-1f34f693496d")
+    page = client.get(url, {"oq": "web"})
+    assert occupation in page.context["occupation_candidates"]
+    client.post(url, {"action": "add_occupation", "occupation": occupation.pk})
+    link = offer.occupation_links.get(occupation=occupation)
+    assert link.confirmed and link.decided_by == editor
