@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -135,6 +136,8 @@ class OfferIndexPage(Page):
 
     intro = RichTextField(_("introduction"), blank=True)
 
+    OFFERS_PER_PAGE = 24
+
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
@@ -150,8 +153,15 @@ class OfferIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         form = OfferFilterForm(request.GET or None)
         filters = form.cleaned_filters() if form.is_bound and form.is_valid() else {}
+        offers = offer_list(**filters)
+        page_obj = Paginator(offers, self.OFFERS_PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
         context["filter_form"] = form
-        context["offers"] = offer_list(**filters)
+        context["offer_count"] = page_obj.paginator.count
+        context["page_obj"] = page_obj
+        context["offers"] = page_obj.object_list
+        context["filter_query"] = query.urlencode()
         return context
 
 

@@ -9,6 +9,7 @@ from courses.models import (
     FundingScheme,
     LinkSource,
     OfferFormat,
+    OfferIndexPage,
     OfferPage,
     OfferSkill,
     ProviderPage,
@@ -171,3 +172,15 @@ def test_moving_an_offer_changes_its_provider(provider_index):
     assert offer.provider_id == second.pk
     offer.get_latest_revision().publish()
     assert OfferPage.objects.get(pk=offer.pk).provider_id == second.pk
+
+
+def test_offer_index_paginates_and_keeps_filters(client, provider_index, offer_index):
+    provider = make_provider()
+    for n in range(OfferIndexPage.OFFERS_PER_PAGE + 2):
+        make_offer(provider, title=f"Offre {n:02d}", is_free=True, price=None)
+    first = client.get(offer_index.url, {"free": "on"})
+    assert first.context["offer_count"] == OfferIndexPage.OFFERS_PER_PAGE + 2
+    assert len(first.context["offers"]) == OfferIndexPage.OFFERS_PER_PAGE
+    assert "free=on&amp;page=2" in first.content.decode()
+    second = client.get(offer_index.url, {"free": "on", "page": "2"})
+    assert len(second.context["offers"]) == 2
