@@ -36,6 +36,7 @@ from skills.extraction.text import (
 SENTENCE_CHUNK = 48
 # `extract` never returns more than this many skills, however long the text.
 MAX_RESULTS = 200
+CURATED_METHODS = frozenset({Method.SYNONYM, Method.LOCAL})
 # Consecutive sentences shorter than this are read together as one passage: a fragment such as
 # "Profil :" or "Industry:" says too little on its own, and fewer, longer passages are faster.
 MIN_PASSAGE_CHARS = 120
@@ -119,13 +120,23 @@ class Calibration:
     exact_weight: float = 0.6
     nested_factor: float = 0.5
     slope: float = 6.0
-    midpoint: float = 0.75
-    threshold: float = 0.95
-    # Product output keeps at most this many skills per sentence, and only those within
-    # `relative` of the sentence's best: a sentence usually states one or two skills, and the
-    # runners-up are near-synonyms of the best ("SQL" and "database management systems").
-    per_sentence: int = 2
-    relative: float = 0.05
+    # Set so that the default threshold keeps what reaches a precision of about 0.6 on the
+    # development sets (see bench/extraction.py).
+    midpoint: float = 1.24
+    threshold: float = 0.5
+    # Curated synonyms and local concepts were vouched for by a person: their literal
+    # occurrence counts this much more than an ESCO label's.
+    curated_boost: float = 1.6
+    # Product output keeps at most this many inferred (non-literal) skills per passage: the
+    # runners-up are mostly near-synonyms of the best.
+    per_sentence: int = 1
+    # A literal hit of a curated synonym or local concept passes whatever its score: a person
+    # vouched for it. (ESCO labels pass on their score: on the development sets, letting
+    # specific-looking labels through on their own cost more precision than it gained recall.)
+    curated_always: bool = True
+    # In a short passage (a title, a label) a literal hit is conclusive only if it covers most
+    # of it: "montage" inside "suivre les étapes de montage d'un produit touristique" is not.
+    short_passage_tokens: int = 6
 
     def __call__(self, raw):
         return 1.0 / (1.0 + np.exp(-self.slope * (raw - self.midpoint)))
@@ -266,11 +277,16 @@ class Extractor:
             for offset in range(len(chunk)):
                 for skill, value in exact.get(chunk_start + offset, {}).items():
                     block[offset, skill] += self.calibration.exact_weight * value
-            rows = block.argmax(axis=0)
-            values = block[rows, np.arange(n_skills)]
-            better = values > best
-            best[better] = values[better]
-            best_sentence[better] = rows[better] + chunk_start
+            # max along axis 0 is vectorised; argmax is not, so it only runs where needed.
+            values = block.max(axis=0)
+            better = np.flatnonzero(values > best)
+            if len(better):
+                best[better] = values[better]
+                best_sentence[better] = block[:, better].argmax(axis=0) + chunk_start
+        if self.weights.prior:
+            # Among skills the text points to, the ones more occupations need come first.
+            found = best > 0
+            best[found] += self.weights.prior * self.semantic.prior[found]
         return best, best_sentence
 
     def _exact_by_sentence(self, analysis: _Analysis) -> dict[int, dict[int, float]]:
@@ -282,9 +298,16 @@ class Extractor:
             token_sentence[first:last] = idx
         nested = _nested_hits(analysis.hits)
         out: dict[int, dict[int, float]] = {}
+        short = self.calibration.short_passage_tokens
         for i, hit in enumerate(analysis.hits):
             value = hit.specificity * (self.calibration.nested_factor if nested[i] else 1.0)
-            per_sentence = out.setdefault(int(token_sentence[hit.first_token]), {})
+            if self.forms[hit.form][1] in CURATED_METHODS:
+                value *= self.calibration.curated_boost
+            sentence = int(token_sentence[hit.first_token])
+            first, last = analysis.sentence_tokens[sentence]
+            if last - first <= short:
+                value *= (hit.last_token - hit.first_token + 1) / (last - first)
+            per_sentence = out.setdefault(sentence, {})
             if value > per_sentence.get(hit.skill, 0.0):
                 per_sentence[hit.skill] = value
         return out
@@ -300,8 +323,10 @@ class Extractor:
         calibrated = self.calibration(best[candidates])
         if threshold is not None:
             keep = calibrated >= threshold
+            if self.calibration.curated_always:
+                keep |= self._curated_hits(analysis, n_skills=len(best))[candidates]
             candidates, calibrated = candidates[keep], calibrated[keep]
-            keep = self._sentence_budget(candidates, calibrated, best_sentence)
+            keep = self._product_selection(analysis, candidates, calibrated, best_sentence)
             candidates, calibrated = candidates[keep], calibrated[keep]
         if len(candidates) > limit:
             top = np.argpartition(-calibrated, limit - 1)[:limit]
@@ -326,22 +351,49 @@ class Extractor:
             )
         return out
 
-    def _sentence_budget(self, candidates, calibrated, best_sentence) -> np.ndarray:
-        """Mask of the candidates each sentence may keep (see `Calibration.per_sentence`)."""
+    def _curated_hits(self, analysis, *, n_skills: int) -> np.ndarray:
+        """Per skill, whether a curated synonym or local concept label occurs literally."""
+        out = np.zeros(n_skills, dtype=bool)
+        for hit in analysis.hits:
+            if self.forms[hit.form][1] in CURATED_METHODS:
+                out[hit.skill] = True
+        return out
+
+    def _product_selection(self, analysis, candidates, calibrated, best_sentence) -> np.ndarray:
+        """Mask of the candidates the product output keeps, beyond the threshold.
+
+        A literal match is kept when it is the best-scoring skill for at least one stretch of
+        text it was read from: "SQL" is evidence for one skill, not for every skill that lists
+        it. A skill only inferred (no literal evidence) is kept when it is among the
+        `per_sentence` best inferred skills of its passage.
+        """
         keep = np.zeros(len(candidates), dtype=bool)
         if not len(candidates):
             return keep
-        sentence_of = best_sentence[candidates]
-        order = np.lexsort((-calibrated, sentence_of))
-        current, count, top = -2, 0, 0.0
-        for position in order:
-            if sentence_of[position] != current:
-                current, count, top = sentence_of[position], 0, calibrated[position]
-            if count < self.calibration.per_sentence and calibrated[position] >= (
-                top - self.calibration.relative
-            ):
-                keep[position] = True
-                count += 1
+        position_of = {int(skill): i for i, skill in enumerate(candidates)}
+        owner: dict[tuple[int, int], int] = {}
+        literal = np.zeros(len(candidates), dtype=bool)
+        for hit in analysis.hits:
+            position = position_of.get(hit.skill)
+            if position is None:
+                continue
+            literal[position] = True
+            span = (hit.first_token, hit.last_token)
+            current = owner.get(span)
+            if current is None or calibrated[position] > calibrated[current]:
+                owner[span] = position
+        keep[list(set(owner.values()))] = True
+        inferred = np.flatnonzero(~literal)
+        if len(inferred):
+            sentence_of = best_sentence[candidates[inferred]]
+            order = np.lexsort((-calibrated[inferred], sentence_of))
+            current, count = -2, 0
+            for idx in order:
+                if sentence_of[idx] != current:
+                    current, count = sentence_of[idx], 0
+                if count < self.calibration.per_sentence:
+                    keep[inferred[idx]] = True
+                    count += 1
         return keep
 
     def _match(self, analysis, skill, score, hits, sentence) -> SkillMatch:

@@ -44,7 +44,7 @@ class Weights:
     # Translated words whose form posting list is longer than this are left out of the
     # translated query: they are the generic verbs ("manage", "use") that cost the most and
     # say the least, and the direct side already scores them.
-    x_max_postings = 3000
+    x_max_postings = 1500
     # Translated words weighing less than this (after normalisation) are dropped too.
     x_min_weight = 0.1
 
@@ -158,7 +158,11 @@ class SemanticIndex:
         return direct_q, crossed_q
 
     def scores(self, sentences_terms, lang: str, weights=Weights) -> np.ndarray:
-        """Raw scores, shape (sentences, skills), float32; zero where nothing matched."""
+        """Raw scores, shape (sentences, skills), float32; zero where nothing matched.
+
+        The popularity prior (`self.prior`, weight `weights.prior`) is left to the caller, who
+        adds it once per skill rather than once per sentence.
+        """
         n = len(sentences_terms)
         out = np.zeros((n, self.n_skills), dtype=np.float32)
         if not n:
@@ -167,14 +171,10 @@ class SemanticIndex:
         side, other = self.sides[lang], self.sides[OTHER[lang]]
         self._forms_into(out, side, direct_q, weights.cos, weights.cov)
         self._forms_into(out, other, crossed_q, weights.x_cos, weights.x_cov)
-        rows, cols = np.nonzero(out)
         if weights.desc and direct_q.nnz:
             _add_product(out, weights.desc, direct_q, side.descriptions_t)
         if weights.x_desc and crossed_q.nnz:
             _add_product(out, weights.x_desc, crossed_q, other.descriptions_t)
-        if weights.prior:
-            # The prior only ranks skills that the text already points to.
-            out[rows, cols] += weights.prior * self.prior[cols]
         return out
 
     @staticmethod

@@ -9,7 +9,7 @@ text, whatever the number of labels.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 import numpy as np
@@ -18,8 +18,7 @@ from skills.extraction.taxonomy import Method, TaxonomySnapshot
 from skills.extraction.text import LANGUAGES, Normaliser, Token
 
 
-@dataclass(frozen=True, slots=True)
-class SurfaceHit:
+class SurfaceHit(NamedTuple):
     """A label found in the text: which form, which skill, which tokens."""
 
     skill: int
@@ -69,13 +68,12 @@ class SurfaceIndex:
                         snapshot.forms[skills[form.skill]]
                     ):
                         skills[form.skill] = form_idx
-            term_df = _term_document_frequency(by_key)
-            n_forms = len(snapshot.forms) or 1
+            prose_df, n_prose = _prose_document_frequency(snapshot, normaliser)
             automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
             offsets, skills_flat, forms_flat, specificities, lengths = [0], [], [], [], []
             for key, skills in by_key.items():
                 terms = key.split()
-                specificities.append(_specificity(terms, len(skills), term_df, n_forms))
+                specificities.append(_specificity(terms, len(skills), prose_df, n_prose))
                 lengths.append(len(terms))
                 skills_flat.extend(skills.keys())
                 forms_flat.extend(skills.values())
@@ -137,27 +135,40 @@ def _variants(terms: list[str], normaliser: Normaliser) -> list[str]:
     return variants
 
 
-def _term_document_frequency(by_key: dict[str, dict[int, int]]) -> dict[str, int]:
+def _prose_document_frequency(snapshot: TaxonomySnapshot, normaliser) -> tuple[dict, int]:
+    """In how many descriptions (running text, both languages) each normalised word occurs.
+
+    Descriptions stand in for ordinary prose: a word common there ("plan", "mécanique",
+    "soie") is ambiguous when it is a whole label, while a tool name ("JavaScript",
+    "Photoshop") is rare in prose and says exactly what it names.
+    """
     df: dict[str, int] = {}
-    for key, skills in by_key.items():
-        for term in set(key.split()):
-            df[term] = df.get(term, 0) + len(skills)
-    return df
+    n = 0
+    for skill in snapshot.skills:
+        for description in (skill.description_fr, skill.description_en):
+            if description:
+                n += 1
+                for term in set(normaliser.terms(description)):
+                    df[term] = df.get(term, 0) + 1
+    return df, n
 
 
-def _specificity(terms: list[str], n_skills: int, term_df: dict[str, int], n_forms: int) -> float:
+def _specificity(terms: list[str], n_skills: int, prose_df: dict[str, int], n_prose: int) -> float:
     """How strongly a literal occurrence of a key means its skill(s), in [0, 1].
 
-    Longer forms are safer than single words; a word that occurs in many labels ("gestion",
-    "management") is weak on its own; a form shared by several skills is ambiguous; a very
-    short single token (two or three letters) is often an abbreviation of something else.
+    Longer forms are safer than single words; a single word is as specific as it is rare in
+    prose (see `_prose_document_frequency`); a form shared by several skills is ambiguous; a
+    very short single token (two or three letters) is often an abbreviation of something else.
     """
-    idf = [math.log(n_forms / term_df.get(term, 1)) / math.log(n_forms + 1) for term in terms]
-    rarity = max(idf) if idf else 0.0
-    length_bonus = min(len(terms) - 1, 3) / 3
-    specificity = 0.45 + 0.3 * length_bonus + 0.25 * rarity
-    if len(terms) == 1 and len(terms[0]) <= 3:
-        specificity -= 0.15
+    scale = math.log(n_prose + 2)
+    rarity = max(1.0 - math.log(1 + prose_df.get(term, 0)) / scale for term in terms)
+    if len(terms) == 1:
+        specificity = 0.3 + 0.7 * rarity
+        if len(terms[0]) <= 3:
+            specificity -= 0.15
+    else:
+        length_bonus = min(len(terms) - 1, 3) / 3
+        specificity = 0.55 + 0.25 * length_bonus + 0.2 * rarity
     if n_skills > 1:
         specificity -= 0.1 * min(n_skills - 1, 3)
     return float(min(max(specificity, 0.05), 1.0))
