@@ -7,7 +7,6 @@ occupation links count: what the extractor suggests stays private until someone 
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from courses.models import (
     OfferOccupation,
@@ -154,9 +153,3 @@ def offer_link_summary(*, offer: OfferPage) -> dict:
         ],
         "rejected_occupations": [link for link in occupation_links if link.rejected],
     }
-
-
-def next_session(offer: OfferPage) -> Session | None:
-    today = timezone.localdate()
-    upcoming = [s for s in offer.sessions.all() if s.start_date >= today]
-    return min(upcoming, key=lambda s: s.start_date) if upcoming else None

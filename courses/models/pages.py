@@ -314,10 +314,6 @@ class OfferPage(Page):
                 self.provider_id = parent.id
         return super().save(*args, **kwargs)
 
-    @property
-    def provider_page(self) -> ProviderPage | None:
-        return self.provider
-
     def future_sessions(self):
         today = timezone.localdate()
         return sorted(
