@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from skills.models import (
@@ -152,14 +153,10 @@ class SkillGroupTree:
 
 
 def skill_group_url(group: SkillGroup) -> str:
-    from django.urls import reverse
-
     return reverse("skills:skill_group_detail", kwargs={"key": uri_key(group.uri)})
 
 
 def isco_group_url(group: IscoGroup) -> str:
-    from django.urls import reverse
-
     return reverse("skills:isco_group_detail", kwargs={"code": group.code})
 
 
@@ -178,9 +175,9 @@ def skill_hierarchy_path(skill: Skill, *, tree: SkillGroupTree | None = None) ->
     current, seen = skill, {skill.pk}
     for _depth in range(MAX_HIERARCHY_DEPTH):
         group_ids = list(current.broader_groups.values_list("pk", flat=True))
-        if group_ids:
-            best = min(group_ids, key=lambda pk: tree._sort_key(tree.groups[pk]))
-            return _group_crumbs(tree.path_to_root(best)) + skill_crumbs
+        best = tree.first_group(group_ids)
+        if best is not None:
+            return _group_crumbs(tree.path_to_root(best.pk)) + skill_crumbs
         parent = current.broader_skills.order_by("preferred_label_fr").first()
         if parent is None or parent.pk in seen:
             break

@@ -135,7 +135,8 @@ class TestSkillPage:
     def test_obsolete_banner(self, client):
         skill = SkillFactory(is_obsolete=True)
         html = client.get(skill.get_absolute_url()).content.decode()
-        assert "Obsolete concept." in html or "Concept obsolète" in html
+        assert 'class="banner banner--warning" role="status"' in html
+        assert translation.gettext("Obsolete concept.") in html
         fresh = client.get(SkillFactory().get_absolute_url()).content.decode()
         assert 'class="banner banner--warning"' not in fresh
 
@@ -245,7 +246,9 @@ class TestOccupationPage:
             s.label: [k.preferred_label_fr for k in s.skills] for s in detail.essential_sections
         }
         assert essential == {"groupe alpha": ["dans le groupe", "via son parent"]}
-        assert [(s.group, s.label) for s in detail.optional_sections] == [(None, "Other skills")]
+        assert [(s.group, s.label) for s in detail.optional_sections] == [
+            (None, translation.gettext("Other skills"))
+        ]
         html = response.content.decode()
         assert "sans groupe" in list_block(html, "optional")
         assert "sans groupe" not in list_block(html, "essential")
