@@ -252,7 +252,7 @@ class Extractor:
                 bounds.append((start, end))
                 token_ranges.append((first, len(tokens)))
         analysis = _Analysis(text, lang, tokens, bounds, token_ranges)
-        analysis.hits = self.surface.find(tokens, lang)
+        analysis.hits = self.surface.find(tokens, lang, text)
         return analysis
 
     def raw_scores(self, analysis: _Analysis):

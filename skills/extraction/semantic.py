@@ -57,17 +57,19 @@ class LanguageSide:
         vectoriser = TfidfVectorizer(
             analyzer=_identity, sublinear_tf=True, dtype=np.float32, norm="l2"
         )
-        vectoriser.fit(form_terms + [terms for terms in desc_terms if terms])
+        documents = form_terms + [terms for terms in desc_terms if terms]
+        # A taxonomy without any text in this language still gets a (one-word) vocabulary.
+        vectoriser.fit(documents or [["\x00"]])
         self.vocabulary: dict[str, int] = dict(vectoriser.vocabulary_)
         self.idf = vectoriser.idf_.astype(np.float32)
-        forms = vectoriser.transform(form_terms).astype(np.float32)
+        forms = _transform(vectoriser, form_terms)
         self.form_skill = np.asarray(form_skill, dtype=np.int32)
         self.form_idx = np.asarray(form_idx, dtype=np.int32)
         # Transposed once so that (queries x vocab) @ (vocab x forms) is a CSR product.
         self.forms_t = forms.T.tocsr()
         self.postings = np.diff(self.forms_t.indptr).astype(np.int32)
         self.forms_sq_t = forms.power(2).T.tocsr()
-        descriptions = vectoriser.transform(desc_terms).astype(np.float32)
+        descriptions = _transform(vectoriser, desc_terms)
         self.descriptions_t = descriptions.T.tocsr()
         self.n_skills = n_skills
 
@@ -81,15 +83,22 @@ class SemanticIndex:
         for lang in LANGUAGES:
             normaliser = normalisers[lang]
             form_terms, form_skill, form_idx = [], [], []
+            seen: set[tuple[int, tuple[str, ...]]] = set()
             for idx, form in enumerate(snapshot.forms):
                 if form.lang != lang:
                     continue
                 terms = normaliser.terms(form.text)
-                key = " ".join(terms)
+                key = " ".join(normaliser.terms(form.text, keep_letters=True))
                 if not terms or key in rejected[lang].get(None, ()):
                     continue
                 if key in rejected[lang].get(form.skill, ()):
                     continue
+                # Alternative labels often differ only in word order or inflection ("manage
+                # music staff", "manage staff of music"): one row per distinct bag of words.
+                bag = (form.skill, tuple(sorted(set(terms))))
+                if bag in seen:
+                    continue
+                seen.add(bag)
                 form_terms.append(terms)
                 form_skill.append(form.skill)
                 form_idx.append(idx)
@@ -202,6 +211,13 @@ class SemanticIndex:
         combined = np.zeros(out.size, dtype=np.float32)
         np.maximum.at(combined, flat, data)
         out += combined.reshape(out.shape)
+
+
+def _transform(vectoriser, documents) -> sparse.csr_matrix:
+    """TF-IDF rows for `documents`, float32; an empty (0 x vocabulary) matrix for none."""
+    if not documents:
+        return sparse.csr_matrix((0, len(vectoriser.vocabulary_)), dtype=np.float32)
+    return vectoriser.transform(documents).astype(np.float32)
 
 
 def _counts(rows, cols, shape) -> sparse.csr_matrix:

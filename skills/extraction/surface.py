@@ -15,7 +15,8 @@ import ahocorasick
 import numpy as np
 
 from skills.extraction.taxonomy import Method, TaxonomySnapshot
-from skills.extraction.text import LANGUAGES, Normaliser, Token
+from skills.extraction.text import LANGUAGES, TOKEN_RE, Normaliser, Token
+from skills.text import fold
 
 
 class SurfaceHit(NamedTuple):
@@ -48,6 +49,9 @@ class SurfaceIndex:
         # Per language and entry: a slice of the flat (skill, form) arrays, a specificity and
         # the key length in words.
         self.entries: dict[str, dict[str, np.ndarray]] = {}
+        # For one-word keys, the words as the labels write them: a stem shared by unrelated
+        # words ("soyez" and "soies" both stem to "soi") must not count as the label.
+        self.single_words: dict[str, dict[int, set[str]]] = {}
         for lang in LANGUAGES:
             normaliser = normalisers[lang]
             by_key: dict[str, dict[int, int]] = {}
@@ -71,10 +75,18 @@ class SurfaceIndex:
             prose_df, n_prose = _prose_document_frequency(snapshot, normaliser)
             automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
             offsets, skills_flat, forms_flat, specificities, lengths = [0], [], [], [], []
+            words: dict[int, set[str]] = {}
             for key, skills in by_key.items():
                 terms = key.split()
                 specificities.append(_specificity(terms, len(skills), prose_df, n_prose))
                 lengths.append(len(terms))
+                if len(terms) == 1:
+                    words[len(lengths) - 1] = {
+                        _plain(word)
+                        for form in skills.values()
+                        for word in TOKEN_RE.findall(snapshot.forms[form].text)
+                        if normaliser.word(word.lower()) == terms[0]
+                    }
                 skills_flat.extend(skills.keys())
                 forms_flat.extend(skills.values())
                 offsets.append(len(skills_flat))
@@ -89,6 +101,7 @@ class SurfaceIndex:
                 "specificity": np.asarray(specificities, dtype=np.float32),
                 "length": np.asarray(lengths, dtype=np.int32),
             }
+            self.single_words[lang] = words
 
     def _encode(self, terms: list[str], *, create: bool = False) -> str:
         codes = self.codes
@@ -98,8 +111,12 @@ class SurfaceIndex:
                     codes[term] = chr(_CODE_BASE + len(codes))
         return "".join(codes.get(term, _UNKNOWN) for term in terms)
 
-    def find(self, tokens: list[Token], lang: str) -> list[SurfaceHit]:
-        """Every occurrence of a known surface form in `tokens` (normalised for `lang`)."""
+    def find(self, tokens: list[Token], lang: str, text: str) -> list[SurfaceHit]:
+        """Every occurrence of a known surface form in `tokens` (normalised for `lang`).
+
+        A one-word hit whose written word is not an inflection of the label's own word (only
+        the stem is shared) keeps half its specificity.
+        """
         automaton = self.automata[lang]
         if not tokens or not len(automaton):
             return []
@@ -108,13 +125,32 @@ class SurfaceIndex:
         entries = self.entries[lang]
         offsets, skills, forms = entries["offsets"], entries["skills"], entries["forms"]
         specificity, length = entries["specificity"], entries["length"]
+        singles = self.single_words[lang]
         hits = []
         for last, entry in automaton.iter(haystack):
             first = last - int(length[entry]) + 1
             spec = float(specificity[entry])
+            if first == last:
+                token = tokens[first]
+                written = _plain(text[token.start : token.end])
+                known = singles.get(entry)  # empty for glued tool names ("aftereffects")
+                if known and not any(_inflection_of(written, word) for word in known):
+                    spec *= 0.5
             for i in range(offsets[entry], offsets[entry + 1]):
                 hits.append(SurfaceHit(int(skills[i]), int(forms[i]), first, last, spec))
         return hits
+
+
+def _plain(word: str) -> str:
+    return fold(word)
+
+
+def _inflection_of(written: str, label_word: str) -> bool:
+    """Whether two folded words differ only by an ending of at most three letters."""
+    if written == label_word:
+        return True
+    shorter, longer = sorted((written, label_word), key=len)
+    return longer.startswith(shorter) and len(longer) - len(shorter) <= 3 and len(shorter) >= 3
 
 
 def _rank(form) -> int:

@@ -164,3 +164,40 @@ class TestLanguageDetection:
     )
     def test_detects_french_and_english(self, extractor, text, expected):
         assert extractor.detect_language(text) == expected
+
+
+class TestSurfaceLayerOnASyntheticTaxonomy:
+    """Tiny hand-made taxonomies isolate one rule of the exact layer each."""
+
+    @staticmethod
+    def build(*labels: tuple[str, str]) -> Extractor:
+        from skills.extraction.taxonomy import SkillRecord, SurfaceForm, TaxonomySnapshot
+
+        snapshot = TaxonomySnapshot()
+        for idx, (lang, label) in enumerate(labels):
+            uri = f"http://data.europa.eu/esco/skill/test-{idx}"
+            snapshot.skills.append(SkillRecord(uri, label, label, "", "", "knowledge", 0))
+            snapshot.forms.append(SurfaceForm(idx, lang, label, "label", preferred=True))
+        return Extractor(snapshot)
+
+    def test_shared_stem_alone_is_weaker_than_the_word_itself(self):
+        extractor = self.build(("fr", "soies"), ("fr", "gestion de projet"))
+
+        def best_hit(text):
+            return max(h.specificity for h in extractor.analyse(text, lang="fr").hits)
+
+        assert best_hit("Brosses en soie naturelle") > best_hit("Soyez curieux")
+
+    def test_single_letters_stay_part_of_tool_names(self):
+        extractor = self.build(("en", "Objective-C"), ("en", "project management"))
+        hits = extractor.analyse("Our objectives are clear.", lang="en").hits
+        assert hits == []
+        assert extractor.analyse("We use Objective-C daily.", lang="en").hits
+
+    def test_empty_taxonomy_extracts_nothing(self):
+        from skills.extraction.taxonomy import TaxonomySnapshot
+
+        extractor = Extractor(TaxonomySnapshot())
+        assert extractor.extract("Vous maîtrisez JavaScript.") == []
+        assert extractor.rank("JavaScript") == []
+        assert extractor.match_occupation("Développeur web") == []
