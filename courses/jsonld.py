@@ -231,5 +231,6 @@ def dumps_for_script(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def offer_jsonld_script(*, offer, request=None) -> str:
-    return mark_safe(dumps_for_script(offer_jsonld(offer=offer, request=request)))
+def offer_jsonld_script(*, offer, request=None, skill_links=None) -> str:
+    document = offer_jsonld(offer=offer, request=request, skill_links=skill_links)
+    return mark_safe(dumps_for_script(document))

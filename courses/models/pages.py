@@ -333,7 +333,7 @@ class OfferPage(Page):
             Audience(value).label for value in self.audiences if value in Audience.values
         ]
         context["similar_offers"] = similar_offers(offer=self, limit=6)
-        context["jsonld"] = offer_jsonld_script(offer=self, request=request)
+        context["jsonld"] = offer_jsonld_script(offer=self, request=request, skill_links=skills)
         return context
 
 
