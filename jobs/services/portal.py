@@ -304,6 +304,8 @@ def training_request_update(*, user, training_request: TrainingRequest, **change
     for name in ("headcount", "needed_by", "message"):
         if name in changes:
             setattr(training_request, name, changes[name])
+    if "needed_by" in changes and training_request.needed_by <= timezone.localdate():
+        raise ValidationError(_("The date must be in the future."))
     training_request.full_clean()
     training_request.save()
     if skills is not None:

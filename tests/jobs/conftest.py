@@ -11,3 +11,14 @@ def source(db):
 @pytest.fixture
 def other_source(db):
     return FeedSourceFactory(name="jobboard")
+
+
+@pytest.fixture(autouse=True)
+def french_first():
+    """Each test starts in French (the default language): a request under /en/ activates
+    English for the rest of the thread, which would change what `reverse()` returns."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

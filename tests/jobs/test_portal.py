@@ -226,3 +226,46 @@ def test_editing_the_text_keeps_confirmed_skills(world):
         user=user, posting=posting, **{**NEED, "text": "Graphisme et mise en page."}
     )
     assert posting.skill_links.filter(skill=skill, confirmed=True).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_public_pages_render_in_both_languages(client, prefix):
+    for url in [reverse("jobs:register"), reverse("jobs:login")]:
+        response = client.get(prefix + url)
+        assert response.status_code == 200
+        assert b'name="csrfmiddlewaretoken"' in response.content
+
+
+@pytest.mark.django_db
+def test_sign_in_leads_to_the_dashboard(client, world):
+    response = client.post(
+        reverse("jobs:login"), {"username": "alice", "password": "secret-pass-123"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("jobs:dashboard")
+
+
+@pytest.mark.django_db
+def test_training_request_form_and_edit(client, world):
+    user = world["users"]["a"]
+    as_user(client, user)
+    posting = world["posting_a"]
+    skill = Skill.objects.order_by("uri").first()
+    PostingSkill.objects.create(posting=posting, skill=skill, score=0.9)
+    assert client.get(reverse("jobs:training_request_create", args=[posting.pk])).status_code == 200
+    edit = reverse("jobs:training_request_edit", args=[world["request_a"].pk])
+    response = client.post(
+        edit,
+        {
+            "skills": [skill.pk],
+            "headcount": 7,
+            "needed_by": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    world["request_a"].refresh_from_db()
+    assert world["request_a"].headcount == 7
+    response = client.post(edit, {"skills": [skill.pk], "headcount": 7, "needed_by": "2000-01-01"})
+    assert response.status_code == 200  # a date in the past is refused, with the form again
+    assert "banner--error" in response.content.decode(), response.content.decode()[-4000:]
