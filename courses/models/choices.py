@@ -1,6 +1,7 @@
 """Closed vocabularies of the cadastre. Stored values are stable slugs; labels are translatable."""
 
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -70,8 +71,9 @@ class SessionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# European Qualifications Framework levels 1 to 8.
-EQF_LEVEL_CHOICES = [(level, _("EQF level %(level)d") % {"level": level}) for level in range(1, 9)]
+# European Qualifications Framework levels 1 to 8. The labels stay lazy (format_lazy): a label
+# formatted at import time would freeze the language active then, and make migrations flap.
+EQF_LEVEL_CHOICES = [(level, format_lazy("{} {}", _("EQF level"), level)) for level in range(1, 9)]
 
 
 class LinkRelation(models.TextChoices):
