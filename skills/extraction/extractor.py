@@ -39,7 +39,7 @@ MAX_RESULTS = 200
 CURATED_METHODS = frozenset({Method.SYNONYM, Method.LOCAL})
 # Consecutive sentences shorter than this are read together as one passage: a fragment such as
 # "Profil :" or "Industry:" says too little on its own, and fewer, longer passages are faster.
-MIN_PASSAGE_CHARS = 120
+MIN_PASSAGE_CHARS = 200
 MAX_PASSAGE_CHARS = 400
 # Language detection reads this much of the text: enough to decide, cheap on huge inputs.
 LANGUAGE_SAMPLE = 500

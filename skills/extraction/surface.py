@@ -51,7 +51,7 @@ class SurfaceIndex:
         self.entries: dict[str, dict[str, np.ndarray]] = {}
         # For one-word keys, the words as the labels write them: a stem shared by unrelated
         # words ("soyez" and "soies" both stem to "soi") must not count as the label.
-        self.single_words: dict[str, dict[int, set[str]]] = {}
+        self.single_words: dict[str, dict[int, tuple[str, ...]]] = {}
         for lang in LANGUAGES:
             normaliser = normalisers[lang]
             by_key: dict[str, dict[int, int]] = {}
@@ -75,18 +75,20 @@ class SurfaceIndex:
             prose_df, n_prose = _prose_document_frequency(snapshot, normaliser)
             automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
             offsets, skills_flat, forms_flat, specificities, lengths = [0], [], [], [], []
-            words: dict[int, set[str]] = {}
+            words: dict[int, tuple[str, ...]] = {}
             for key, skills in by_key.items():
                 terms = key.split()
                 specificities.append(_specificity(terms, len(skills), prose_df, n_prose))
                 lengths.append(len(terms))
                 if len(terms) == 1:
-                    words[len(lengths) - 1] = {
+                    written = {
                         _plain(word)
                         for form in skills.values()
                         for word in TOKEN_RE.findall(snapshot.forms[form].text)
                         if normaliser.word(word.lower()) == terms[0]
                     }
+                    if written:
+                        words[len(lengths) - 1] = tuple(written)
                 skills_flat.extend(skills.keys())
                 forms_flat.extend(skills.values())
                 offsets.append(len(skills_flat))
