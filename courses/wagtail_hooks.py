@@ -95,3 +95,31 @@ def register_export_menu_item():
     return MenuItem(
         _("Export offers"), reverse("courses_admin:offer_export"), icon_name="download", order=200
     )
+
+
+@hooks.register("before_move_page")
+def refuse_external_id_clash_on_move(request, page, destination):
+    """An offer cannot join a provider that already uses its external id (unique per provider)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext
+
+    offer = page.specific
+    if not isinstance(offer, OfferPage) or not offer.external_id:
+        return None
+    clash = (
+        OfferPage.objects.filter(provider_id=destination.id, external_id=offer.external_id)
+        .exclude(pk=offer.pk)
+        .exists()
+    )
+    if clash:
+        messages.error(
+            request,
+            gettext(
+                "The destination provider already has an offer with the external identifier "
+                "“%(external_id)s”. Change one of them, then move the offer."
+            )
+            % {"external_id": offer.external_id},
+        )
+        return redirect("wagtailadmin_pages:move", offer.id)
+    return None

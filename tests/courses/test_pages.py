@@ -184,3 +184,18 @@ def test_offer_index_paginates_and_keeps_filters(client, provider_index, offer_i
     assert "free=on&amp;page=2" in first.content.decode()
     second = client.get(offer_index.url, {"free": "on", "page": "2"})
     assert len(second.context["offers"]) == 2
+
+
+def test_move_into_a_provider_with_the_same_external_id_is_refused(client, provider_index):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    first, second = make_provider(), make_provider()
+    offer = make_offer(first, external_id="SAME")
+    make_offer(second, external_id="SAME")
+    admin = get_user_model().objects.create_superuser("root", "r@example.invalid", "pw")
+    client.force_login(admin)
+    url = reverse("wagtailadmin_pages:move_confirm", args=[offer.pk, second.pk])
+    response = client.post(url)
+    assert response.status_code == 302
+    assert OfferPage.objects.get(pk=offer.pk).get_parent().pk == first.pk
