@@ -8,11 +8,11 @@ text, whatever the number of labels.
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import NamedTuple
 
 import ahocorasick
-import numpy as np
 
 from skills.extraction.taxonomy import Method, TaxonomySnapshot
 from skills.extraction.text import LANGUAGES, TOKEN_RE, Normaliser, Token
@@ -48,7 +48,7 @@ class SurfaceIndex:
         self.automata: dict[str, ahocorasick.Automaton] = {}
         # Per language and entry: a slice of the flat (skill, form) arrays, a specificity and
         # the key length in words.
-        self.entries: dict[str, dict[str, np.ndarray]] = {}
+        self.entries: dict[str, dict[str, tuple]] = {}
         # For one-word keys, the words as the labels write them: a stem shared by unrelated
         # words ("soyez" and "soies" both stem to "soi") must not count as the label.
         self.single_words: dict[str, dict[int, tuple[str, ...]]] = {}
@@ -97,11 +97,14 @@ class SurfaceIndex:
                 automaton.make_automaton()
             self.automata[lang] = automaton
             self.entries[lang] = {
-                "offsets": np.asarray(offsets, dtype=np.int32),
-                "skills": np.asarray(skills_flat, dtype=np.int32),
-                "forms": np.asarray(forms_flat, dtype=np.int32),
-                "specificity": np.asarray(specificities, dtype=np.float32),
-                "length": np.asarray(lengths, dtype=np.int32),
+                # Per key: its (skill, form) pairs, specificity and length in words. Plain tuples:
+                # read once per hit in a Python loop, where numpy scalars would be slower.
+                "pairs": tuple(
+                    tuple(zip(skills_flat[lo:hi], forms_flat[lo:hi], strict=True))
+                    for lo, hi in itertools.pairwise(offsets)
+                ),
+                "specificity": tuple(round(value, 4) for value in specificities),
+                "length": tuple(lengths),
             }
             self.single_words[lang] = words
 
@@ -125,21 +128,21 @@ class SurfaceIndex:
         codes = self.codes
         haystack = "".join([codes.get(token.norm, _UNKNOWN) for token in tokens])
         entries = self.entries[lang]
-        offsets, skills, forms = entries["offsets"], entries["skills"], entries["forms"]
-        specificity, length = entries["specificity"], entries["length"]
+        pairs, specificity, length = entries["pairs"], entries["specificity"], entries["length"]
         singles = self.single_words[lang]
         hits = []
         for last, entry in automaton.iter(haystack):
-            first = last - int(length[entry]) + 1
-            spec = float(specificity[entry])
+            first = last - length[entry] + 1
+            spec = specificity[entry]
             if first == last:
-                token = tokens[first]
-                written = _plain(text[token.start : token.end])
-                known = singles.get(entry)  # empty for glued tool names ("aftereffects")
-                if known and not any(_inflection_of(written, word) for word in known):
-                    spec *= 0.5
-            for i in range(offsets[entry], offsets[entry + 1]):
-                hits.append(SurfaceHit(int(skills[i]), int(forms[i]), first, last, spec))
+                known = singles.get(entry)  # none for glued tool names ("aftereffects")
+                if known:
+                    token = tokens[first]
+                    written = _plain(text[token.start : token.end])
+                    if not any(_inflection_of(written, word) for word in known):
+                        spec *= 0.5
+            for skill, form in pairs[entry]:
+                hits.append(SurfaceHit(skill, form, first, last, spec))
         return hits
 
 
