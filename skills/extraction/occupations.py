@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from skills.extraction.taxonomy import TaxonomySnapshot
+from skills.extraction.taxonomy import JOB_TITLE, TaxonomySnapshot
 from skills.extraction.text import clean_title
 
 
@@ -43,10 +43,10 @@ class OccupationIndex:
     text_weight = 0.25
 
     def __init__(self, snapshot: TaxonomySnapshot):
-        titles, cleaned_titles, owners, exact = [], [], [], {}
+        titles, cleaned_titles, owners, is_label, exact = [], [], [], [], {}
         for idx, occupation in enumerate(snapshot.occupations):
             seen = set()
-            for _lang, title in occupation.titles:
+            for kind, title in occupation.titles:
                 for variant in _title_variants(title):
                     cleaned = clean_title(variant)
                     if not cleaned or cleaned in seen:
@@ -55,9 +55,11 @@ class OccupationIndex:
                     titles.append(variant)
                     cleaned_titles.append(cleaned)
                     owners.append(idx)
+                    is_label.append(kind != JOB_TITLE)
                     exact.setdefault(cleaned, set()).add(idx)
         self.titles = titles
         self.owners = np.asarray(owners, dtype=np.int32)
+        self.is_label = np.asarray(is_label, dtype=bool)
         self.exact = {key: tuple(sorted(value)) for key, value in exact.items()}
         self.n_occupations = len(snapshot.occupations)
         self.vectoriser = TfidfVectorizer(
@@ -88,8 +90,15 @@ class OccupationIndex:
         best[owners] = sims.data[order]
         best_row[owners] = sims.col[order]
         scores = 0.9 * best
-        for occ in self.exact.get(cleaned, ()):
-            scores[occ] = max(scores[occ], 0.97)
+        exact_hits = self.exact.get(cleaned, ())
+        if exact_hits:
+            # A title shared by several occupations (ROME titles often are) goes first to the
+            # occupation whose own ESCO labels it resembles most.
+            label_sims = np.zeros(self.n_occupations, dtype=np.float32)
+            from_labels = self.is_label[sims.col]
+            np.maximum.at(label_sims, self.owners[sims.col[from_labels]], sims.data[from_labels])
+            for occ in exact_hits:
+                scores[occ] = max(scores[occ], 0.92 + 0.07 * float(label_sims[occ]))
         bonus = np.zeros_like(scores)
         if skill_scores:
             candidates = np.argpartition(-scores, min(50, len(scores) - 1))[:50]

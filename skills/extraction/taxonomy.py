@@ -65,12 +65,16 @@ class SkillRecord:
     occupation_links: int
 
 
+JOB_TITLE = "job_title"  # the "language" of a ROME job title in OccupationRecord.titles
+
+
 @dataclass(frozen=True, slots=True)
 class OccupationRecord:
     uri: str
     label_fr: str
     label_en: str
-    titles: tuple[tuple[str, str], ...]  # (lang, title): labels, alt labels and ROME job titles
+    # (lang, title) for ESCO labels and alt labels, (JOB_TITLE, title) for ROME job titles
+    titles: tuple[tuple[str, str], ...]
     skills: tuple[tuple[int, bool], ...]  # (skill index, essential)
 
 
@@ -176,10 +180,8 @@ def load_snapshot() -> TaxonomySnapshot:
                 (index_of[skill_id], relation == OccupationSkill.Relation.ESSENTIAL)
             )
     job_titles: dict[int, list[tuple[str, str]]] = {}
-    for occ_id, label, lang in OccupationJobTitle.objects.values_list(
-        "occupation_id", "label", "language"
-    ):
-        job_titles.setdefault(occ_id, []).append((lang or "fr", label))
+    for occ_id, label in OccupationJobTitle.objects.values_list("occupation_id", "label"):
+        job_titles.setdefault(occ_id, []).append((JOB_TITLE, label))
     for pk, uri, label_fr, label_en, alt_fr, alt_en in (
         Occupation.objects.current()
         .order_by("id")
