@@ -2,18 +2,21 @@
 
 Pipeline for one text:
 1. clean (bytes decoded, control characters blanked, offsets kept), detect the language;
-2. tokenise and normalise once (`text.Normaliser`), split into sentences;
+2. tokenise and normalise once (`text.Normaliser`), split into passages (sentences and list
+   items, short ones merged with the next);
 3. exact layer: every label/synonym found by the Aho-Corasick automaton, with its span;
-4. ranking layer: each sentence scored against every skill (`semantic.SemanticIndex`);
-5. per sentence, raw = ranking score + weight x specificity of the best literal hit (a label
-   nested inside a longer hit counts half); per skill, the best sentence wins;
-6. calibration: a logistic curve turns the raw score into [0, 1]; `extract` keeps the skills
-   above the threshold, `rank` returns the top K regardless.
+4. ranking layer: each passage scored against every skill (`semantic.SemanticIndex`);
+5. per passage, raw = ranking score + weight x specificity of the literal hit (a label nested
+   inside a longer hit counts half, a curated synonym more); per skill, the best passage
+   wins, and skills that more occupations need get a small prior;
+6. calibration: a logistic curve turns the raw score into [0, 1]. `rank` returns the top K
+   regardless; `extract` keeps what passes the threshold, then only the best skill for each
+   stretch of literal evidence and the best inferred skill per passage (curated synonyms
+   always pass).
 """
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 
@@ -461,7 +464,3 @@ def _language_or_error(lang: str) -> str:
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def logistic(x: float, slope: float, midpoint: float) -> float:
-    return 1.0 / (1.0 + math.exp(-slope * (x - midpoint)))

@@ -10,7 +10,6 @@ and verb forms ("développeurs" and "développer" both become "developp").
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -180,9 +179,3 @@ def clean_title(title: str) -> str:
     folded = _TITLE_NOISE_RE.sub(" ", folded)
     folded = re.sub(r"[^\w+#]+", " ", folded)
     return re.sub(r"\s+", " ", folded).strip()
-
-
-def strip_accents(text: str) -> str:
-    return "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
