@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.utils.translation import gettext as _
 
+from skills.extraction.language import detect_language
 from skills.extraction.occupations import OccupationIndex
 from skills.extraction.semantic import SemanticIndex, Weights
 from skills.extraction.surface import SurfaceHit, SurfaceIndex, rejected_keys
@@ -191,8 +192,8 @@ class Extractor:
 
     def detect_language(self, text) -> str:
         """ "fr" or "en"; French (the platform's language) when the text says too little."""
-        from skills.extraction.language import detect_language
-
+        if isinstance(text, str):
+            text = text[:LANGUAGE_SAMPLE]  # before cleaning: a megabyte need not be cleaned
         return detect_language(clean_text(text)[:LANGUAGE_SAMPLE])
 
     def extract(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import string
 from typing import NamedTuple
 
 import ahocorasick
@@ -32,10 +33,23 @@ class SurfaceHit(NamedTuple):
 # Forms of the other language are matched too (English tool names in French postings), but only
 # short ones: a long English phrase does not occur verbatim in French text.
 CROSS_LANGUAGE_MAX_TERMS = 3
-# Each normalised word becomes one character of a private alphabet, so a key is as long as its
-# number of words and the automaton stays small. Codes start past the BMP to avoid surrogates.
-_CODE_BASE = 0x10000
-_UNKNOWN = "\x00"
+# Each normalised word becomes a fixed-width code of three characters from a 64-letter
+# alphabet followed by a separator, so keys stay short and the automaton's nodes have few
+# children (a one-character-per-word alphabet of tens of thousands of letters made every step
+# from the root slow). The separator keeps matches aligned on whole words.
+_ALPHABET = string.ascii_letters + string.digits + "+/"
+_SEPARATOR = "|"
+_UNKNOWN = "~~~" + _SEPARATOR  # never part of a key
+_CODE_WIDTH = 4
+
+
+def _code(number: int) -> str:
+    return (
+        _ALPHABET[(number >> 12) & 63]
+        + _ALPHABET[(number >> 6) & 63]
+        + _ALPHABET[number & 63]
+        + _SEPARATOR
+    )
 
 
 class SurfaceIndex:
@@ -113,8 +127,10 @@ class SurfaceIndex:
         if create:
             for term in terms:
                 if term not in codes:
-                    codes[term] = chr(_CODE_BASE + len(codes))
-        return "".join(codes.get(term, _UNKNOWN) for term in terms)
+                    if len(codes) >= 64**3:  # pragma: no cover - 262,144 distinct words
+                        raise ValueError("Too many distinct words for the exact layer.")
+                    codes[term] = _code(len(codes))
+        return _SEPARATOR + "".join(codes.get(term, _UNKNOWN) for term in terms)
 
     def find(self, tokens: list[Token], lang: str, text: str) -> list[SurfaceHit]:
         """Every occurrence of a known surface form in `tokens` (normalised for `lang`).
@@ -126,12 +142,14 @@ class SurfaceIndex:
         if not tokens or not len(automaton):
             return []
         codes = self.codes
-        haystack = "".join([codes.get(token.norm, _UNKNOWN) for token in tokens])
+        haystack = _SEPARATOR + "".join([codes.get(token.norm, _UNKNOWN) for token in tokens])
         entries = self.entries[lang]
         pairs, specificity, length = entries["pairs"], entries["specificity"], entries["length"]
         singles = self.single_words[lang]
         hits = []
-        for last, entry in automaton.iter(haystack):
+        for end, entry in automaton.iter(haystack):
+            # Token t's code ends with the separator at index 4t + 4 of the haystack.
+            last = end // _CODE_WIDTH - 1
             first = last - length[entry] + 1
             spec = specificity[entry]
             if first == last:
