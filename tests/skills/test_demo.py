@@ -5,10 +5,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from skills import demo
 from skills.models import ShortageList, ShortageListEntry
 from skills.services.shortage import KINDS, OCCUPATION_URI, ROME_CODES_FILE
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The assertions read the English source messages; the site defaults to French."""
+    with translation.override("en"):
+        yield
+
 
 VENDORED_OCCUPATIONS = (
     Path(settings.BASE_DIR) / "skills" / "data" / "esco" / "occupations_en.csv.gz"

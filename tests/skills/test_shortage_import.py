@@ -2,9 +2,18 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from skills.models import Occupation, ShortageList, ShortageListEntry
 from skills.services.shortage import ShortageImportError, shortage_list_import
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The assertions read the English source messages; the site defaults to French."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
