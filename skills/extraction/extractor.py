@@ -17,6 +17,7 @@ Pipeline for one text:
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -141,6 +142,10 @@ class Calibration:
     # In a short passage (a title, a label) a literal hit is conclusive only if it covers most
     # of it: "montage" inside "suivre les étapes de montage d'un produit touristique" is not.
     short_passage_tokens: int = 6
+    # A one-word label that heads a longer noun phrase ("cartographie de la chaîne de valeur",
+    # "mapping of processes") names something narrower than the label: its literal hit counts
+    # this much (as a nested hit does).
+    head_factor: float = 0.5
 
     def __call__(self, raw):
         return 1.0 / (1.0 + np.exp(-self.slope * (raw - self.midpoint)))
@@ -307,6 +312,12 @@ class Extractor:
             value = hit.specificity * (self.calibration.nested_factor if nested[i] else 1.0)
             if self.forms[hit.form][1] in CURATED_METHODS:
                 value *= self.calibration.curated_boost
+            if (
+                hit.first_token == hit.last_token
+                and self.forms[hit.form][0].islower()  # not a tool name ("SQL de base")
+                and _heads_complement(analysis, hit.last_token)
+            ):
+                value *= self.calibration.head_factor
             sentence = int(token_sentence[hit.first_token])
             first, last = analysis.sentence_tokens[sentence]
             if last - first <= short:
@@ -453,6 +464,19 @@ def _nested_hits(hits: list[SurfaceHit]) -> list[bool]:
         max_last = max(max_last, last)
         i = j
     return nested
+
+
+# What follows a noun when a prepositional complement narrows it, per language.
+_COMPLEMENT_RE = {
+    "fr": re.compile(r"\s*(?:de|des|du|d['’])\s*(?:la\s+|l['’]\s*)?\w", re.IGNORECASE),
+    "en": re.compile(r"\s*of\s+(?:the\s+)?\w", re.IGNORECASE),
+}
+
+
+def _heads_complement(analysis: _Analysis, token: int) -> bool:
+    """Whether the word at `token` is followed by a complement ("de la chaîne", "of data")."""
+    end = analysis.tokens[token].end
+    return bool(_COMPLEMENT_RE[analysis.lang].match(analysis.text, end, end + 12))
 
 
 def _language_or_error(lang: str) -> str:

@@ -188,6 +188,27 @@ class TestSurfaceLayerOnASyntheticTaxonomy:
 
         assert best_hit("Brosses en soie naturelle") > best_hit("Soyez curieux")
 
+    def test_one_word_label_heading_a_complement_counts_less(self):
+        extractor = self.build(
+            ("fr", "cartographie"), ("fr", "SQL"), ("en", "mapping"), ("fr", "gestion de projet")
+        )
+
+        def literal(text, lang="fr"):
+            analysis = extractor.analyse(text, lang=lang)
+            return max(extractor._exact_by_sentence(analysis)[0].values())
+
+        alone = literal("Vous maîtrisez la cartographie et la gestion des stocks.")
+        narrowed = literal("Vous maîtrisez la cartographie de la chaîne de valeur.")
+        assert narrowed == pytest.approx(alone * extractor.calibration.head_factor)
+        assert literal("Mapping of the value stream for our busy factories.", "en") < literal(
+            "Data mapping for the value stream of our busy factories.", "en"
+        )
+        # Tool names are names, not nouns narrowed by what follows.
+        tail = "pour écrire chaque semaine des requêtes rapides et sûres"
+        assert literal(f"Vous connaissez SQL de base {tail}.") == literal(
+            f"Vous connaissez SQL {tail}."
+        )
+
     def test_single_letters_stay_part_of_tool_names(self):
         extractor = self.build(("en", "Objective-C"), ("en", "project management"))
         hits = extractor.analyse("Our objectives are clear.", lang="en").hits
