@@ -1,6 +1,7 @@
 """Measure the skill extractor: quality on the development sets, speed, start-up and memory.
 
     DJANGO_SETTINGS_MODULE=config.settings.dev .venv/bin/python bench/extraction.py
+    ... bench/extraction.py --competent-misses 30   # diagnosis: Competent misses, no timing
 
 Runs on the full vendored ESCO taxonomy in a benchmark database of its own
 (`var/bench/esco-full.sqlite3`, created with `migrate` + `import_esco` on first use, ~1 min), so
@@ -134,6 +135,40 @@ def competent_metrics(extractor, rows) -> dict[str, float]:
     return {"mrr": mrr / max(n, 1), "hit1": hit1 / max(n, 1), "hit5": hit5 / max(n, 1), "n": n}
 
 
+def competent_diagnosis(extractor, rows, *, show: int, seed: int = 1) -> None:
+    """Why Competent labels are missed: MRR split by whether the query shares a word stem
+    with a gold label (lexical methods cannot reach the rest), then `show` random misses
+    (gold not in the top 5) with their gold labels and the top-5 predictions."""
+    normaliser = extractor.normalisers["fr"]
+    labels = dict(zip(extractor.uris, extractor.labels, strict=True))
+    split: dict[bool, list[float]] = {True: [], False: []}
+    misses = []
+    for row in rows:
+        gold = {t["uri"] for t in row["targets"] if t.get("relation") in GOOD_RELATIONS}
+        if not gold:
+            continue
+        query_terms = set(normaliser.terms(row["label_fr"]))
+        gold_terms = {
+            term for uri in gold for term in normaliser.terms(labels.get(uri, ("", ""))[0])
+        }
+        ranked = extractor.rank(row["label_fr"], lang="fr", top_k=100)
+        rank = next((i + 1 for i, m in enumerate(ranked) if m.uri in gold), None)
+        split[bool(query_terms & gold_terms)].append(1 / rank if rank else 0.0)
+        if not rank or rank > 5:
+            misses.append((row, gold, ranked, rank))
+    for shared, values in ((True, split[True]), (False, split[False])):
+        mrr = sum(values) / max(len(values), 1)
+        print(f"queries {'sharing' if shared else 'sharing no'} stem with a gold label: "
+              f"{len(values)}, MRR={mrr:.3f}")  # fmt: skip
+    for row, gold, ranked, rank in random.Random(seed).sample(misses, min(show, len(misses))):
+        print(f"\nQ: {row['label_fr']} ({row['kind']}), gold rank {rank or '>100'}")
+        for uri in gold:
+            label_fr, label_en = labels.get(uri, ("?", "?"))
+            print(f"   gold: {label_fr} | {label_en}")
+        for match in ranked[:5]:
+            print(f"   top:  {match.label_fr} | {match.label_en} ({match.method})")
+
+
 def quality(extractor) -> dict[str, float]:
     results: dict[str, float] = {}
     sets = [
@@ -253,6 +288,13 @@ def main() -> int:
         f"index {'built' if built else 'loaded from cache'} in "
         f"{time.perf_counter() - started:.1f}s: {extractor.stats}"
     )
+    if len(sys.argv) > 2 and sys.argv[1] == "--competent-misses":
+        path = DEV_EVAL / "competent_fr_dev.jsonl"
+        if not path.exists():
+            print(f"{path} absent: nothing to diagnose")
+            return 0
+        competent_diagnosis(extractor, read_jsonl(path), show=int(sys.argv[2]))
+        return 0
     results = quality(extractor) if DEV_EVAL.exists() else {}
     if not DEV_EVAL.exists():
         print(f"{DEV_EVAL} absent: quality figures skipped")
