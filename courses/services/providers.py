@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Collection, GroupCollectionPermission
 
-from courses.models import ProviderIndexPage, ProviderPage
+from courses.models import ProviderIndexPage, ProviderKind, ProviderPage
 from courses.services.moderation import (
     admin_access_permission,
     grant_page_permissions,
@@ -19,6 +19,14 @@ from courses.services.moderation import (
 # Editors create and change pages in their subtree; publishing goes through moderation.
 EDITOR_PAGE_PERMISSIONS = ["add", "change", "lock", "unlock"]
 EDITOR_IMAGE_PERMISSIONS = ["add_image", "change_image", "choose_image"]
+
+
+TRAINING_REQUEST_ANSWERING_KINDS = {
+    ProviderKind.COMPETENCE_CENTRE,
+    ProviderKind.PUBLIC_TRAINING_CENTRE,
+    ProviderKind.FOREM,
+}
+TRAINING_REQUEST_PERMISSIONS = ("view_trainingrequest", "change_trainingrequest")
 
 
 def provider_editors_group_name(provider: ProviderPage) -> str:
@@ -91,5 +99,13 @@ def provider_grant_editors(*, provider: ProviderPage) -> Group:
         )
         GroupCollectionPermission.objects.get_or_create(
             group=group, collection=collection, permission=permission
+        )
+    if provider.kind in TRAINING_REQUEST_ANSWERING_KINDS:
+        # The white paper's short "coup de poing" trainings are answered by the competence
+        # centres and public centres: their editors follow employers' training requests.
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="jobs", codename__in=TRAINING_REQUEST_PERMISSIONS
+            )
         )
     return group

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, rich_text
 
-from courses.models import ProviderPage
+from courses.models import ProviderKind, ProviderPage
 from courses.services.providers import provider_create, provider_editors_group
 from tests.courses.factories import make_provider
 
@@ -62,3 +62,21 @@ def test_provider_index_filters_by_kind(client, provider_index):
     make_provider(name="Centre test")
     response = client.get(provider_index.url, {"kind": "universite"})
     assert [p.title for p in response.context["providers"]] == ["Université test"]
+
+
+def test_competence_centre_editors_follow_training_requests(client, provider_index):
+    """Employers' training requests reach the competence centres' editors, not every provider."""
+    centre = make_provider(name="Centre de compétence", kind=ProviderKind.COMPETENCE_CENTRE)
+    university = make_provider(name="Université", kind=ProviderKind.UNIVERSITY)
+    centre_editor = get_user_model().objects.create_user("centre", password="pw")
+    centre_editor.groups.add(provider_editors_group(centre))
+    university_editor = get_user_model().objects.create_user("univ", password="pw")
+    university_editor.groups.add(provider_editors_group(university))
+
+    assert centre_editor.has_perm("jobs.view_trainingrequest")
+    assert not university_editor.has_perm("jobs.view_trainingrequest")
+    listing = reverse("training_requests:index")
+    client.force_login(centre_editor)
+    assert client.get(listing).status_code == 200
+    client.force_login(university_editor)
+    assert client.get(listing).status_code in (302, 403)
