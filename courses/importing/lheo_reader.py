@@ -77,7 +77,11 @@ def read_lheo(content: bytes) -> list[OfferRecord]:
 
     records = []
     for position, formation in enumerate(formations, start=1):
-        record = OfferRecord(external_id=(formation.get("numero") or "").strip(), rows=[position])
+        record = OfferRecord(
+            external_id=(formation.get("numero") or "").strip(),
+            rows=[position],
+            organisation=_text(formation, "organisme-formation-responsable/raison-sociale"),
+        )
         values = {
             "title": _text(formation, "intitule-formation"),
             "summary": _text(formation, "objectif-formation"),

@@ -42,3 +42,5 @@ class OfferRecord:
     occupations: list[str] = field(default_factory=list)
     sessions: list[SessionRecord] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # The organisation the file names as responsible for the offer (LHEO `organisme`), if any.
+    organisation: str = ""

@@ -46,6 +46,7 @@ from courses.models import (
     SessionStatus,
 )
 from skills.models import Occupation, Skill
+from skills.text import fold
 
 CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
 TRUE_VALUES = {"1", "true", "yes", "oui", "vrai", "y", "o", "x"}
@@ -433,6 +434,14 @@ def offer_import(
             outcome.reasons = [_("This external_id appears twice in the file.")]
             continue
         seen.add(record.external_id)
+        if record.organisation and fold(record.organisation) != fold(provider.title):
+            # A catalogue exported by another organisation must not land in this subtree.
+            outcome.outcome = ERROR
+            outcome.reasons = [
+                _("The file names “%(organisation)s” as the organisation, not “%(provider)s”.")
+                % {"organisation": record.organisation, "provider": provider.title}
+            ]
+            continue
         clean, errors = clean_record(record)
         if clean is None:
             outcome.outcome, outcome.reasons = ERROR, errors

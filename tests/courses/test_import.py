@@ -130,6 +130,24 @@ def test_wrong_encoding_is_refused_with_a_clear_error(provider):
     assert not OfferPage.objects.filter(provider=provider).exists()
 
 
+def test_lheo_offers_of_another_organisation_are_refused(provider):
+    """A catalogue whose <organisme> is someone else never lands in this provider's subtree."""
+    content = LHEO.replace(
+        '<extras>\n        <extra info="eqf_level">',
+        "<organisme-formation-responsable><raison-sociale>Technocité</raison-sociale>"
+        '</organisme-formation-responsable>\n      <extras>\n        <extra info="eqf_level">',
+    ).encode()
+    report = run(provider, content, filename="catalogue.xml", dry_run=False, publish=True)
+    outcome = {o.key: o for o in report.outcomes}["SON-1"]
+    assert outcome.outcome == "error"
+    assert "Technocité" in outcome.reasons[0]
+    assert not OfferPage.objects.filter(provider=provider, external_id="SON-1").exists()
+    # The provider's own name (any case or accents) is accepted.
+    own = content.replace("Technocité".encode(), b"TECHNIFUTUR")
+    report = run(provider, own, filename="catalogue.xml", dry_run=False, publish=True)
+    assert {o.key: o.outcome for o in report.outcomes}["SON-1"] == "created"
+
+
 @pytest.mark.parametrize(
     "content, message",
     [
