@@ -7,19 +7,11 @@ by province (bpost's ranges), which resolves most places even when the commune i
 
 from __future__ import annotations
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
+from courses.models import choices as courses_choices
 from skills.text import fold
 
-
-class Province(models.TextChoices):
-    BRABANT_WALLON = "brabant-wallon", _("Walloon Brabant")
-    HAINAUT = "hainaut", _("Hainaut")
-    LIEGE = "liege", _("Liège")
-    LUXEMBOURG = "luxembourg", _("Luxembourg")
-    NAMUR = "namur", _("Namur")
-    BRUXELLES = "bruxelles", _("Brussels-Capital")
+# One list of provinces for the whole platform: postings and offers must compare.
+Province = courses_choices.Province
 
 
 # (commune, postal code, province). Main communes of each province, by population, with
