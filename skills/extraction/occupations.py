@@ -41,6 +41,7 @@ def _title_variants(title: str) -> list[str]:
 
 class OccupationIndex:
     text_weight = 0.25
+    max_candidate_rows = 2000
 
     def __init__(self, snapshot: TaxonomySnapshot):
         titles, cleaned_titles, owners, is_label, exact = [], [], [], [], {}
@@ -83,12 +84,18 @@ class OccupationIndex:
             return []
         query = self.vectoriser.transform([cleaned])
         sims = (query @ self.matrix_t).tocoo()
+        rows, data = sims.col, sims.data
+        if len(data) > self.max_candidate_rows:
+            # Common n-grams touch tens of thousands of titles; only the best few hundred can
+            # reach the top of the ranking, and sorting them all dominated the cost.
+            keep = np.argpartition(-data, self.max_candidate_rows)[: self.max_candidate_rows]
+            rows, data = rows[keep], data[keep]
         best = np.zeros(self.n_occupations, dtype=np.float32)
         best_row = np.full(self.n_occupations, -1, dtype=np.int64)
-        order = np.argsort(sims.data)  # ascending: the last write per occupation is its best
-        owners = self.owners[sims.col[order]]
-        best[owners] = sims.data[order]
-        best_row[owners] = sims.col[order]
+        order = np.argsort(data)  # ascending: the last write per occupation is its best
+        owners = self.owners[rows[order]]
+        best[owners] = data[order]
+        best_row[owners] = rows[order]
         scores = 0.9 * best
         exact_hits = self.exact.get(cleaned, ())
         if exact_hits:
@@ -113,7 +120,7 @@ class OccupationIndex:
         if k <= 0:
             return []
         top = np.argpartition(-final, k - 1)[:k]
-        top = top[np.argsort(-final[top], kind="stable")]
+        top = top[np.lexsort((top, -final[top]))]  # ties: lower occupation index first
         out = []
         for occ in top:
             exact = occ in self.exact.get(cleaned, ())
