@@ -108,6 +108,7 @@ class ShortageListFactory(factory.django.DjangoModelFactory):
 class ShortageListEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ShortageListEntry
+        skip_postgeneration_save = True  # the hook only sets an M2M
 
     shortage_list = factory.SubFactory(ShortageListFactory)
     label = factory.Sequence(lambda n: f"Profession {n}")

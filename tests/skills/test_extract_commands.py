@@ -31,8 +31,14 @@ def read_jsonl(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.fixture
+def empty_cache(settings, tmp_path):
+    """A cache folder of this test's own: other tests may have cached the same taxonomy."""
+    settings.WAKE_DATA_DIR = tmp_path
+
+
 class TestCache:
-    def test_second_build_loads_the_cache(self):
+    def test_second_build_loads_the_cache(self, empty_cache):
         first, built = build_index()
         assert built
         second, built_again = build_index()
