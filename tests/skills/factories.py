@@ -44,6 +44,7 @@ class SkillGroupFactory(factory.django.DjangoModelFactory):
 class SkillFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Skill
+        skip_postgeneration_save = True  # the hooks only set M2M links
 
     uri = factory.LazyFunction(lambda: esco_uri("skill"))
     origin = Skill.Origin.ESCO
