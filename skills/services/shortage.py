@@ -33,6 +33,7 @@ from typing import IO, Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from skills.models import Occupation, OccupationJobTitle, ShortageList, ShortageListEntry
 from skills.text import fold
@@ -100,6 +101,14 @@ class ShortageImportError(Exception):
                 "first": report.errors[0] if report.errors else "-",
             }
         )
+
+
+# What happened to the list itself, in the summary line ("list created; entries: …").
+LIST_ACTION_LABELS = {
+    "created": pgettext_lazy("shortage list", "created"),
+    "updated": pgettext_lazy("shortage list", "updated"),
+    "unchanged": pgettext_lazy("shortage list", "unchanged"),
+}
 
 
 @dataclass(frozen=True)
@@ -200,7 +209,7 @@ class ShortageImportReport:
             "%(changes)d change(s)."
         ) % {
             "source": self.source_name,
-            "list_action": self.list_action or "-",
+            "list_action": LIST_ACTION_LABELS.get(self.list_action, "-"),
             "changes": self.changes,
             **counts,
         }
