@@ -168,7 +168,7 @@ def posting_create(
         posted_on=timezone.localdate(),
         created_by=user,
     )
-    _apply_need(
+    return _save_need(
         posting,
         title=title,
         text=text,
@@ -176,6 +176,11 @@ def posting_create(
         province=province,
         contract_type=contract_type,
     )
+
+
+def _save_need(posting: JobPosting, **need) -> JobPosting:
+    """Apply the form's fields, validate, save, and parse the text into the taxonomy."""
+    _apply_need(posting, **need)
     posting.full_clean(exclude=["fingerprint"])
     posting.save()
     return posting_parse(posting=posting)
@@ -193,7 +198,7 @@ def posting_update(
 ) -> JobPosting:
     """Edit an own posting; the text is parsed again (confirmed skills are kept)."""
     _check_owner(user, posting)
-    _apply_need(
+    return _save_need(
         posting,
         title=title,
         text=text,
@@ -201,9 +206,6 @@ def posting_update(
         province=province,
         contract_type=contract_type,
     )
-    posting.full_clean(exclude=["fingerprint"])
-    posting.save()
-    return posting_parse(posting=posting)
 
 
 def posting_skill_remove(*, user, posting: JobPosting, skill_id: int) -> None:
