@@ -209,7 +209,7 @@ class Skill(BilingualLabelMixin, ConceptStatusMixin):
 
     def save(self, *args, **kwargs):
         self.key = self.key or uri_key(self.uri)
-        self.search_text = self.compute_search_text()
+        self.search_text = compute_search_text(label for _lang, label in self.all_labels())
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -217,18 +217,22 @@ class Skill(BilingualLabelMixin, ConceptStatusMixin):
 
     def all_labels(self) -> list[tuple[str, str]]:
         """Every (language, label) pair: preferred and alternative, French then English."""
-        labels = []
-        for lang, preferred, alternatives in (
-            ("fr", self.preferred_label_fr, self.alt_labels_fr),
-            ("en", self.preferred_label_en, self.alt_labels_en),
-        ):
-            if preferred:
-                labels.append((lang, preferred))
-            labels.extend((lang, alt) for alt in alternatives or [] if alt)
-        return labels
+        return bilingual_labels(self)
 
-    def compute_search_text(self) -> str:
-        return compute_search_text(label for _lang, label in self.all_labels())
+
+def bilingual_labels(concept) -> list[tuple[str, str]]:
+    """(language, label) pairs of anything with preferred/alt labels in French and English.
+
+    `concept` is a Skill, an Occupation, or the importer's field dict for one of them.
+    """
+    get = concept.get if isinstance(concept, dict) else concept.__dict__.get
+    labels = []
+    for lang in ("fr", "en"):
+        preferred = get(f"preferred_label_{lang}")
+        if preferred:
+            labels.append((lang, preferred))
+        labels.extend((lang, alt) for alt in get(f"alt_labels_{lang}") or [] if alt)
+    return labels
 
 
 def compute_search_text(labels) -> str:
@@ -325,15 +329,7 @@ class Occupation(BilingualLabelMixin, ConceptStatusMixin):
         return reverse("skills:occupation_detail", kwargs={"key": self.key})
 
     def all_labels(self) -> list[tuple[str, str]]:
-        labels = []
-        for lang, preferred, alternatives in (
-            ("fr", self.preferred_label_fr, self.alt_labels_fr),
-            ("en", self.preferred_label_en, self.alt_labels_en),
-        ):
-            if preferred:
-                labels.append((lang, preferred))
-            labels.extend((lang, alt) for alt in alternatives or [] if alt)
-        return labels
+        return bilingual_labels(self)
 
 
 class OccupationSkill(models.Model):

@@ -106,53 +106,39 @@ class FoldedSearchIndexView(generic.IndexView):
         return queryset.matching_text(self.search_query)
 
 
-class ServiceCreateView(generic.CreateView):
-    """A create view whose save is a service call; service errors go back onto the form."""
+class ServiceFormMixin:
+    """Create/edit views whose save is a service call; service errors go back onto the form."""
 
     def call_service(self, form):
         raise NotImplementedError
 
+    def form_valid(self, form):
+        self.form = form
+        try:
+            with transaction.atomic():
+                self.object = self.save_instance()
+        except ValidationError as error:
+            add_service_error(form, error)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        response = self.save_action()
+        hook_response = self.run_after_hook()
+        return hook_response if hook_response is not None else response
+
+
+class ServiceCreateView(ServiceFormMixin, generic.CreateView):
     def save_instance(self):
         instance = self.call_service(self.form)
         log(instance=instance, action="wagtail.create", content_changed=True)
         return instance
 
-    def form_valid(self, form):
-        self.form = form
-        try:
-            with transaction.atomic():
-                self.object = self.save_instance()
-        except ValidationError as error:
-            add_service_error(form, error)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-        response = self.save_action()
-        hook_response = self.run_after_hook()
-        return hook_response if hook_response is not None else response
 
-
-class ServiceEditView(generic.EditView):
-    def call_service(self, form):
-        raise NotImplementedError
-
+class ServiceEditView(ServiceFormMixin, generic.EditView):
     def save_instance(self):
         instance = self.call_service(self.form)
         self.has_content_changes = self.form.has_changed()
         log(instance=instance, action="wagtail.edit", content_changed=self.has_content_changes)
         return instance
-
-    def form_valid(self, form):
-        self.form = form
-        try:
-            with transaction.atomic():
-                self.object = self.save_instance()
-        except ValidationError as error:
-            add_service_error(form, error)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-        response = self.save_action()
-        hook_response = self.run_after_hook()
-        return hook_response if hook_response is not None else response
 
 
 # --------------------------------------------------------------------------- choosers

@@ -29,7 +29,7 @@ from django.utils import timezone
 from jobs.ingestion.cleaning import content_hash
 from jobs.ingestion.dedup import DuplicateIndex
 from jobs.ingestion.formats import RawRecord, canonicalise
-from jobs.ingestion.prepare import Prepared, load_extractor, prepare_batch
+from jobs.ingestion.prepare import Analysis, Prepared, load_extractor, prepare_batch
 from jobs.models import FeedSource, IngestRun, JobPosting, PostingOccupation, PostingSkill
 from skills.models import Occupation, Skill
 
@@ -40,6 +40,41 @@ POSTING_FIELDS = [
     "expires_on", "language", "url", "status", "content_hash", "fingerprint", "parsed_at",
     "updated_at",
 ]  # fmt: skip
+
+
+def analysis_links(
+    analysis: Analysis,
+    *,
+    posting_id: int,
+    skill_ids: dict[str, int],
+    occupation_ids: dict[str, int],
+) -> tuple[list[PostingSkill], list[PostingOccupation]]:
+    """Unsaved, unconfirmed link rows for what the extractor found in one posting.
+
+    URIs missing from `skill_ids` / `occupation_ids` (concepts not in this database) are skipped.
+    """
+    skills = [
+        PostingSkill(
+            posting_id=posting_id,
+            skill_id=skill_ids[uri],
+            score=round(score, 4),
+            spans=spans,
+            method=method[:32],
+        )
+        for uri, score, spans, method in analysis.skills
+        if uri in skill_ids
+    ]
+    occupations = [
+        PostingOccupation(
+            posting_id=posting_id,
+            occupation_id=occupation_ids[uri],
+            score=round(score, 4),
+            rank=rank,
+        )
+        for rank, (uri, score) in enumerate(analysis.occupations, start=1)
+        if uri in occupation_ids
+    ]
+    return skills, occupations
 
 
 @dataclass
@@ -173,27 +208,14 @@ class _Writer:
         for item, posting in pairs:
             if item.analysis is None:
                 continue
-            for uri, score, spans, method in item.analysis.skills:
-                if uri in skill_ids:
-                    skill_links.append(
-                        PostingSkill(
-                            posting_id=posting.pk,
-                            skill_id=skill_ids[uri],
-                            score=round(score, 4),
-                            spans=spans,
-                            method=method[:32],
-                        )
-                    )
-            for rank, (uri, score) in enumerate(item.analysis.occupations, start=1):
-                if uri in occupation_ids:
-                    occupation_links.append(
-                        PostingOccupation(
-                            posting_id=posting.pk,
-                            occupation_id=occupation_ids[uri],
-                            score=round(score, 4),
-                            rank=rank,
-                        )
-                    )
+            skills, occupations = analysis_links(
+                item.analysis,
+                posting_id=posting.pk,
+                skill_ids=skill_ids,
+                occupation_ids=occupation_ids,
+            )
+            skill_links += skills
+            occupation_links += occupations
         # ignore_conflicts keeps the links an employer or editor confirmed on an update.
         PostingSkill.objects.bulk_create(skill_links, batch_size=2000, ignore_conflicts=True)
         PostingOccupation.objects.bulk_create(

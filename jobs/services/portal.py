@@ -18,6 +18,7 @@ from jobs.ingestion.dedup import signature
 from jobs.ingestion.prepare import analyse, load_extractor
 from jobs.models import Employer, JobPosting, PostingOccupation, PostingSkill, TrainingRequest
 from jobs.places import resolve_place
+from jobs.services.ingest import analysis_links
 from skills.models import Occupation, Skill
 
 
@@ -109,33 +110,15 @@ def posting_parse(*, posting: JobPosting) -> JobPosting:
         posting.save(update_fields=["language", "parsed_at", "updated_at"])
         posting.skill_links.filter(confirmed=False).delete()
         kept = set(posting.skill_links.values_list("skill_id", flat=True))
+        skill_links, occupation_links = analysis_links(
+            analysis, posting_id=posting.pk, skill_ids=skill_ids, occupation_ids=occupation_ids
+        )
         PostingSkill.objects.bulk_create(
-            [
-                PostingSkill(
-                    posting=posting,
-                    skill_id=skill_ids[uri],
-                    score=round(score, 4),
-                    spans=spans,
-                    method=method[:32],
-                )
-                for uri, score, spans, method in analysis.skills
-                if uri in skill_ids and skill_ids[uri] not in kept
-            ]
+            [link for link in skill_links if link.skill_id not in kept]
         )
         if not posting.occupation_links.filter(confirmed=True).exists():
             posting.occupation_links.all().delete()
-            PostingOccupation.objects.bulk_create(
-                [
-                    PostingOccupation(
-                        posting=posting,
-                        occupation_id=occupation_ids[uri],
-                        score=round(score, 4),
-                        rank=rank,
-                    )
-                    for rank, (uri, score) in enumerate(analysis.occupations, start=1)
-                    if uri in occupation_ids
-                ]
-            )
+            PostingOccupation.objects.bulk_create(occupation_links)
     return posting
 
 

@@ -30,6 +30,7 @@ from skills.models import (
     SkillCollection,
     SkillGroup,
     TaxonomyImport,
+    bilingual_labels,
     compute_search_text,
     uri_key,
 )
@@ -516,9 +517,7 @@ def write_snapshot(snapshot: EscoSnapshot, *, report: ImportReport, progress: Pr
     report.add("skill_groups", outcome)
 
     def skill_search_text(_uri: str, values: dict) -> dict:
-        labels = [values.get("preferred_label_fr", ""), values.get("preferred_label_en", "")]
-        labels += values.get("alt_labels_fr", []) + values.get("alt_labels_en", [])
-        return {"search_text": compute_search_text(labels)}
+        return {"search_text": compute_search_text(label for _, label in bilingual_labels(values))}
 
     outcome, skill_ids = _sync_concepts(
         Skill,
@@ -535,8 +534,7 @@ def write_snapshot(snapshot: EscoSnapshot, *, report: ImportReport, progress: Pr
         titles_by_occupation[title["occupation"]].append(title["label"])
 
     def occupation_fields(uri: str, values: dict) -> dict:
-        labels = [values.get("preferred_label_fr", ""), values.get("preferred_label_en", "")]
-        labels += values.get("alt_labels_fr", []) + values.get("alt_labels_en", [])
+        labels = [label for _, label in bilingual_labels(values)]
         return {
             "isco_group_id": isco_ids.get(snapshot.occupation_isco.get(uri, "")),
             "search_text": compute_search_text(labels + titles_by_occupation.get(uri, [])),
