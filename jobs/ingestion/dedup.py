@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from hashlib import sha1
 
 import numpy as np
 from datasketch import MinHash
@@ -31,6 +32,8 @@ WINDOW_DAYS = 120
 _WORDS = re.compile(r"\w+")
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=20260101)
 _PERMUTATIONS = _TEMPLATE.permutations
+_MERSENNE_PRIME = np.uint64((1 << 61) - 1)
+_MAX_HASH = np.uint64((1 << 32) - 1)
 
 
 def normalised_tokens(text: str) -> list[str]:
@@ -46,9 +49,17 @@ def signature(text: str) -> bytes:
         shingles = {
             " ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)
         }
-    minhash = MinHash(num_perm=NUM_PERM, permutations=_PERMUTATIONS)
-    minhash.update_batch([shingle.encode() for shingle in shingles])
-    return minhash.hashvalues.astype("<u4").tobytes()
+    # datasketch's MinHash.update_batch with its default sha1_hash32, written out: calling
+    # the hash function once per shingle through datasketch cost half of the signature's time.
+    # `test_signature_equals_datasketch_minhash` holds the two to the same values.
+    hashes = np.fromiter(
+        (int.from_bytes(sha1(shingle.encode()).digest()[:4], "little") for shingle in shingles),
+        dtype=np.uint64,
+        count=len(shingles),
+    )
+    a, b = _PERMUTATIONS
+    permuted = np.bitwise_and((hashes[:, None] * a + b) % _MERSENNE_PRIME, _MAX_HASH)
+    return permuted.min(axis=0).astype("<u4").tobytes()
 
 
 def similarity(a: bytes, b: bytes) -> float:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from jobs.ingestion.cleaning import clean_record
 from jobs.ingestion.dedup import signature
@@ -56,27 +55,14 @@ def analyse(extractor, *, title: str, text: str, language: str = "") -> Analysis
     skills = [
         (m.uri, float(m.score), [list(span) for span in m.spans], str(m.method)) for m in matches
     ]
-    # The title alone settles most postings; only a weak title match pays for a second pass
-    # over the text (match_occupation extracts the text's skills again to disambiguate).
-    found = _occupations_for_title(extractor, title)
+    # The title alone settles most postings (and is memoised by the extractor); only a weak
+    # title match pays for a second pass over the text (match_occupation extracts the text's
+    # skills again to disambiguate).
+    found = extractor.match_occupation(title, top_k=OCCUPATION_TOP_K)
     if text and (not found or found[0].score < CONFIDENT_OCCUPATION_SCORE):
         found = extractor.match_occupation(title, text=text, top_k=OCCUPATION_TOP_K)
     occupations = [(m.uri, float(m.score)) for m in found]
     return Analysis(language=language, skills=skills, occupations=occupations)
-
-
-@lru_cache(maxsize=20_000)
-def _title_occupations(extractor_id: int, title: str) -> tuple:
-    return tuple(_extractor_by_id[extractor_id].match_occupation(title, top_k=OCCUPATION_TOP_K))
-
-
-_extractor_by_id: dict[int, object] = {}
-
-
-def _occupations_for_title(extractor, title: str) -> tuple:
-    """Title-only occupation matches, memoised: feeds repeat the same titles all day long."""
-    _extractor_by_id.setdefault(id(extractor), extractor)
-    return _title_occupations(id(extractor), title)
 
 
 @dataclass(slots=True)

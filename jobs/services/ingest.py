@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 
-from django.db import transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from jobs.ingestion.cleaning import content_hash
@@ -42,39 +42,73 @@ POSTING_FIELDS = [
 ]  # fmt: skip
 
 
-def analysis_links(
+def analysis_link_values(
     analysis: Analysis,
     *,
     posting_id: int,
     skill_ids: dict[str, int],
     occupation_ids: dict[str, int],
-) -> tuple[list[PostingSkill], list[PostingOccupation]]:
-    """Unsaved, unconfirmed link rows for what the extractor found in one posting.
+) -> tuple[list[tuple], list[tuple]]:
+    """The unconfirmed links of one posting as value tuples, in the order of
+    `SKILL_LINK_FIELDS` and `OCCUPATION_LINK_FIELDS`.
 
     URIs missing from `skill_ids` / `occupation_ids` (concepts not in this database) are skipped.
     """
     skills = [
-        PostingSkill(
-            posting_id=posting_id,
-            skill_id=skill_ids[uri],
-            score=round(score, 4),
-            spans=spans,
-            method=method[:32],
-        )
+        (posting_id, skill_ids[uri], round(score, 4), spans, method[:32], False)
         for uri, score, spans, method in analysis.skills
         if uri in skill_ids
     ]
     occupations = [
-        PostingOccupation(
-            posting_id=posting_id,
-            occupation_id=occupation_ids[uri],
-            score=round(score, 4),
-            rank=rank,
-        )
+        (posting_id, occupation_ids[uri], round(score, 4), rank, False)
         for rank, (uri, score) in enumerate(analysis.occupations, start=1)
         if uri in occupation_ids
     ]
     return skills, occupations
+
+
+SKILL_LINK_FIELDS = ("posting_id", "skill_id", "score", "spans", "method", "confirmed")
+OCCUPATION_LINK_FIELDS = ("posting_id", "occupation_id", "score", "rank", "confirmed")
+
+
+def analysis_links(**kwargs) -> tuple[list[PostingSkill], list[PostingOccupation]]:
+    """`analysis_link_values` as unsaved model instances."""
+    skills, occupations = analysis_link_values(**kwargs)
+    return (
+        [PostingSkill(**dict(zip(SKILL_LINK_FIELDS, row, strict=True))) for row in skills],
+        [
+            PostingOccupation(**dict(zip(OCCUPATION_LINK_FIELDS, row, strict=True)))
+            for row in occupations
+        ],
+    )
+
+
+def _insert_new_links(model, field_names: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING of value tuples (SQLite and PostgreSQL).
+
+    What `bulk_create(ignore_conflicts=True)` does, without building and preparing a model
+    instance per row: an ingestion writes about thirteen links per posting, and that ORM work
+    was most of the writing process's time. Only JSON values need the backend's adaptation.
+    """
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = [model._meta.get_field(name.removesuffix("_id")) for name in field_names]
+    json_positions = [i for i, field in enumerate(fields) if isinstance(field, models.JSONField)]
+    if json_positions:
+        rows = [list(row) for row in rows]
+        for row in rows:
+            for i in json_positions:
+                row[i] = fields[i].get_db_prep_save(row[i], connection)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    values = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values}) "
+        "ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 @dataclass
@@ -208,19 +242,17 @@ class _Writer:
         for item, posting in pairs:
             if item.analysis is None:
                 continue
-            skills, occupations = analysis_links(
-                item.analysis,
+            skills, occupations = analysis_link_values(
+                analysis=item.analysis,
                 posting_id=posting.pk,
                 skill_ids=skill_ids,
                 occupation_ids=occupation_ids,
             )
             skill_links += skills
             occupation_links += occupations
-        # ignore_conflicts keeps the links an employer or editor confirmed on an update.
-        PostingSkill.objects.bulk_create(skill_links, batch_size=2000, ignore_conflicts=True)
-        PostingOccupation.objects.bulk_create(
-            occupation_links, batch_size=2000, ignore_conflicts=True
-        )
+        # Conflicts are ignored: the links an employer or editor confirmed survive an update.
+        _insert_new_links(PostingSkill, SKILL_LINK_FIELDS, skill_links)
+        _insert_new_links(PostingOccupation, OCCUPATION_LINK_FIELDS, occupation_links)
 
     def _link_duplicates(self, creates, updates) -> None:
         changes: dict[int, int | None] = {}

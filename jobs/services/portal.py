@@ -111,7 +111,10 @@ def posting_parse(*, posting: JobPosting) -> JobPosting:
         posting.skill_links.filter(confirmed=False).delete()
         kept = set(posting.skill_links.values_list("skill_id", flat=True))
         skill_links, occupation_links = analysis_links(
-            analysis, posting_id=posting.pk, skill_ids=skill_ids, occupation_ids=occupation_ids
+            analysis=analysis,
+            posting_id=posting.pk,
+            skill_ids=skill_ids,
+            occupation_ids=occupation_ids,
         )
         PostingSkill.objects.bulk_create(
             [link for link in skill_links if link.skill_id not in kept]

@@ -275,23 +275,30 @@ class Extractor:
         text, tokens = analysis.text, analysis.tokens
         for chunk_start in range(0, len(analysis.sentence_tokens), SENTENCE_CHUNK):
             chunk = analysis.sentence_tokens[chunk_start : chunk_start + SENTENCE_CHUNK]
-            terms = [
-                [(tok.norm, text[tok.start : tok.end].lower()) for tok in tokens[first:last]]
-                for first, last in chunk
-            ]
-            block = self.semantic.scores(terms, analysis.lang, self.weights)
+            terms = [tokens[first:last] for first, last in chunk]
+            chunk_exact = [exact.get(chunk_start + offset, {}) for offset in range(len(chunk))]
+            skills, block = self.semantic.scores(
+                terms,
+                analysis.lang,
+                self.weights,
+                text=text,
+                include={skill for hits in chunk_exact for skill in hits},
+            )
             # One or two words make any single-word label look perfect: damp short passages.
             lengths = np.array([last - first for first, last in chunk], dtype=np.float32)
             block *= np.minimum(1.0, 0.4 + 0.2 * lengths)[:, None]
-            for offset in range(len(chunk)):
-                for skill, value in exact.get(chunk_start + offset, {}).items():
-                    block[offset, skill] += self.calibration.exact_weight * value
+            for offset, hits in enumerate(chunk_exact):
+                for skill, value in hits.items():
+                    column = np.searchsorted(skills, skill)
+                    block[offset, column] += self.calibration.exact_weight * value
+            if not len(skills):
+                continue
             # max along axis 0 is vectorised; argmax is not, so it only runs where needed.
             values = block.max(axis=0)
-            better = np.flatnonzero(values > best)
+            better = np.flatnonzero(values > best[skills])
             if len(better):
-                best[better] = values[better]
-                best_sentence[better] = block[:, better].argmax(axis=0) + chunk_start
+                best[skills[better]] = values[better]
+                best_sentence[skills[better]] = block[:, better].argmax(axis=0) + chunk_start
         if self.weights.prior:
             # Among skills the text points to, the ones more occupations need come first.
             found = best > 0

@@ -41,7 +41,9 @@ def _title_variants(title: str) -> list[str]:
 
 class OccupationIndex:
     text_weight = 0.25
-    max_candidate_rows = 2000
+    # Title-only matches are memoised per cleaned title: feeds repeat the same few thousand
+    # titles all day long, and a title costs milliseconds (every row shares some n-gram).
+    title_memo_size = 20_000
 
     def __init__(self, snapshot: TaxonomySnapshot):
         titles, cleaned_titles, owners, is_label, exact = [], [], [], [], {}
@@ -63,18 +65,61 @@ class OccupationIndex:
         self.is_label = np.asarray(is_label, dtype=bool)
         self.exact = {key: tuple(sorted(value)) for key, value in exact.items()}
         self.n_occupations = len(snapshot.occupations)
-        self.vectoriser = TfidfVectorizer(
+        # Rows are appended occupation by occupation: each occupation owns one contiguous run
+        # of rows, so "best row per occupation" is a segmented maximum (`np.maximum.reduceat`).
+        self.owner_ids, self.segment_starts = np.unique(self.owners, return_index=True)
+        vectoriser = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
         )
         if titles:
-            matrix = self.vectoriser.fit_transform(cleaned_titles)
+            matrix = vectoriser.fit_transform(cleaned_titles)
+            # Queries are scored without going through scikit-learn (its input validation cost
+            # more than the scoring itself): the same analyser, tf and idf, applied by hand.
+            self.analyser = vectoriser.build_analyzer()
+            self.vocabulary: dict[str, int] = dict(vectoriser.vocabulary_)
+            self.idf = vectoriser.idf_.astype(np.float32)
             self.matrix_t = matrix.T.tocsr()
         else:
             self.matrix_t = None
+        self._title_memo: dict[tuple[str, int], list[OccupationCandidate]] = {}
         self.skill_sets: list[dict[int, float]] = [
             {skill: 1.0 if essential else 0.5 for skill, essential in occupation.skills}
             for occupation in snapshot.occupations
         ]
+
+    def __getstate__(self):
+        return {key: value for key, value in self.__dict__.items() if key != "_title_memo"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._title_memo = {}
+
+    def _title_similarities(self, cleaned: str) -> np.ndarray:
+        """Cosine of the cleaned title with every row (dense, one value per row)."""
+        counts: dict[int, int] = {}
+        for gram in self.analyser(cleaned):
+            column = self.vocabulary.get(gram)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        if not counts:
+            return np.zeros(len(self.owners), dtype=np.float32)
+        columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        weights = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
+        weights *= self.idf[columns]
+        weights /= np.sqrt(np.dot(weights, weights))
+        # The title's n-gram rows of the (n-gram x title) matrix, weighted and summed.
+        return self.matrix_t[columns].T @ weights
+
+    def _best_row(self, occupation: int, sims: np.ndarray, mask=None) -> int:
+        segment = np.searchsorted(self.owner_ids, occupation)
+        start = self.segment_starts[segment]
+        end = (
+            self.segment_starts[segment + 1]
+            if segment + 1 < len(self.segment_starts)
+            else len(sims)
+        )
+        values = sims[start:end] if mask is None else np.where(mask[start:end], sims[start:end], 0)
+        return int(start + np.argmax(values))
 
     def match(
         self, title: str, *, skill_scores: dict[int, float] | None = None, top_k: int = 5
@@ -82,30 +127,30 @@ class OccupationIndex:
         cleaned = clean_title(title)
         if not cleaned or self.matrix_t is None:
             return []
-        query = self.vectoriser.transform([cleaned])
-        sims = (query @ self.matrix_t).tocoo()
-        rows, data = sims.col, sims.data
-        if len(data) > self.max_candidate_rows:
-            # Common n-grams touch tens of thousands of titles; only the best few hundred can
-            # reach the top of the ranking, and sorting them all dominated the cost.
-            keep = np.argpartition(-data, self.max_candidate_rows)[: self.max_candidate_rows]
-            rows, data = rows[keep], data[keep]
+        if skill_scores:
+            return self._rank(cleaned, skill_scores, top_k)
+        key = (cleaned, top_k)
+        found = self._title_memo.get(key)
+        if found is None:
+            if len(self._title_memo) >= self.title_memo_size:
+                self._title_memo.clear()
+            found = self._title_memo[key] = self._rank(cleaned, None, top_k)
+        return list(found)
+
+    def _rank(
+        self, cleaned: str, skill_scores: dict[int, float] | None, top_k: int
+    ) -> list[OccupationCandidate]:
+        sims = self._title_similarities(cleaned)
         best = np.zeros(self.n_occupations, dtype=np.float32)
-        best_row = np.full(self.n_occupations, -1, dtype=np.int64)
-        order = np.argsort(data)  # ascending: the last write per occupation is its best
-        owners = self.owners[rows[order]]
-        best[owners] = data[order]
-        best_row[owners] = rows[order]
+        best[self.owner_ids] = np.maximum.reduceat(sims, self.segment_starts)
         scores = 0.9 * best
         exact_hits = self.exact.get(cleaned, ())
-        if exact_hits:
+        for occ in exact_hits:
             # A title shared by several occupations (ROME titles often are) goes first to the
             # occupation whose own ESCO labels it resembles most.
-            label_sims = np.zeros(self.n_occupations, dtype=np.float32)
-            from_labels = self.is_label[sims.col]
-            np.maximum.at(label_sims, self.owners[sims.col[from_labels]], sims.data[from_labels])
-            for occ in exact_hits:
-                scores[occ] = max(scores[occ], 0.92 + 0.07 * float(label_sims[occ]))
+            row = self._best_row(occ, sims, self.is_label)
+            label_sim = float(sims[row]) if self.is_label[row] else 0.0
+            scores[occ] = max(scores[occ], 0.92 + 0.07 * label_sim)
         bonus = np.zeros_like(scores)
         if skill_scores:
             candidates = np.argpartition(-scores, min(50, len(scores) - 1))[:50]
@@ -123,8 +168,8 @@ class OccupationIndex:
         top = top[np.lexsort((top, -final[top]))]  # ties: lower occupation index first
         out = []
         for occ in top:
-            exact = occ in self.exact.get(cleaned, ())
-            evidence = cleaned if exact else self.titles[best_row[occ]]
+            exact = occ in exact_hits
+            evidence = cleaned if exact else self.titles[self._best_row(occ, sims)]
             method = "title" if exact else "similar_title"
             if bonus[occ] > 0:
                 method += "+skills"

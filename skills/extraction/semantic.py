@@ -20,7 +20,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from skills.extraction.taxonomy import TaxonomySnapshot
-from skills.extraction.text import LANGUAGES, Normaliser
+from skills.extraction.text import LANGUAGES, Normaliser, Token
 
 OTHER = {"fr": "en", "en": "fr"}
 
@@ -65,10 +65,11 @@ class LanguageSide:
         forms = _transform(vectoriser, form_terms)
         self.form_skill = np.asarray(form_skill, dtype=np.int32)
         self.form_idx = np.asarray(form_idx, dtype=np.int32)
-        # Transposed once so that (queries x vocab) @ (vocab x forms) is a CSR product.
-        self.forms_t = forms.T.tocsr()
-        self.postings = np.diff(self.forms_t.indptr).astype(np.int32)
-        self.forms_sq_t = forms.power(2).T.tocsr()
+        forms_t = forms.T.tocsr()
+        self.postings = np.diff(forms_t.indptr).astype(np.int32)
+        # Cosine and coverage in one CSR product: a query row [w_cos * tf-idf | w_cov * 1]
+        # (2 x vocabulary wide) times [forms; squared forms] (transposed once, here).
+        self.forms_stacked_t = sparse.vstack([forms_t, forms.power(2).T.tocsr()]).tocsr()
         descriptions = _transform(vectoriser, desc_terms)
         self.descriptions_t = descriptions.T.tocsr()
         self.n_skills = n_skills
@@ -122,40 +123,41 @@ class SemanticIndex:
     # ------------------------------------------------------------------ queries
 
     def query_vectors(
-        self, sentences_terms: list[list[tuple[str, str]]], lang: str, weights=Weights
+        self, sentences_terms: list[list[Token]], lang: str, weights=Weights, *, text: str
     ):
         """Direct and translated query matrices for a batch of sentences.
 
-        `sentences_terms` holds, per sentence, (normalised term in `lang`, raw lower-cased word)
-        pairs. Words unknown in `lang` but known in the other language (English tool names in a
-        French posting) go straight to the other side.
+        `sentences_terms` holds, per sentence, its tokens (normalised in `lang`, with offsets
+        into `text`). Words unknown in `lang` but known in the other language (English tool
+        names in a French posting) go straight to the other side.
         """
         side, other = self.sides[lang], self.sides[OTHER[lang]]
         vocabulary, other_vocabulary = side.vocabulary, other.vocabulary
         other_word = self.normalisers[OTHER[lang]].word
-        d_rows, d_cols, u_rows, u_cols = [], [], [], []
-        for row, terms in enumerate(sentences_terms):
-            for norm, raw in terms:
+        direct_rows: list[dict[int, int]] = []
+        crossed_rows: list[dict[int, int]] = []
+        for terms in sentences_terms:
+            direct: dict[int, int] = {}
+            crossed: dict[int, int] = {}
+            for norm, start, end in terms:
                 term_id = vocabulary.get(norm)
                 if term_id is not None:
-                    d_rows.append(row)
-                    d_cols.append(term_id)
+                    direct[term_id] = direct.get(term_id, 0) + 1
                 else:
-                    target = other_vocabulary.get(other_word(raw))
+                    target = other_vocabulary.get(other_word(text[start:end].lower()))
                     if target is not None:
-                        u_rows.append(row)
-                        u_cols.append(target)
-        n = len(sentences_terms)
-        counts = _counts(d_rows, d_cols, (n, len(side.idf)))
+                        crossed[target] = crossed.get(target, 0) + 1
+            direct_rows.append(direct)
+            crossed_rows.append(crossed)
+        counts = _counts(direct_rows, len(side.idf))
         counts.data = 1.0 + np.log(counts.data)  # sub-linear tf, as for the forms
         direct_q = counts.copy()
         direct_q.data *= side.idf[direct_q.indices]
         _normalise_rows(direct_q)
         # The translation table spreads each word's tf over its likely translations.
         crossed_q = (counts @ self.translations[lang]).tocsr()
-        if u_rows:
-            crossed_q = crossed_q + _counts(u_rows, u_cols, (n, len(other.idf)))
-            crossed_q = crossed_q.tocsr()
+        if any(crossed_rows):
+            crossed_q = (crossed_q + _counts(crossed_rows, len(other.idf))).tocsr()
         crossed_q.data *= other.idf[crossed_q.indices]
         _normalise_rows(crossed_q)
         generic = (other.postings[crossed_q.indices] > weights.x_max_postings) | (
@@ -166,51 +168,87 @@ class SemanticIndex:
             crossed_q.eliminate_zeros()
         return direct_q, crossed_q
 
-    def scores(self, sentences_terms, lang: str, weights=Weights) -> np.ndarray:
-        """Raw scores, shape (sentences, skills), float32; zero where nothing matched.
+    def scores(
+        self, sentences_terms, lang: str, weights=Weights, *, text: str, include=()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Raw scores of the skills any sentence points to, and of the skills in `include`.
 
+        Returns (skill indices, ascending; block of shape (sentences, len(skills)), float32).
+        Every skill left out scores zero in every sentence: a posting points to a few thousand
+        of the taxonomy's skills, and the caller's per-sentence work stays that small.
         The popularity prior (`self.prior`, weight `weights.prior`) is left to the caller, who
         adds it once per skill rather than once per sentence.
         """
         n = len(sentences_terms)
-        out = np.zeros((n, self.n_skills), dtype=np.float32)
         if not n:
-            return out
-        direct_q, crossed_q = self.query_vectors(sentences_terms, lang, weights)
+            return np.empty(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        direct_q, crossed_q = self.query_vectors(sentences_terms, lang, weights, text=text)
         side, other = self.sides[lang], self.sides[OTHER[lang]]
-        self._forms_into(out, side, direct_q, weights.cos, weights.cov)
-        self._forms_into(out, other, crossed_q, weights.x_cos, weights.x_cov)
+        best_form = [
+            _form_entries(side, direct_q, weights.cos, weights.cov),
+            _form_entries(other, crossed_q, weights.x_cos, weights.x_cov),
+        ]
+        added = []
         if weights.desc and direct_q.nnz:
-            _add_product(out, weights.desc, direct_q, side.descriptions_t)
+            added.append(_product_entries(weights.desc, direct_q, side.descriptions_t))
         if weights.x_desc and crossed_q.nnz:
-            _add_product(out, weights.x_desc, crossed_q, other.descriptions_t)
-        return out
+            added.append(_product_entries(weights.x_desc, crossed_q, other.descriptions_t))
+        best_form = [entries for entries in best_form if entries is not None]
+        added = [entries for entries in added if entries is not None]
+        present = np.zeros(self.n_skills, dtype=bool)
+        present[list(include)] = True
+        for _rows, cols, _data in best_form + added:
+            present[cols] = True
+        skills = np.flatnonzero(present)
+        column_of = np.zeros(self.n_skills, dtype=np.int64)
+        column_of[skills] = np.arange(len(skills))
+        block = np.zeros((n, len(skills)), dtype=np.float32)
+        for rows, cols, data in best_form:
+            # Each side adds its best form per (sentence, skill).
+            side_best = np.zeros(block.size, dtype=np.float32)
+            np.maximum.at(side_best, rows * len(skills) + column_of[cols], data)
+            block += side_best.reshape(block.shape)
+        for rows, cols, data in added:
+            block[rows, column_of[cols]] += data
+        return skills, block
 
-    @staticmethod
-    def _forms_into(out: np.ndarray, side: LanguageSide, queries, w_cos: float, w_cov: float):
-        """Add each skill's best form score (w_cos * cosine + w_cov * coverage) to `out`."""
-        if queries.nnz == 0:
-            return
-        cos = queries @ side.forms_t
-        binary = queries.copy()
-        binary.data[:] = 1.0
-        cov = binary @ side.forms_sq_t
-        if cos.nnz == 0:
-            return
-        rows = np.repeat(np.arange(out.shape[0]), np.diff(cos.indptr))
-        if cov.nnz == cos.nnz and np.array_equal(cos.indices, cov.indices):
-            data = w_cos * cos.data + w_cov * np.minimum(cov.data, 1.0)
-        else:  # pragma: no cover - same sparsity pattern expected, kept for safety
-            cov = cov.multiply(cos > 0).tocsr() if cov.nnz else cov
-            data = w_cos * cos.data
-        flat = rows * out.shape[1] + side.form_skill[cos.indices]
-        data = data.astype(np.float32, copy=False)
-        if not out.any():  # first side: take the best form straight into `out`
-            np.maximum.at(out.reshape(-1), flat, data)
-            return
-        combined = np.zeros(out.size, dtype=np.float32)
-        np.maximum.at(combined, flat, data)
-        out += combined.reshape(out.shape)
+
+def _form_entries(side: LanguageSide, queries, w_cos: float, w_cov: float):
+    """(sentence, skill, w_cos * cosine + w_cov * coverage) for every form a sentence touches,
+    or None. A skill appears once per form; the caller keeps its best.
+
+    Coverage (the summed squared weights of the form's words present in the sentence) never
+    exceeds 1: form rows are L2-normalised.
+    """
+    if queries.nnz == 0:
+        return None
+    n_rows, width = queries.shape
+    lengths = np.diff(queries.indptr)
+    # Row r of the stacked query: its tf-idf entries, then the same columns shifted by
+    # `width` with weight w_cov (the binary "word present" vector).
+    row_of_entry = np.repeat(np.arange(n_rows), lengths)
+    slot = np.arange(queries.nnz) + queries.indptr[row_of_entry]
+    indices = np.empty(2 * queries.nnz, dtype=queries.indices.dtype)
+    data = np.empty(2 * queries.nnz, dtype=np.float32)
+    indices[slot] = queries.indices
+    data[slot] = w_cos * queries.data
+    indices[slot + lengths[row_of_entry]] = queries.indices + width
+    data[slot + lengths[row_of_entry]] = w_cov
+    stacked = sparse.csr_matrix((data, indices, 2 * queries.indptr), shape=(n_rows, 2 * width))
+    scores = stacked @ side.forms_stacked_t
+    if scores.nnz == 0:
+        return None
+    rows = np.repeat(np.arange(n_rows), np.diff(scores.indptr))
+    return rows, side.form_skill[scores.indices], scores.data.astype(np.float32, copy=False)
+
+
+def _product_entries(weight: float, queries, matrix_t):
+    """(sentence, skill, weight * product) of the queries with one row per skill, or None."""
+    product = queries @ matrix_t
+    if not product.nnz:
+        return None
+    rows = np.repeat(np.arange(queries.shape[0]), np.diff(product.indptr))
+    return rows, product.indices.astype(np.int64), weight * product.data
 
 
 def _transform(vectoriser, documents) -> sparse.csr_matrix:
@@ -220,13 +258,17 @@ def _transform(vectoriser, documents) -> sparse.csr_matrix:
     return vectoriser.transform(documents).astype(np.float32)
 
 
-def _counts(rows, cols, shape) -> sparse.csr_matrix:
-    """A CSR matrix of term counts (duplicates summed)."""
-    matrix = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=shape, dtype=np.float32
+def _counts(rows: list[dict[int, int]], width: int) -> sparse.csr_matrix:
+    """A CSR matrix of term counts, one row per {term id: count}."""
+    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+    indptr[1:] = np.cumsum([len(row) for row in rows])
+    indices = np.fromiter(
+        (term for row in rows for term in row), dtype=np.int32, count=int(indptr[-1])
     )
-    matrix.sum_duplicates()
-    return matrix
+    data = np.fromiter(
+        (count for row in rows for count in row.values()), dtype=np.float32, count=int(indptr[-1])
+    )
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), width))
 
 
 def _normalise_rows(matrix: sparse.csr_matrix) -> None:
@@ -238,13 +280,6 @@ def _normalise_rows(matrix: sparse.csr_matrix) -> None:
     norms[lengths > 0] = np.sqrt(squares)
     norms[norms == 0] = 1.0
     matrix.data /= np.repeat(norms, lengths)
-
-
-def _add_product(out: np.ndarray, weight: float, queries, matrix_t) -> None:
-    product = queries @ matrix_t
-    if product.nnz:
-        rows = np.repeat(np.arange(out.shape[0]), np.diff(product.indptr))
-        out[rows, product.indices] += weight * product.data
 
 
 def _learn_translation(

@@ -106,15 +106,21 @@ class Normaliser:
         ("objective") that matches ordinary words.
         """
         out = []
-        word = self.word
-        for match in TOKEN_RE.finditer(text):
+        word, cache = self.word, self._cache
+        lowered_text = text.lower()
+        # Lower-casing the whole text at once is cheaper than word by word, and safe for the
+        # offsets whenever it keeps the length (it does unless "İ"-like letters expand).
+        aligned = len(lowered_text) == len(text)
+        for match in TOKEN_RE.finditer(lowered_text if aligned else text):
             raw = match.group()
             if raw[0] == "_":
                 raw = raw.strip("_")
                 if not raw:
                     continue
-            lowered = raw.lower()
-            norm = word(lowered)
+            lowered = raw if aligned else raw.lower()
+            norm = cache.get(lowered)
+            if norm is None:
+                norm = word(lowered)
             if not norm and keep_letters and len(lowered) == 1 and lowered.isalpha():
                 norm = lowered
             if norm:
@@ -154,13 +160,11 @@ def clean_text(text: str | bytes | None) -> str:
     if not isinstance(text, str):
         raise TypeError(f"Expected text, got {type(text).__name__}.")
     # Keep offsets stable: replace, never delete, so spans point into the caller's string.
-    return text.translate(_CONTROL_TO_SPACE)
+    return _CONTROL_RE.sub(" ", text)
 
 
-_CONTROL_TO_SPACE = {code: " " for code in range(0x20) if chr(code) not in "\n\t"} | {
-    0x7F: " ",
-    0xFFFD: " ",
-}
+# Control characters other than tab and newline, DEL and the replacement character.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffd]")
 
 
 # Noise around job titles: gender markers, seniority, contract and schedule words.

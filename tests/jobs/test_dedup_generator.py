@@ -1,9 +1,17 @@
 from datetime import date
 
 import pytest
+from datasketch import MinHash
 
 from jobs.generator import PostingGenerator
-from jobs.ingestion.dedup import DuplicateIndex, signature, similarity
+from jobs.ingestion.dedup import (
+    _PERMUTATIONS,
+    NUM_PERM,
+    DuplicateIndex,
+    normalised_tokens,
+    signature,
+    similarity,
+)
 from jobs.models import FeedSource, JobPosting
 from jobs.services import posting_ingest
 
@@ -43,6 +51,29 @@ class TestGenerator:
         assert all("Vous" in item.record["description"] for item in items)
         assert {item.source for item in items} == {"forem", "jobboard"}
         assert any(item.original_id for item in items)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Développeur web à Liège, contrat à durée indéterminée, télétravail partiel possible.",
+        "Graphiste",
+        "Motion designer (H/F/X) After Effects Cinema 4D " * 20,
+        "",
+    ],
+)
+def test_signature_equals_datasketch_minhash(text):
+    """`signature` writes datasketch's MinHash out by hand: the values must stay the same, or
+    the fingerprints stored on existing postings would stop matching new ones."""
+    tokens = normalised_tokens(text)
+    shingles = (
+        {" ".join(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
+        if len(tokens) >= 3
+        else {" ".join(tokens)}
+    )
+    reference = MinHash(num_perm=NUM_PERM, permutations=_PERMUTATIONS)
+    reference.update_batch([shingle.encode() for shingle in shingles])
+    assert signature(text) == reference.hashvalues.astype("<u4").tobytes()
 
 
 @pytest.mark.django_db
