@@ -52,11 +52,8 @@ def signature(text: str) -> bytes:
     # datasketch's MinHash.update_batch with its default sha1_hash32, written out: calling
     # the hash function once per shingle through datasketch cost half of the signature's time.
     # `test_signature_equals_datasketch_minhash` holds the two to the same values.
-    hashes = np.fromiter(
-        (int.from_bytes(sha1(shingle.encode()).digest()[:4], "little") for shingle in shingles),
-        dtype=np.uint64,
-        count=len(shingles),
-    )
+    digests = b"".join([sha1(shingle.encode()).digest()[:4] for shingle in shingles])
+    hashes = np.frombuffer(digests, dtype="<u4").astype(np.uint64)
     a, b = _PERMUTATIONS
     permuted = np.bitwise_and((hashes[:, None] * a + b) % _MERSENNE_PRIME, _MAX_HASH)
     return permuted.min(axis=0).astype("<u4").tobytes()
@@ -64,7 +61,7 @@ def signature(text: str) -> bytes:
 
 def similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity of the two texts behind two signatures."""
-    return float(np.mean(np.frombuffer(a, "<u4") == np.frombuffer(b, "<u4")))
+    return np.count_nonzero(np.frombuffer(a, "<u4") == np.frombuffer(b, "<u4")) / NUM_PERM
 
 
 @dataclass

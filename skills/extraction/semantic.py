@@ -260,15 +260,21 @@ def _transform(vectoriser, documents) -> sparse.csr_matrix:
 
 def _counts(rows: list[dict[int, int]], width: int) -> sparse.csr_matrix:
     """A CSR matrix of term counts, one row per {term id: count}."""
-    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
-    indptr[1:] = np.cumsum([len(row) for row in rows])
-    indices = np.fromiter(
-        (term for row in rows for term in row), dtype=np.int32, count=int(indptr[-1])
+    indices: list[int] = []
+    data: list[int] = []
+    indptr = [0]
+    for row in rows:
+        indices.extend(row)
+        data.extend(row.values())
+        indptr.append(len(indices))
+    return sparse.csr_matrix(
+        (
+            np.asarray(data, dtype=np.float32),
+            np.asarray(indices, dtype=np.int32),
+            np.asarray(indptr, dtype=np.int32),
+        ),
+        shape=(len(rows), width),
     )
-    data = np.fromiter(
-        (count for row in rows for count in row.values()), dtype=np.float32, count=int(indptr[-1])
-    )
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), width))
 
 
 def _normalise_rows(matrix: sparse.csr_matrix) -> None:
