@@ -48,6 +48,17 @@ class TestNormaliser:
         tokens = Normaliser("fr").tokens(text)
         assert [text[t.start : t.end] for t in tokens] == ["Maîtrise", "After", "Effects"]
 
+    def test_offsets_survive_letters_that_grow_when_lower_cased(self):
+        # "İ".lower() is two characters: the tokens must still point at the original text.
+        text = "İstanbul: Développeur d’applications İOS"
+        tokens = Normaliser("fr").tokens(text)
+        assert [text[t.start : t.end] for t in tokens] == [
+            "İstanbul",
+            "Développeur",
+            "applications",
+            "İOS",
+        ]
+
     def test_sentences_split_on_stops_bullets_and_lines(self):
         text = "Première phrase. Deuxième ?\n• puce un\n- puce deux"
         parts = [text[s:e] for s, e in sentences(text)]

@@ -1,5 +1,7 @@
 """Job titles to ESCO occupations on the fixture slice."""
 
+import pickle
+
 import pytest
 
 from skills.extraction.extractor import Extractor
@@ -51,3 +53,22 @@ class TestOccupationMatching:
     @pytest.mark.parametrize("title", ["", "   ", "(H/F/X)", None])
     def test_empty_titles_give_nothing(self, extractor, title):
         assert extractor.match_occupation(title) == []
+
+
+class TestTitleMemo:
+    def test_repeated_titles_give_the_same_answer_and_callers_cannot_alter_it(self, extractor):
+        first = extractor.match_occupation("Développeur web (H/F/X)", top_k=3)
+        first.clear()
+        again = extractor.match_occupation("développeur web - CDI", top_k=3)  # same clean title
+        assert again == extractor.match_occupation("Développeur web (H/F/X)", top_k=3)
+        assert len(again) == 3
+        assert len(extractor.match_occupation("Développeur web", top_k=1)) == 1
+
+    def test_the_memo_is_not_pickled(self, extractor):
+        extractor.match_occupation("graphiste", top_k=2)
+        assert extractor.occupations._title_memo
+        restored = pickle.loads(pickle.dumps(extractor.occupations))
+        assert restored._title_memo == {}
+        assert restored.match("graphiste", top_k=2) == extractor.occupations.match(
+            "graphiste", top_k=2
+        )
