@@ -16,6 +16,7 @@ Contract:
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -319,8 +320,13 @@ def posting_ingest(
         writer = _Writer(source=source, run=run, report=report, today=today)
         if workers > 1:
             # Fork after the extractor is loaded so workers share its index; workers never
-            # touch the database.
-            pool = multiprocessing.get_context("fork").Pool(workers)
+            # touch the database. Frozen objects are left out of the workers' garbage
+            # collections, which would otherwise walk (and, by touching, copy) the whole index.
+            gc.freeze()
+            try:
+                pool = multiprocessing.get_context("fork").Pool(workers)
+            finally:
+                gc.unfreeze()
         in_flight: list[tuple[object, int]] = []
         for chunk in _chunks(_raw_records(records), chunk_size):
             items, skipped = _select(chunk, source=source, report=report)

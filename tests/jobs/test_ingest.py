@@ -126,6 +126,29 @@ class TestIngest:
             JobPosting.objects.duplicates().values_list("duplicate_of__external_id", flat=True)
         ) == {"F-0"}
 
+    def test_worker_processes_write_what_one_process_writes(self, source):
+        """Forked workers (large batches) must land the very same postings, links and
+        duplicate groups as the single-process path, scores and spans included."""
+        rows = feed(9)
+        rows[7] = {**rows[1], "id": "F-7"}
+
+        def links():
+            return sorted(
+                (link.posting.external_id, link.skill.uri, link.score, str(link.spans), link.method)
+                for link in PostingSkill.objects.select_related("posting", "skill")
+            ) + sorted(
+                (link.posting.external_id, link.occupation.uri, link.score, link.rank)
+                for link in PostingOccupation.objects.select_related("posting", "occupation")
+            )
+
+        posting_ingest(records=rows, source=source, chunk_size=2)
+        single = (state(), links())
+        JobPosting.objects.all().delete()
+        report = posting_ingest(records=rows, source=source, chunk_size=2, workers=2)
+        assert report.created == 9
+        assert (state(), links()) == single
+        assert JobPosting.objects.filter(parsed_at__isnull=True).count() == 0
+
     @pytest.mark.skipif(not extractor_available(), reason="skills.extraction is not there yet")
     def test_parsing_links_skills_and_top_three_occupations(self, source):
         posting_ingest(records=feed(1), source=source)
