@@ -25,15 +25,15 @@ def fold(text: str) -> str:
         if apostrophe in text:
             text = text.replace(apostrophe, "'")
     text = unicodedata.normalize("NFKD", text)
-    if text.isascii():
-        pass
-    elif len(text) < _LONG_TEXT:
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    else:
-        # Long texts (job postings) go through one vectorised mask instead of a Python loop
-        # over every character, several times faster; the result is the same.
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        text = codes[~_combining_table()[codes]].tobytes().decode("utf-32-le", "surrogatepass")
+    if not text.isascii():
+        if len(text) < _LONG_TEXT:
+            text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        else:
+            # Long texts (job postings) go through one vectorised mask instead of a Python
+            # loop over every character, several times faster; the result is the same.
+            codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            kept = codes[~_combining_table()[codes]]
+            text = kept.tobytes().decode("utf-32-le", "surrogatepass")
     return _SPACES.sub(" ", text.casefold()).strip()
 
 

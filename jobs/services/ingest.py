@@ -72,9 +72,17 @@ SKILL_LINK_FIELDS = ("posting_id", "skill_id", "score", "spans", "method", "conf
 OCCUPATION_LINK_FIELDS = ("posting_id", "occupation_id", "score", "rank", "confirmed")
 
 
-def analysis_links(**kwargs) -> tuple[list[PostingSkill], list[PostingOccupation]]:
+def analysis_links(
+    analysis: Analysis,
+    *,
+    posting_id: int,
+    skill_ids: dict[str, int],
+    occupation_ids: dict[str, int],
+) -> tuple[list[PostingSkill], list[PostingOccupation]]:
     """`analysis_link_values` as unsaved model instances."""
-    skills, occupations = analysis_link_values(**kwargs)
+    skills, occupations = analysis_link_values(
+        analysis, posting_id=posting_id, skill_ids=skill_ids, occupation_ids=occupation_ids
+    )
     return (
         [PostingSkill(**dict(zip(SKILL_LINK_FIELDS, row, strict=True))) for row in skills],
         [
@@ -244,7 +252,7 @@ class _Writer:
             if item.analysis is None:
                 continue
             skills, occupations = analysis_link_values(
-                analysis=item.analysis,
+                item.analysis,
                 posting_id=posting.pk,
                 skill_ids=skill_ids,
                 occupation_ids=occupation_ids,

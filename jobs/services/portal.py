@@ -111,7 +111,7 @@ def posting_parse(*, posting: JobPosting) -> JobPosting:
         posting.skill_links.filter(confirmed=False).delete()
         kept = set(posting.skill_links.values_list("skill_id", flat=True))
         skill_links, occupation_links = analysis_links(
-            analysis=analysis,
+            analysis,
             posting_id=posting.pk,
             skill_ids=skill_ids,
             occupation_ids=occupation_ids,

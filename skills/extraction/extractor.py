@@ -300,10 +300,11 @@ class Extractor:
                 best[skills[better]] = values[better]
                 # Most columns are better in the first chunk (and there is usually only one):
                 # one argmax over the block beats gathering the columns first.
-                rows = block.argmax(axis=0) if len(better) > len(skills) // 2 else None
-                best_sentence[skills[better]] = chunk_start + (
-                    rows[better] if rows is not None else block[:, better].argmax(axis=0)
-                )
+                if len(better) > len(skills) // 2:
+                    rows = block.argmax(axis=0)[better]
+                else:
+                    rows = block[:, better].argmax(axis=0)
+                best_sentence[skills[better]] = chunk_start + rows
         if self.weights.prior:
             # Among skills the text points to, the ones more occupations need come first.
             found = best > 0

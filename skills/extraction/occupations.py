@@ -68,6 +68,7 @@ class OccupationIndex:
         # Rows are appended occupation by occupation: each occupation owns one contiguous run
         # of rows, so "best row per occupation" is a segmented maximum (`np.maximum.reduceat`).
         self.owner_ids, self.segment_starts = np.unique(self.owners, return_index=True)
+        self.segment_ends = np.append(self.segment_starts[1:], len(self.owners))
         vectoriser = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
         )
@@ -76,7 +77,7 @@ class OccupationIndex:
             # Queries are scored without going through scikit-learn (its input validation cost
             # more than the scoring itself): the same analyser, tf and idf, applied by hand.
             self.analyser = vectoriser.build_analyzer()
-            self.vocabulary: dict[str, int] = dict(vectoriser.vocabulary_)
+            self.vocabulary: dict[str, int] = vectoriser.vocabulary_
             self.idf = vectoriser.idf_.astype(np.float32)
             self.matrix_t = matrix.T.tocsr()
         else:
@@ -112,12 +113,7 @@ class OccupationIndex:
 
     def _best_row(self, occupation: int, sims: np.ndarray, mask=None) -> int:
         segment = np.searchsorted(self.owner_ids, occupation)
-        start = self.segment_starts[segment]
-        end = (
-            self.segment_starts[segment + 1]
-            if segment + 1 < len(self.segment_starts)
-            else len(sims)
-        )
+        start, end = self.segment_starts[segment], self.segment_ends[segment]
         values = sims[start:end] if mask is None else np.where(mask[start:end], sims[start:end], 0)
         return int(start + np.argmax(values))
 
