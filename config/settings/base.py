@@ -35,6 +35,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # Order matters for `load_demo`: each app's demo builds on the ones before it.
 INSTALLED_APPS = [
+    "core",
     "cms",
     "skills",
     "courses",

@@ -18,7 +18,6 @@ Contract:
 from __future__ import annotations
 
 import datetime
-import html
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -28,6 +27,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.html import rich_text_from_outside
 from courses.importing.records import OfferRecord, SessionRecord
 from courses.models import (
     Audience,
@@ -188,15 +188,6 @@ def _choice(value: str, choices, label: str, errors: list[str], *, default=None)
     return value
 
 
-def _rich_text(value: str) -> str:
-    """Plain text becomes paragraphs; text that already holds HTML tags is kept as is."""
-    value = value.strip()
-    if not value or ("<" in value and ">" in value):
-        return value
-    paragraphs = [p.strip() for p in value.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
-
-
 def _clean_session(raw: SessionRecord, number: int, errors: list[str]) -> dict:
     label = _("session %(n)d") % {"n": number}
     start = _parse_date(raw.start_date, f"{label} start", errors)
@@ -272,7 +263,7 @@ def clean_record(record: OfferRecord) -> tuple[CleanOffer | None, list[str]]:
     fields = {
         "title": values.get("title", "").strip(),
         "summary": values.get("summary", "").strip(),
-        "description": _rich_text(values.get("description", "")),
+        "description": rich_text_from_outside(values.get("description", "")),
         "plain_language_summary": values.get("plain_language_summary", "").strip(),
         "format": _choice(values.get("format", ""), OfferFormat, "format", errors),
         "modality": _choice(values.get("modality", ""), Modality, "modality", errors),

@@ -4,8 +4,9 @@ Pure functions (no database): they run in worker processes during large ingestio
 - a record is rejected, with every reason listed, when its title or external id is missing,
   a field is longer than its limit, a field holds bytes that are not UTF-8, or a date is
   unreadable, in the future or implausibly old;
-- HTML is never a reason to reject: it is sanitised with nh3 (script, style and event
-  handlers removed, only formatting tags kept) and a plain-text version is derived from it.
+- HTML is never a reason to reject: it goes through the platform's one sanitiser
+  (`core.html`: script, style and event handlers removed, only formatting tags kept) and a
+  plain-text version is derived from it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import date, datetime, timedelta
 
 import nh3
 
+from core.html import html_to_text, sanitise_html
 from jobs.places import resolve_place
 from skills.text import fold
 
@@ -36,14 +38,6 @@ MAX_AGE = timedelta(days=5 * 365)
 # Clock skew between a feed's server and ours; later than this is a date "in the future".
 FUTURE_TOLERANCE = timedelta(days=1)
 
-ALLOWED_TAGS = {
-    "p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "u",
-    "h2", "h3", "h4", "h5", "h6", "a", "blockquote", "dl", "dt", "dd",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-_BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|dt|dd|ul|ol)>|<br\s*/?>", re.IGNORECASE)
-_LIST_ITEM = re.compile(r"<li[^>]*>", re.IGNORECASE)
-_BLANK_LINES = re.compile(r"\n\s*\n+")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
@@ -106,30 +100,6 @@ def content_hash(data: dict) -> str:
     """SHA-256 of a raw record, independent of key order: equal hash, nothing to write."""
     payload = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def sanitise_html(raw: str) -> str:
-    return nh3.clean(
-        raw,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    ).strip()
-
-
-def html_to_text(clean_html: str) -> str:
-    """Plain text of sanitised HTML, one line per block, list items with a dash."""
-    marked = _LIST_ITEM.sub("- ", _BLOCK_END.sub("\n", clean_html))
-    text = html.unescape(nh3.clean(marked, tags=set()))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
-
-
-def text_to_html(text: str) -> str:
-    """Paragraphs for plain text typed in the portal (escaped, then sanitised)."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-    return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
 
 
 def parse_date(value) -> date | None:

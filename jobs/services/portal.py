@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.ingestion.cleaning import html_to_text, sanitise_html, text_to_html
+from core.html import html_to_text, sanitise_html, text_to_html
 from jobs.ingestion.dedup import signature
 from jobs.ingestion.prepare import analyse, load_extractor
 from jobs.models import Employer, JobPosting, PostingOccupation, PostingSkill, TrainingRequest

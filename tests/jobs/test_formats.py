@@ -3,7 +3,8 @@ from datetime import date
 
 import pytest
 
-from jobs.ingestion.cleaning import clean_record, html_to_text, sanitise_html
+from core.html import html_to_text, sanitise_html
+from jobs.ingestion.cleaning import clean_record
 from jobs.ingestion.formats import FeedFormatError, detect_format, read_bytes
 
 TODAY = date(2026, 6, 15)
