@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import EQF_LEVEL_CHOICES, Modality, OfferFormat, Province
+from core.places import Province
+from courses.models import EQF_LEVEL_CHOICES, Modality, OfferFormat
 
 
 class OfferFilterForm(forms.Form):

@@ -8,10 +8,7 @@ consumer can join on the URI whatever the label language.
 
 from __future__ import annotations
 
-import json
-
-from django.utils.safestring import mark_safe
-
+from core.jsonld import json_for_script
 from courses.models import Modality, ProviderKind, SessionStatus
 
 ESCO_SKILLS_SET = {
@@ -187,7 +184,7 @@ def session_jsonld(offer, session, page_url: str) -> dict:
     provider = offer.provider
     commune = session.commune or (provider.commune if provider else "")
     province = session.province or (provider.province if provider else "")
-    from courses.models import Province
+    from core.places import Province
 
     place = {
         "@type": "Place",
@@ -225,12 +222,6 @@ def session_jsonld(offer, session, page_url: str) -> dict:
     return instance
 
 
-def dumps_for_script(data: dict) -> str:
-    """JSON safe inside <script>: `<`, `>` and `&` escaped so text cannot close the tag."""
-    text = json.dumps(data, ensure_ascii=False, indent=None)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def offer_jsonld_script(*, offer, request=None, skill_links=None) -> str:
     document = offer_jsonld(offer=offer, request=request, skill_links=skill_links)
-    return mark_safe(dumps_for_script(document))
+    return json_for_script(document)

@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from core.places import Province
 from jobs.models import Employer, JobPosting
-from jobs.places import Province
 from skills.models import Skill
 
 ENTERPRISE_NUMBER = re.compile(r"^[01]\d{3}\.?\d{3}\.?\d{3}$")

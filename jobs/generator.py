@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from jobs.places import COMMUNES
+from core.places import COMMUNES
 
 # ISCO-08 unit groups of the creative-tech professions (digital, design, audiovisual, games).
 CREATIVE_TECH_ISCO = (

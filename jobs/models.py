@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
-from jobs.places import Province
+from core.languages import TAXONOMY_LANGUAGE_CHOICES, Language
+from core.places import Province
 from skills.models import Occupation, Skill
 
 __all__ = [
@@ -271,10 +272,6 @@ class JobPosting(index.Indexed, models.Model):
         DOCTORATE = "doctorate", _("doctorate")
         UNKNOWN = "", _("unspecified")
 
-    class Language(models.TextChoices):
-        FR = "fr", _("French")
-        EN = "en", _("English")
-
     title = models.CharField(_("title"), max_length=255)
     description_html = models.TextField(_("description (sanitised HTML)"), blank=True)
     description_text = models.TextField(_("description (plain text)"), blank=True)
@@ -311,7 +308,7 @@ class JobPosting(index.Indexed, models.Model):
     posted_on = models.DateField(_("posted on"), db_index=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     language = models.CharField(
-        _("language"), max_length=2, choices=Language.choices, default=Language.FR
+        _("language"), max_length=2, choices=TAXONOMY_LANGUAGE_CHOICES, default=Language.FR
     )
     source = models.ForeignKey(
         FeedSource,

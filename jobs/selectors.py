@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from core.places import province_distance
 from jobs.models import Employer, JobPosting, PostingOccupation, PostingSkill, TrainingRequest
-from jobs.places import province_distance
 
 
 def employer_for_user(user) -> Employer | None:

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from skills.text import fold
+from core.languages import TAXONOMY_LANGUAGE_CHOICES, active_language
+from core.text import fold
 
 ESCO_URI_PREFIX = "http://data.europa.eu/esco/"
 LOCAL_URI_PREFIX = "https://wake-for-skills.be/concept/skill/"
@@ -44,14 +44,12 @@ class BilingualLabelMixin(models.Model):
 
     def label(self, language: str | None = None) -> str:
         """The preferred label in `language` (default: the active one), else the other one."""
-        language = (language or get_language() or "fr")[:2]
-        if language == "en":
+        if active_language(language) == "en":
             return self.preferred_label_en or self.preferred_label_fr
         return self.preferred_label_fr or self.preferred_label_en
 
     def description(self, language: str | None = None) -> str:
-        language = (language or get_language() or "fr")[:2]
-        if language == "en":
+        if active_language(language) == "en":
             return self.description_en or self.description_fr
         return self.description_fr or self.description_en
 
@@ -103,7 +101,7 @@ class SkillCollection(models.Model):
         ordering = ["slug"]
 
     def __str__(self) -> str:
-        return self.name_en if (get_language() or "fr")[:2] == "en" else self.name_fr
+        return self.name_en if active_language() == "en" else self.name_fr
 
 
 class SkillQuerySet(models.QuerySet):
@@ -387,15 +385,11 @@ class OccupationJobTitle(models.Model):
 class SkillSynonym(models.Model):
     """A curated surface form for a skill (jargon, tool name, Belgian usage) in either language."""
 
-    class Language(models.TextChoices):
-        FR = "fr", _("French")
-        EN = "en", _("English")
-
     skill = models.ForeignKey(
         Skill, on_delete=models.CASCADE, related_name="synonyms", verbose_name=_("skill")
     )
     label = models.CharField(_("label"), max_length=255)
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    language = models.CharField(_("language"), max_length=2, choices=TAXONOMY_LANGUAGE_CHOICES)
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

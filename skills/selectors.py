@@ -16,8 +16,9 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.db.models.functions import Length
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import get_language
 
+from core.languages import active_language
+from core.text import fold
 from skills.models import (
     IscoGroup,
     Occupation,
@@ -30,7 +31,6 @@ from skills.models import (
     SkillSynonym,
     uri_key,
 )
-from skills.text import fold
 
 AUTOCOMPLETE_LIMIT = 10
 OCCUPATIONS_PER_PAGE = 40
@@ -57,12 +57,8 @@ def occupation_count_for_skills(skill_ids) -> dict[int, int]:
     return {row["skill_id"]: row["n"] for row in rows}
 
 
-def _language(language: str | None = None) -> str:
-    return "en" if (language or get_language() or "fr")[:2] == "en" else "fr"
-
-
 def _label_field(language: str) -> str:
-    return f"preferred_label_{_language(language)}"
+    return f"preferred_label_{active_language(language)}"
 
 
 # --------------------------------------------------------------------------- hooks to other apps
@@ -227,7 +223,7 @@ def skill_detail(
     optional_page=1,
 ) -> SkillDetail:
     """Everything the public skill page shows. Raises Http404 for an unknown key."""
-    language = _language(language)
+    language = active_language(language)
     skill = Skill.objects.filter(key=key).prefetch_related("collections").first()
     if skill is None:
         raise Http404("No skill with this key.")
@@ -360,7 +356,7 @@ def occupation_detail(*, key: str, language: str | None = None) -> OccupationDet
     """Everything the public occupation page shows. Raises Http404 for an unknown key."""
     from django.utils.translation import gettext
 
-    language = _language(language)
+    language = active_language(language)
     occupation = (
         Occupation.objects.filter(key=key)
         .select_related("isco_group__broader__broader__broader")
@@ -541,7 +537,7 @@ def skill_search(
     *, query: str, language: str | None = None, collection: str = "", skill_type: str = ""
 ) -> QuerySet:
     """Skills matching `query` in any label of either language, best matches first."""
-    language = _language(language)
+    language = active_language(language)
     queryset = Skill.objects.all()
     if collection:
         queryset = queryset.filter(collections__slug=collection)
@@ -554,7 +550,7 @@ def skill_search(
 
 
 def occupation_search(*, query: str, language: str | None = None) -> QuerySet:
-    language = _language(language)
+    language = active_language(language)
     folded = fold(query)
     if not folded:
         return Occupation.objects.current().order_by(_label_field(language), "pk")
@@ -589,7 +585,7 @@ def taxonomy_autocomplete(
     and the public URL. One LIKE query per kind on the folded labels, limited in SQL, and
     one on the curated synonyms.
     """
-    language = _language(language)
+    language = active_language(language)
     folded = fold(query)
     if len(folded) < 2:
         return []

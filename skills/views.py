@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from core.jsonld import json_for_script
+from core.languages import active_language
+from core.text import fold
 from skills import selectors
 from skills.forms import TaxonomySearchForm
-from skills.text import fold
 
 RESULTS_PER_PAGE = 20
 ESCO_TERM_SET = {
@@ -25,9 +23,7 @@ ESCO_TERM_SET = {
 
 def _json_ld(data: dict) -> str:
     """schema.org JSON-LD, safe inside a <script> element."""
-    text = json.dumps({"@context": "https://schema.org", **data}, ensure_ascii=False)
-    # The escapes make the text inert in HTML, so marking it safe cannot inject markup.
-    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return json_for_script({"@context": "https://schema.org", **data})
 
 
 def _skill_json_ld(request: HttpRequest, skill, language: str) -> str:
@@ -76,11 +72,7 @@ def _occupation_json_ld(request: HttpRequest, detail, language: str) -> str:
 
 def _language(request: HttpRequest) -> str:
     """The page language, which LocaleMiddleware took from the URL (/en/ or none)."""
-    return (
-        "en"
-        if (getattr(request, "LANGUAGE_CODE", None) or get_language() or "fr")[:2] == "en"
-        else "fr"
-    )
+    return active_language(getattr(request, "LANGUAGE_CODE", None))
 
 
 @require_GET

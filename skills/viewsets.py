@@ -30,6 +30,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from core.text import fold
 from skills.forms import LocalConceptForm, SkillSynonymForm, add_service_error
 from skills.models import (
     Occupation,
@@ -43,7 +44,6 @@ from skills.models import (
     TaxonomyImport,
 )
 from skills.services import taxonomy as taxonomy_services
-from skills.text import fold
 
 # --------------------------------------------------------------------------- permissions
 

@@ -5,17 +5,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
-class Province(models.TextChoices):
-    """The five Walloon provinces, and Brussels-Capital where Walloon learners also train."""
-
-    BRABANT_WALLON = "brabant-wallon", _("Walloon Brabant")
-    HAINAUT = "hainaut", _("Hainaut")
-    LIEGE = "liege", _("Liège")
-    LUXEMBOURG = "luxembourg", _("Luxembourg")
-    NAMUR = "namur", _("Namur")
-    BRUXELLES = "bruxelles", _("Brussels-Capital")
-
-
 class ProviderKind(models.TextChoices):
     UNIVERSITY = "universite", _("University")
     UNIVERSITY_COLLEGE = "haute-ecole", _("University college (haute école)")
@@ -49,13 +38,6 @@ class Audience(models.TextChoices):
     WORKERS = "workers", _("Workers")
     STUDENTS = "students", _("Students")
     EVERYONE = "everyone", _("Everyone")
-
-
-class Language(models.TextChoices):
-    FRENCH = "fr", _("French")
-    ENGLISH = "en", _("English")
-    DUTCH = "nl", _("Dutch")
-    GERMAN = "de", _("German")
 
 
 class Schedule(models.TextChoices):

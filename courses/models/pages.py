@@ -17,14 +17,14 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.languages import Language
+from core.places import Province
 from courses.models.choices import (
     EQF_LEVEL_CHOICES,
     Audience,
-    Language,
     Modality,
     OfferFormat,
     ProviderKind,
-    Province,
     Schedule,
     SessionStatus,
 )
@@ -180,7 +180,7 @@ class OfferPageForm(WagtailAdminPageForm):
         label=_("languages"),
         choices=Language.choices,
         widget=forms.CheckboxSelectMultiple,
-        initial=[Language.FRENCH],
+        initial=[Language.FR],
     )
     audiences = forms.MultipleChoiceField(
         label=_("audiences"),

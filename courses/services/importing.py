@@ -28,11 +28,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.html import rich_text_from_outside
+from core.languages import Language
+from core.places import Province
+from core.text import fold
 from courses.importing.records import OfferRecord, SessionRecord
 from courses.models import (
     Audience,
     FundingScheme,
-    Language,
     LinkSource,
     Modality,
     OfferFormat,
@@ -40,13 +42,11 @@ from courses.models import (
     OfferPage,
     OfferSkill,
     ProviderPage,
-    Province,
     Schedule,
     Session,
     SessionStatus,
 )
 from skills.models import Occupation, Skill
-from skills.text import fold
 
 CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
 TRUE_VALUES = {"1", "true", "yes", "oui", "vrai", "y", "o", "x"}

@@ -20,8 +20,8 @@ from datetime import date, datetime, timedelta
 import nh3
 
 from core.html import html_to_text, sanitise_html
-from jobs.places import resolve_place
-from skills.text import fold
+from core.places import resolve_place
+from core.text import fold
 
 MAX_LENGTHS = {
     "external_id": 255,

@@ -20,7 +20,7 @@ from hashlib import sha1
 import numpy as np
 from datasketch import MinHash
 
-from skills.text import fold
+from core.text import fold
 
 NUM_PERM = 64
 BANDS = 16

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.html import html_to_text, sanitise_html, text_to_html
+from core.places import resolve_place
 from jobs.ingestion.dedup import signature
 from jobs.ingestion.prepare import analyse, load_extractor
 from jobs.models import Employer, JobPosting, PostingOccupation, PostingSkill, TrainingRequest
-from jobs.places import resolve_place
 from jobs.services.ingest import analysis_links
 from skills.models import Occupation, Skill
 

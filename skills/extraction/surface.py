@@ -15,9 +15,9 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from core.text import fold
 from skills.extraction.taxonomy import Method, TaxonomySnapshot
 from skills.extraction.text import LANGUAGES, TOKEN_RE, Normaliser, Token
-from skills.text import fold
 
 
 class SurfaceHit(NamedTuple):

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import snowballstemmer
 
-from skills.text import fold
+from core.text import fold
 
 # A word, optionally followed by the "+"/"#" of C++, C#, F#: tool names keep their sign.
 TOKEN_RE = re.compile(r"\w+(?:[+#]+(?!\w))?")

@@ -35,8 +35,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from core.text import fold
 from skills.models import Occupation, OccupationJobTitle, ShortageList, ShortageListEntry
-from skills.text import fold
 
 REQUIRED_COLUMNS = ("label", "kind", "esco_occupation_uris")
 OPTIONAL_COLUMNS = ("rome_code", "approximate", "note")

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.languages import TAXONOMY_LANGUAGES
+from core.text import fold
 from skills.models import LOCAL_URI_PREFIX, Skill, SkillGroup, SkillSynonym
-from skills.text import fold
 
 # Room for a "-N" suffix within Skill.key (128) and Skill.uri (255).
 MAX_SLUG_LENGTH = 100
@@ -193,7 +194,7 @@ def _check_synonym(
 ) -> None:
     if not label:
         raise ValidationError({"label": _("The synonym cannot be empty.")})
-    if language not in SkillSynonym.Language.values:
+    if language not in TAXONOMY_LANGUAGES:
         raise ValidationError(
             {"language": _("Unknown language %(language)r: use fr or en.") % {"language": language}}
         )

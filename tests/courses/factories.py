@@ -7,12 +7,12 @@ import itertools
 
 from django.utils import timezone
 
+from core.places import Province
 from courses.models import (
     Modality,
     OfferFormat,
     OfferPage,
     ProviderKind,
-    Province,
     Session,
 )
 from courses.services.providers import provider_create

@@ -11,9 +11,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.places import Province
 from courses.exporting import EXPORT_COLUMNS, offers_export
 from courses.importing import read_offer_file
-from courses.models import LinkSource, OfferFormat, OfferPage, OfferSkill, Province
+from courses.models import LinkSource, OfferFormat, OfferPage, OfferSkill
 from courses.services.importing import offer_import
 from courses.services.links import offer_skill_set
 from skills.models import Skill

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.places import Province
 from courses.models import (
     FundingScheme,
     LinkSource,
@@ -13,7 +14,6 @@ from courses.models import (
     OfferPage,
     OfferSkill,
     ProviderPage,
-    Province,
 )
 from courses.selectors import offer_list, offers_for_occupation, offers_for_skill, similar_offers
 from courses.services.links import offer_occupation_set, offer_skill_set

@@ -3,8 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.places import Province
 from courses.exporting import EXPORT_FORMATS, offers_export
-from courses.models import OfferFormat, ProviderPage, Province
+from courses.models import OfferFormat, ProviderPage
 from skills.models import Skill
 
 

@@ -1,4 +1,4 @@
-"""Small text helpers shared by the taxonomy, its search and the extractor."""
+"""Text folding shared by every app: the taxonomy, its search, the extractor and the ingestion."""
 
 import re
 import sys

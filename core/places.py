@@ -1,17 +1,29 @@
-"""Provinces of Wallonia (plus Brussels) and the communes postings name, with postal codes.
+"""Provinces of Wallonia (plus Brussels) and their communes, with postal codes.
 
-Feeds give a place as a commune name, a postal code, a region label or a mix of them; the
-ingestion maps what it gets to one of the provinces below. Belgian postal codes are allocated
-by province (bpost's ranges), which resolves most places even when the commune is unknown.
+One list of provinces for the whole platform: offers, sessions and postings must compare.
+Feeds and imports give a place as a commune name, a postal code, a region label or a mix of
+them; `resolve_place` maps what it gets to one of the provinces below. Belgian postal codes are
+allocated by province (bpost's ranges), which resolves most places even when the commune is
+unknown.
 """
 
 from __future__ import annotations
 
-from courses.models import choices as courses_choices
-from skills.text import fold
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-# One list of provinces for the whole platform: postings and offers must compare.
-Province = courses_choices.Province
+from core.text import fold
+
+
+class Province(models.TextChoices):
+    """The five Walloon provinces, and Brussels-Capital where Walloon learners also train."""
+
+    BRABANT_WALLON = "brabant-wallon", _("Walloon Brabant")
+    HAINAUT = "hainaut", _("Hainaut")
+    LIEGE = "liege", _("Liège")
+    LUXEMBOURG = "luxembourg", _("Luxembourg")
+    NAMUR = "namur", _("Namur")
+    BRUXELLES = "bruxelles", _("Brussels-Capital")
 
 
 # (commune, postal code, province). Main communes of each province, by population, with

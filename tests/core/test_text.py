@@ -1,10 +1,10 @@
-"""`skills.text.fold`: the short path and the vectorised path for long texts agree."""
+"""`core.text.fold`: the short path and the vectorised path for long texts agree."""
 
 import unicodedata
 
 import pytest
 
-from skills.text import fold
+from core.text import fold
 
 
 def _reference_fold(text: str) -> str:
