@@ -7,6 +7,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from skills.selectors import taxonomy_overview
+
 
 class HomePage(Page):
     """The site root: what the platform is and where to start."""
@@ -22,8 +24,6 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from skills.selectors import taxonomy_overview
-
         context = super().get_context(request, *args, **kwargs)
         context["taxonomy"] = taxonomy_overview()
         return context

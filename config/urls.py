@@ -17,7 +17,7 @@ urlpatterns = [
 
 # French pages at the root, English under /en/: the URLs of a concept stay stable.
 urlpatterns += i18n_patterns(
-    path("", include("skills.urls")),
+    path("", include("cms.urls")),
     path("", include("courses.urls")),
     path("", include("jobs.urls")),
     path("", include(wagtail_urls)),

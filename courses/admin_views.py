@@ -59,15 +59,10 @@ def offer_skills(request, offer_id: int):
             occupation = get_object_or_404(Occupation, pk=request.POST.get("occupation"))
             offer_occupation_set(offer=offer, occupation=occupation, user=request.user)
         elif action == "suggest":
-            try:
-                report = offer_suggest_skills(offer=offer.get_latest_revision_as_object())
-            except ImportError:
-                messages.error(request, _("The skill extractor is not available yet."))
-            else:
-                messages.success(
-                    request,
-                    _("%(count)d new suggestion(s).") % {"count": len(report.skills_added)},
-                )
+            report = offer_suggest_skills(offer=offer.get_latest_revision_as_object())
+            messages.success(
+                request, _("%(count)d new suggestion(s).") % {"count": len(report.skills_added)}
+            )
         else:
             messages.error(request, _("Unknown action."))
         return HttpResponseRedirect(url)

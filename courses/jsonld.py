@@ -52,16 +52,6 @@ def _absolute(url: str, request=None) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
 
 
-def _skill_url(skill, request=None) -> str:
-    """The platform's page for a skill when it exists; the ESCO URI otherwise."""
-    from django.urls import NoReverseMatch
-
-    try:
-        return _absolute(skill.get_absolute_url(), request)
-    except NoReverseMatch:
-        return skill.uri
-
-
 def _address(*, street: str, postal_code: str, commune: str, province_label: str) -> dict:
     address = {"@type": "PostalAddress", "addressCountry": "BE", "addressLocality": commune}
     if street:
@@ -166,7 +156,7 @@ def offer_jsonld(*, offer, request=None, skill_links=None) -> dict:
                 "name": link.skill.label(),
                 "identifier": link.skill.uri,
                 "url": link.skill.uri,
-                "sameAs": _skill_url(link.skill, request),
+                "sameAs": _absolute(link.skill.get_absolute_url(), request),
                 "inDefinedTermSet": ESCO_SKILLS_SET,
             }
             for link in skill_links

@@ -33,16 +33,14 @@ register_snippet(FundingSchemeViewSet)
 
 
 def _suggest_after_save(request, page):
-    """Compute skill suggestions from the saved text; an unavailable extractor never blocks."""
+    """Compute skill suggestions from the saved text; a failing extractor never blocks."""
+    from courses.services.links import offer_suggest_skills
+
     specific = page.specific if not isinstance(page, OfferPage) else page
     if not isinstance(specific, OfferPage):
         return
     try:
-        from courses.services.links import offer_suggest_skills
-
         offer_suggest_skills(offer=specific)
-    except ImportError:
-        logger.info("Skill extractor unavailable; no suggestions for offer %s", specific.pk)
     except Exception:
         # The editor's save has succeeded; a failing extractor must not turn it into an error.
         logger.exception("Skill suggestion failed for offer %s", specific.pk)

@@ -216,7 +216,7 @@ class JobPostingQuerySet(models.QuerySet):
         return self.filter(status=JobPosting.Status.PUBLISHED)
 
     def unique(self) -> JobPostingQuerySet:
-        """Postings that are not a near-duplicate of another: what analytics count."""
+        """Postings that are not a near-duplicate of another: each need counted once."""
         return self.filter(duplicate_of__isnull=True)
 
     def duplicates(self) -> JobPostingQuerySet:

@@ -4,6 +4,9 @@ Every concept is keyed on its URI (ESCO's, or ours for local concepts). Labels c
 ESCO versions; URIs do not, so nothing else in the platform keys on a label. Concepts that
 disappear from a new ESCO release are marked obsolete, never deleted, because offers and
 postings keep pointing at them.
+
+`get_absolute_url` names the public concept pages by their URL names (namespace "concepts");
+the site (`cms`) serves them, and the key or code in each URL is stable across ESCO versions.
 """
 
 from __future__ import annotations
@@ -24,6 +27,11 @@ LOCAL_URI_PREFIX = "https://wake-for-skills.be/concept/skill/"
 def uri_key(uri: str) -> str:
     """The last path segment of a concept URI, used in public URLs (`/competences/<key>/`)."""
     return uri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def preferred_label_field(language: str | None = None) -> str:
+    """The preferred-label column in `language` (default: the active one), to sort or filter."""
+    return f"preferred_label_{active_language(language)}"
 
 
 class BilingualLabelMixin(models.Model):
@@ -86,6 +94,10 @@ class SkillGroup(BilingualLabelMixin, ConceptStatusMixin):
         verbose_name = _("skill group")
         verbose_name_plural = _("skill groups")
         ordering = ["code", "uri"]
+
+    def get_absolute_url(self) -> str:
+        # Groups have no key column: the key in their URL is the URI's last segment.
+        return reverse("concepts:skill_group_detail", kwargs={"key": uri_key(self.uri)})
 
 
 class SkillCollection(models.Model):
@@ -211,7 +223,7 @@ class Skill(BilingualLabelMixin, ConceptStatusMixin):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("skills:skill_detail", kwargs={"key": self.key})
+        return reverse("concepts:skill_detail", kwargs={"key": self.key})
 
     def all_labels(self) -> list[tuple[str, str]]:
         """Every (language, label) pair: preferred and alternative, French then English."""
@@ -264,6 +276,9 @@ class IscoGroup(BilingualLabelMixin, ConceptStatusMixin):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("concepts:isco_group_detail", kwargs={"code": self.code})
 
 
 class OccupationQuerySet(models.QuerySet):
@@ -324,7 +339,7 @@ class Occupation(BilingualLabelMixin, ConceptStatusMixin):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("skills:occupation_detail", kwargs={"key": self.key})
+        return reverse("concepts:occupation_detail", kwargs={"key": self.key})
 
     def all_labels(self) -> list[tuple[str, str]]:
         return bilingual_labels(self)

@@ -2,12 +2,12 @@
 
 from wagtail import hooks
 
-from skills.viewsets import (
-    TaxonomyViewSetGroup,
+from skills.admin.choosers import (
     esco_skill_chooser_viewset,
     skill_chooser_viewset,
     skill_group_chooser_viewset,
 )
+from skills.admin.viewsets import TaxonomyViewSetGroup
 
 
 @hooks.register("register_admin_viewset")

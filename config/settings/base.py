@@ -3,7 +3,6 @@
 Environment variables read here:
     DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS (comma separated),
     DATABASE_URL (sqlite:///path or postgres://user@host:port/name; SQLite by default),
-    ELASTICSEARCH_URL (switches the catalogue search engine to Elasticsearch),
     WAKE_DATA_DIR (writable folder for caches such as the extractor index),
     WAGTAILADMIN_BASE_URL.
 """
@@ -176,8 +175,6 @@ WAGTAILSEARCH_BACKENDS = {
     }
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "xlsx", "xml", "txt", "zip"]
-
-ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
 TASKS = {
     "default": {

@@ -7,12 +7,15 @@ process loads it once (`load_extractor`) before workers fork, so they share its 
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from jobs.ingestion.cleaning import clean_record
 from jobs.ingestion.dedup import signature
+
+if TYPE_CHECKING:
+    from skills.extraction import Extractor
 
 SKILL_TOP_K = 30
 OCCUPATION_TOP_K = 3
@@ -21,14 +24,12 @@ CONFIDENT_OCCUPATION_SCORE = 0.6
 _extractor = None
 
 
-def extractor_available() -> bool:
-    return importlib.util.find_spec("skills.extraction") is not None
-
-
-def load_extractor():
-    """The shared extractor, or None while `skills.extraction` is not installed."""
+def load_extractor() -> Extractor:
+    """The shared extractor, loaded (or built) on the first call of the process."""
     global _extractor
-    if _extractor is None and extractor_available():
+    if _extractor is None:
+        # Imported here, not at the top: the extractor brings numpy and scikit-learn, which
+        # a process that never parses (a web worker serving pages) should not pay for.
         from skills.extraction import get_extractor
 
         _extractor = get_extractor()

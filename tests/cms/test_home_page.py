@@ -22,7 +22,7 @@ def test_home_search_box_targets_the_browser(client):
     html = response.content.decode()
     assert 'action="/competences/" method="get"' in html
     assert 'data-endpoint="/api/taxonomy/autocomplete/"' in html
-    assert "skills/js/autocomplete.js" in html
+    assert "cms/js/autocomplete.js" in html
     assert 'href="/penuries/"' in html
 
 

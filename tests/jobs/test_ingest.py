@@ -4,7 +4,6 @@ import pytest
 from django.core.management import call_command
 
 from jobs.ingestion.formats import read_bytes
-from jobs.ingestion.prepare import extractor_available
 from jobs.models import IngestRun, JobPosting, PostingOccupation, PostingSkill
 from jobs.services import posting_ingest
 
@@ -149,7 +148,6 @@ class TestIngest:
         assert (state(), links()) == single
         assert JobPosting.objects.filter(parsed_at__isnull=True).count() == 0
 
-    @pytest.mark.skipif(not extractor_available(), reason="skills.extraction is not there yet")
     def test_parsing_links_skills_and_top_three_occupations(self, source):
         posting_ingest(records=feed(1), source=source)
         posting = JobPosting.objects.get()
@@ -193,7 +191,6 @@ def test_command_background_runs_the_task(tmp_path, source):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not extractor_available(), reason="skills.extraction is not there yet")
 def test_parse_postings_fills_in_unparsed_postings(source):
     posting_ingest(records=feed(2), source=source, parse=False)
     assert JobPosting.objects.unparsed().count() == 2

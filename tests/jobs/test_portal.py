@@ -8,7 +8,6 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from jobs.ingestion.prepare import extractor_available
 from jobs.models import Employer, JobPosting, PostingSkill, TrainingRequest
 from jobs.services import portal
 from jobs.services.roles import ADVISORS, MODERATORS
@@ -23,9 +22,6 @@ NEED = {
     "province": "",
     "contract_type": "permanent",
 }
-requires_extractor = pytest.mark.skipif(
-    not extractor_available(), reason="skills.extraction is not there yet"
-)
 
 
 def member(employer, username):
@@ -141,7 +137,6 @@ def test_training_requests_are_visible_to_advisors_in_the_admin(client, world):
     assert client.get(reverse("training_requests:index")).status_code == 302  # no admin access
 
 
-@requires_extractor
 @pytest.mark.django_db
 def test_from_registration_to_a_published_posting_with_confirmed_skills(client):
     response = client.post(
@@ -215,7 +210,6 @@ def test_from_registration_to_a_published_posting_with_confirmed_skills(client):
     assert request.province == "namur"
 
 
-@requires_extractor
 @pytest.mark.django_db
 def test_editing_the_text_keeps_confirmed_skills(world):
     user = world["users"]["a"]

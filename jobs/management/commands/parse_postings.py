@@ -1,15 +1,14 @@
 """manage.py parse_postings [--all] — parse postings into ESCO skills and occupations.
 
-Feeds ingested while the extractor was unavailable (or with --no-parse) leave postings
-unparsed; this fills them in. `--all` re-parses every posting (after a taxonomy or extractor
-update); links an employer or editor confirmed are kept.
+Feeds ingested with --no-parse leave postings unparsed; this fills them in. `--all` re-parses
+every posting (after a taxonomy or extractor update); links an employer or editor confirmed
+are kept.
 """
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from jobs.ingestion.prepare import load_extractor
 from jobs.models import JobPosting
 from jobs.services.portal import posting_parse
 
@@ -21,8 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="Re-parse every posting.")
 
     def handle(self, *args, all: bool, **options):
-        if load_extractor() is None:
-            raise CommandError("The extractor (skills.extraction) is not installed.")
         postings = JobPosting.objects.all() if all else JobPosting.objects.unparsed()
         count = 0
         for posting in postings.order_by("pk").iterator(chunk_size=500):

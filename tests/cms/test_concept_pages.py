@@ -8,8 +8,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from courses.models import LinkSource, OfferSkill
+from courses.services.links import offer_occupation_set, offer_skill_set
 from skills import selectors
 from skills.models import Occupation, OccupationJobTitle, OccupationSkill, Skill, SkillGroup
+from tests.courses.factories import make_offer, make_provider
 from tests.skills.factories import (
     OccupationFactory,
     OccupationSkillFactory,
@@ -30,6 +33,12 @@ def french_by_default():
 
 JAVASCRIPT_KEY = "3cd569a2-4f88-4c1e-9995-8dce8c5e51a7"
 WEB_DEVELOPER_KEY = "c40a2919-48a9-40ea-b506-1f34f693496d"
+
+
+def offers_section(html: str) -> str:
+    match = re.search(r'<section class="card" id="offers".*?</section>', html, re.S)
+    assert match, "no offers section"
+    return match.group(0)
 
 
 def list_block(html: str, relation: str) -> str:
@@ -70,7 +79,7 @@ class TestSkillPage:
         with translation.override("en"):
             assert skill.get_absolute_url() == f"/en/competences/{JAVASCRIPT_KEY}/"
         with translation.override(settings.LANGUAGE_CODE):
-            assert reverse("skills:skill_detail", kwargs={"key": skill.key}) == (
+            assert reverse("concepts:skill_detail", kwargs={"key": skill.key}) == (
                 f"/competences/{JAVASCRIPT_KEY}/"
             )
 
@@ -166,15 +175,27 @@ class TestSkillPage:
             response = client.get(skill.get_absolute_url())
         assert response.status_code == 200
 
-    def test_offer_slot_renders_nothing_without_the_courses_hook(self, client, monkeypatch):
-        monkeypatch.setattr(selectors, "_optional_selector", lambda module, name: None)
-        response = client.get(f"/competences/{JAVASCRIPT_KEY}/")
-        assert response.context["detail"].offers is None
-        assert 'id="offers"' not in response.content.decode()
+    def test_lists_the_live_offers_that_teach_it(self, client, provider_index):
+        """The offers come from `courses.selectors`: live, with a confirmed link, nothing else."""
+        skill = Skill.objects.get(key=JAVASCRIPT_KEY)
+        provider = make_provider()
+        taught = make_offer(provider, title="JavaScript pour le web")
+        unrelated = make_offer(provider, title="Formation sans ce lien")
+        suggested = make_offer(provider, title="Lien seulement suggéré")
+        draft = make_offer(provider, title="Brouillon", publish=False)
+        offer_skill_set(offer=taught, skill=skill)
+        offer_skill_set(offer=draft, skill=skill)
+        OfferSkill.objects.create(offer=suggested, skill=skill, source=LinkSource.EXTRACTED)
+        response = client.get(skill.get_absolute_url())
+        assert response.context["offers"] == [taught]
+        section = offers_section(response.content.decode())
+        assert f'href="{taught.url}"' in section and taught.title in section
+        assert unrelated.title not in section and suggested.title not in section
 
-    def test_optional_selector_is_none_for_a_missing_module(self):
-        assert selectors._optional_selector("no_such_app.selectors", "anything") is None
-        assert selectors._optional_selector("skills.selectors", "no_such_function") is None
+    def test_no_offer_section_without_offers(self, client):
+        response = client.get(f"/competences/{JAVASCRIPT_KEY}/")
+        assert response.context["offers"] == []
+        assert 'id="offers"' not in response.content.decode()
 
 
 def json_ld(html: str) -> dict:
@@ -268,7 +289,19 @@ class TestOccupationPage:
         )
         html = client.get(occupation.get_absolute_url()).content.decode()
         assert "Développeur Full Stack" in html
-        assert reverse("skills:shortage_list_detail", args=[entry.shortage_list_id]) in html
+        assert reverse("concepts:shortage_list_detail", args=[entry.shortage_list_id]) in html
+
+    def test_lists_the_live_offers_that_prepare_for_it(self, client, provider_index):
+        occupation = Occupation.objects.get(key=WEB_DEVELOPER_KEY)
+        provider = make_provider()
+        leading = make_offer(provider, title="Devenir développeur web")
+        make_offer(provider, title="Formation sans ce lien")
+        offer_occupation_set(offer=leading, occupation=occupation)
+        response = client.get(occupation.get_absolute_url())
+        assert response.context["offers"] == [leading]
+        section = offers_section(response.content.decode())
+        assert f'href="{leading.url}"' in section
+        assert "Formation sans ce lien" not in section
 
     def test_obsolete_banner(self, client):
         occupation = OccupationFactory(is_obsolete=True)
@@ -289,7 +322,7 @@ class TestHierarchyPage:
         child = SkillGroupFactory(preferred_label_fr="branche d’essai")
         child.broader.add(top)
         SkillFactory(preferred_label_fr="feuille d’essai", groups=[top])
-        html = client.get(selectors.skill_group_url(top)).content.decode()
+        html = client.get(top.get_absolute_url()).content.decode()
         assert "branche d’essai" in html and "feuille d’essai" in html
         assert client.get("/competences/groupes/nope/").status_code == 404
 
@@ -298,11 +331,11 @@ class TestHierarchyPage:
         key = group.uri.rsplit("/", 1)[-1]
         response = client.get(f"/competences/{key}/")
         assert response.status_code == 301
-        assert response["Location"] == selectors.skill_group_url(group)
+        assert response["Location"] == group.get_absolute_url()
         assert client.get(response["Location"]).status_code == 200
 
     def test_isco_group_page(self, client):
-        response = client.get(reverse("skills:isco_group_detail", args=["2513"]))
+        response = client.get(reverse("concepts:isco_group_detail", args=["2513"]))
         assert response.status_code == 200
         assert Occupation.objects.get(key=WEB_DEVELOPER_KEY).label() in response.content.decode()
         assert [c.code for c in response.context["detail"].breadcrumbs] == ["2", "25", "251"]
@@ -318,9 +351,11 @@ class TestShortageListPage:
             mapping_is_approximate=True,
             mapping_note="ESCO distingue UI et UX.",
         )
-        listing = client.get(reverse("skills:shortage_lists")).content.decode()
+        listing = client.get(reverse("concepts:shortage_lists")).content.decode()
         assert entry.shortage_list.title in listing
-        response = client.get(reverse("skills:shortage_list_detail", args=[entry.shortage_list_id]))
+        response = client.get(
+            reverse("concepts:shortage_list_detail", args=[entry.shortage_list_id])
+        )
         html = response.content.decode()
         assert "UI/UX designer" in html and "E1205" in html
         assert "ESCO distingue UI et UX." in html
@@ -334,7 +369,7 @@ class TestShortageListPage:
                 shortage_list=entry.shortage_list, occupations=[OccupationFactory()]
             )
         with django_assert_max_num_queries(6):
-            client.get(reverse("skills:shortage_list_detail", args=[entry.shortage_list_id]))
+            client.get(reverse("concepts:shortage_list_detail", args=[entry.shortage_list_id]))
 
 
 class TestLanguageSwitch:

@@ -1,6 +1,6 @@
-"""Forms of the public taxonomy browser and of the Wagtail admin for curators.
+"""Forms of the taxonomy admin.
 
-The admin forms only collect and shape input: the admin views hand their cleaned data to
+They only collect and shape input: the admin views hand their cleaned data to
 `skills.services.taxonomy`, which validates the rules and writes.
 """
 
@@ -11,45 +11,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from skills.models import Skill, SkillCollection, SkillGroup, SkillSynonym
-
-
-class TaxonomySearchForm(forms.Form):
-    """The browser's search box and filters (a GET form that works without JavaScript)."""
-
-    TYPE_CHOICES = [("skill", _("Skills")), ("occupation", _("Occupations"))]
-
-    q = forms.CharField(label=_("Skill or occupation"), max_length=200, required=False)
-    type = forms.ChoiceField(
-        label=_("Look for"),
-        choices=TYPE_CHOICES,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    collection = forms.ModelChoiceField(
-        label=_("Collection"),
-        queryset=SkillCollection.objects.order_by("slug"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All collections"),
-    )
-    skill_type = forms.ChoiceField(
-        label=_("Skill type"),
-        choices=[("", _("All types"))]
-        + [(value, label) for value, label in Skill.SkillType.choices if value],
-        required=False,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["type"].initial = "skill"
-
-    def clean_q(self) -> str:
-        return " ".join(self.cleaned_data["q"].split())
-
-    def has_criteria(self) -> bool:
-        data = self.cleaned_data
-        return bool(data["q"] or data["collection"] or data["skill_type"] or data["type"])
+from skills.admin.choosers import esco_skill_chooser_viewset, skill_group_chooser_viewset
+from skills.models import (
+    Occupation,
+    RejectedMatchPattern,
+    ShortageListEntry,
+    Skill,
+    SkillGroup,
+    SkillSynonym,
+)
 
 
 def _lines(value: str) -> list[str]:
@@ -68,12 +38,6 @@ class AltLabelsField(forms.CharField):
 
     def to_python(self, value):
         return _lines(super().to_python(value))
-
-
-def _chooser_widget(viewset_name: str):
-    from skills import viewsets
-
-    return getattr(viewsets, viewset_name).widget_class()
 
 
 class LocalConceptForm(WagtailAdminModelForm):
@@ -115,8 +79,8 @@ class LocalConceptForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["preferred_label_fr"].required = True
-        self.fields["broader_skill"].widget = _chooser_widget("esco_skill_chooser_viewset")
-        self.fields["broader_group"].widget = _chooser_widget("skill_group_chooser_viewset")
+        self.fields["broader_skill"].widget = esco_skill_chooser_viewset.widget_class()
+        self.fields["broader_group"].widget = skill_group_chooser_viewset.widget_class()
         instance = self.instance
         if instance.pk:
             self.initial.setdefault("alt_labels_fr", instance.alt_labels_fr)
@@ -176,6 +140,40 @@ class SkillSynonymForm(WagtailAdminModelForm):
         super()._post_clean()
 
     service_field_names: dict[str, str] = {}
+
+
+class RejectedPatternForm(WagtailAdminModelForm):
+    class Meta:
+        model = RejectedMatchPattern
+        fields = ["pattern", "skill", "note"]
+
+    def clean_pattern(self):
+        pattern = " ".join(self.cleaned_data["pattern"].split())
+        if not pattern:
+            raise ValidationError(_("The pattern cannot be empty."))
+        return pattern
+
+
+class ShortageEntryForm(WagtailAdminModelForm):
+    class Meta:
+        model = ShortageListEntry
+        fields = [
+            "shortage_list",
+            "label",
+            "kind",
+            "occupations",
+            "rome_code",
+            "mapping_is_approximate",
+            "mapping_note",
+            "position",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occupations"].queryset = Occupation.objects.current().order_by(
+            "preferred_label_fr"
+        )
+        self.fields["occupations"].widget.attrs["size"] = 12
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:

@@ -1,4 +1,10 @@
-"""Public taxonomy pages: thin views over `skills.selectors`."""
+"""The public concept pages: skills, occupations, both hierarchies, shortage lists, and the
+search box's suggestions (JSON).
+
+Thin views: the concept comes from `skills.selectors`; on the skill and occupation pages, the
+training offers that teach the skill or prepare for the occupation come from
+`courses.selectors`.
+"""
 
 from __future__ import annotations
 
@@ -7,67 +13,16 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from core.jsonld import json_for_script
+from cms.forms import TaxonomySearchForm
+from cms.jsonld import occupation_json_ld, skill_json_ld
 from core.languages import active_language
 from core.text import fold
+from courses.selectors import offers_for_occupation, offers_for_skill
 from skills import selectors
-from skills.forms import TaxonomySearchForm
 
 RESULTS_PER_PAGE = 20
-ESCO_TERM_SET = {
-    "@type": "DefinedTermSet",
-    "name": "ESCO",
-    "url": "https://esco.ec.europa.eu/",
-}
-
-
-def _json_ld(data: dict) -> str:
-    """schema.org JSON-LD, safe inside a <script> element."""
-    return json_for_script({"@context": "https://schema.org", **data})
-
-
-def _skill_json_ld(request: HttpRequest, skill, language: str) -> str:
-    alternates = skill.alt_labels_en if language == "en" else skill.alt_labels_fr
-    return _json_ld(
-        {
-            "@type": "DefinedTerm",
-            "@id": skill.uri,
-            "name": skill.label(language),
-            "alternateName": list(alternates or []),
-            "description": skill.description(language),
-            "termCode": skill.key,
-            "url": request.build_absolute_uri(skill.get_absolute_url()),
-            "inLanguage": language,
-            "inDefinedTermSet": ESCO_TERM_SET,
-        }
-    )
-
-
-def _occupation_json_ld(request: HttpRequest, detail, language: str) -> str:
-    occupation = detail.occupation
-    alternates = occupation.alt_labels_en if language == "en" else occupation.alt_labels_fr
-    data = {
-        "@type": "Occupation",
-        "@id": occupation.uri,
-        "name": occupation.label(language),
-        "alternateName": list(alternates or []),
-        "description": occupation.description(language),
-        "url": request.build_absolute_uri(occupation.get_absolute_url()),
-        "inLanguage": language,
-        "skills": [
-            {"@type": "DefinedTerm", "@id": skill.uri, "name": skill.label(language)}
-            for section in detail.essential_sections
-            for skill in section.skills
-        ],
-    }
-    if occupation.isco_group:
-        data["occupationalCategory"] = {
-            "@type": "CategoryCode",
-            "codeValue": occupation.isco_group.code,
-            "inCodeSet": "ISCO-08",
-            "name": occupation.isco_group.label(language),
-        }
-    return _json_ld(data)
+# Offers listed on a concept page; the cadastre's own pages list and filter the rest.
+OFFERS_CAP = 20
 
 
 def _language(request: HttpRequest) -> str:
@@ -77,10 +32,11 @@ def _language(request: HttpRequest) -> str:
 
 @require_GET
 def skill_detail(request: HttpRequest, key: str) -> HttpResponse:
+    language = _language(request)
     try:
         detail = selectors.skill_detail(
             key=key,
-            language=_language(request),
+            language=language,
             essential_page=request.GET.get("essential_page", 1),
             optional_page=request.GET.get("optional_page", 1),
         )
@@ -89,15 +45,15 @@ def skill_detail(request: HttpRequest, key: str) -> HttpResponse:
         group = selectors.skill_group_by_key(key)
         if group is None:
             raise
-        return redirect(selectors.skill_group_url(group), permanent=True)
-    language = _language(request)
+        return redirect(group.get_absolute_url(), permanent=True)
     return render(
         request,
-        "skills/skill_detail.html",
+        "cms/concepts/skill_detail.html",
         {
             "detail": detail,
             "skill": detail.skill,
-            "json_ld": _skill_json_ld(request, detail.skill, language),
+            "offers": list(offers_for_skill(skill=detail.skill, limit=OFFERS_CAP)),
+            "json_ld": skill_json_ld(skill=detail.skill, request=request, language=language),
         },
     )
 
@@ -108,11 +64,12 @@ def occupation_detail(request: HttpRequest, key: str) -> HttpResponse:
     detail = selectors.occupation_detail(key=key, language=language)
     return render(
         request,
-        "skills/occupation_detail.html",
+        "cms/concepts/occupation_detail.html",
         {
             "detail": detail,
             "occupation": detail.occupation,
-            "json_ld": _occupation_json_ld(request, detail, language),
+            "offers": list(offers_for_occupation(occupation=detail.occupation, limit=OFFERS_CAP)),
+            "json_ld": occupation_json_ld(detail=detail, request=request, language=language),
         },
     )
 
@@ -122,13 +79,13 @@ def skill_group_detail(request: HttpRequest, key: str) -> HttpResponse:
     detail = selectors.skill_group_detail(
         key=key, language=_language(request), page=request.GET.get("page", 1)
     )
-    return render(request, "skills/skill_group_detail.html", {"detail": detail})
+    return render(request, "cms/concepts/skill_group_detail.html", {"detail": detail})
 
 
 @require_GET
 def isco_group_detail(request: HttpRequest, code: str) -> HttpResponse:
     detail = selectors.isco_group_detail(code=code, language=_language(request))
-    return render(request, "skills/isco_group_detail.html", {"detail": detail})
+    return render(request, "cms/concepts/isco_group_detail.html", {"detail": detail})
 
 
 @require_GET
@@ -166,7 +123,7 @@ def browser(request: HttpRequest) -> HttpResponse:
             isco_major_groups=selectors.isco_major_groups(),
             collections=selectors.skill_collections(),
         )
-    return render(request, "skills/browser.html", context)
+    return render(request, "cms/concepts/browser.html", context)
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -191,7 +148,9 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
 @require_GET
 def shortage_lists(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "skills/shortage_lists.html", {"shortage_lists": selectors.shortage_lists()}
+        request,
+        "cms/concepts/shortage_lists.html",
+        {"shortage_lists": selectors.shortage_lists()},
     )
 
 
@@ -200,6 +159,6 @@ def shortage_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shortage_list, entries = selectors.shortage_list_detail(pk=pk)
     return render(
         request,
-        "skills/shortage_list_detail.html",
+        "cms/concepts/shortage_list_detail.html",
         {"shortage_list": shortage_list, "entries": entries},
     )
