@@ -12,7 +12,8 @@ files) reads through `TabularFile`, so one policy decides what a readable file i
   quotes (a tie goes to `,`, then `;`). Belgian and French spreadsheets save CSV with `;`.
 - **Header**: the first non-blank line (or, for files that open with metadata, the first line
   starting with a given prefix). Column names are normalised: case and accents do not matter
-  and inner spaces become `_` (`" Intitulé du poste"` is `intitule_du_poste`).
+  and inner spaces become `_` (`" Intitulé du poste"` is `intitule_du_poste`); empty names
+  after the last column are dropped.
 - **Rows** are numbered as a spreadsheet shows them: the header is the line it is on (1 in most
   files), the next record is the next line, and a cell that spans several lines still counts as
   one row. Blank rows are skipped (they keep their number). A row with fewer cells than the
@@ -145,6 +146,8 @@ class TabularFile:
             raise TabularFileError(problem.message, line=self.header_line) from None
         self.delimiter = sniff_delimiter(text)
         names = next(csv.reader([text], delimiter=self.delimiter))
+        while names and not names[-1].strip():
+            names.pop()  # a separator after the last column, which some spreadsheets write
         self.header = [
             normalise_column(name) if normalise_header else name.strip() for name in names
         ]
@@ -201,7 +204,7 @@ class TabularFile:
 
 
 @contextmanager
-def open_tabular(path: Path, **options) -> Iterator[TabularFile]:
+def open_tabular(path: Path | str, **options) -> Iterator[TabularFile]:
     """`TabularFile` over the file at `path`, gunzipped on the fly if it ends in `.gz`."""
     path = Path(path)
     try:
@@ -214,6 +217,7 @@ def open_tabular(path: Path, **options) -> Iterator[TabularFile]:
 
 
 def unreadable_file_message(exc: BaseException) -> str:
+    """The message for a file the system cannot read (missing, truncated, a disk error)."""
     return _("cannot read the file (%(reason)s).") % {"reason": exc}
 
 
@@ -245,6 +249,7 @@ def parse_yes_no(value: str | None, *, column: str) -> bool:
 
 
 def _fold(text: str) -> str:
+    # Lower case without accents. `skills.text.fold` does more, but `core` imports no app.
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 

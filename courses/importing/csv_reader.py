@@ -8,8 +8,6 @@ any case, rows numbered as a spreadsheet shows them. See `courses/data/README.md
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from django.utils.translation import gettext as _
 
 from core.tabular import TabularFile, TabularFileError
@@ -64,7 +62,7 @@ def split_list(value: str) -> list[str]:
 def read_csv(content: bytes) -> list[OfferRecord]:
     """The offers of a CSV file; raises `ImportFileError` if any part of it cannot be read."""
     try:
-        rows = list(_rows(content))
+        rows = _rows(content)
     except TabularFileError as error:
         raise ImportFileError(error.message, line=error.line) from error
     records: dict[str, OfferRecord] = {}
@@ -111,10 +109,14 @@ def read_csv(content: bytes) -> list[OfferRecord]:
     return list(records.values())
 
 
-def _rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, stripped values by column) for each row; the first unreadable row stops it."""
+def _rows(content: bytes) -> list[tuple[int, dict[str, str]]]:
+    """(line, stripped values by column) of each non-empty row.
+
+    Raises `TabularFileError` at the first problem: the whole file is decoded first (a wrong
+    encoding is the first news), then the header is checked, then the rows.
+    """
     table = TabularFile(content)
-    rows = list(table)  # the whole file is decoded first: a wrong encoding is the first news
+    rows = list(table)
     table.require_columns(REQUIRED_COLUMNS)
     unknown = [
         name
@@ -122,12 +124,14 @@ def _rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
         if name and name not in COLUMNS and name not in IGNORED_COLUMNS
     ]
     if unknown:
-        raise ImportFileError(
+        raise TabularFileError(
             _("Unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)}
         )
+    readable = []
     for row in rows:
         if row.error:
-            raise ImportFileError(row.error, line=row.line)
+            raise TabularFileError(row.error, line=row.line)
         values = {key: value.strip() for key, value in row.values.items()}
         if any(values.values()):
-            yield row.line, values
+            readable.append((row.line, values))
+    return readable

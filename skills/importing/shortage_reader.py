@@ -22,6 +22,7 @@ class ShortageRows:
     """The rows of a shortage-list file, and the columns of its header that the template lacks."""
 
     rows: list[TabularRow]
+    header_line: int
     ignored_columns: list[str]
 
 
@@ -51,5 +52,6 @@ def read_shortage_rows(rows_source: str | Path | IO) -> ShortageRows:
     table.require_columns(REQUIRED_COLUMNS, expected=known)
     return ShortageRows(
         rows=rows,
+        header_line=table.header_line,
         ignored_columns=[name for name in table.header if name and name not in known],
     )

@@ -150,6 +150,14 @@ class TestHeader:
             "label",
         ]
 
+    def test_a_separator_after_the_last_column_is_ignored(self):
+        table = TabularFile(b"label;kind;\nA;b\nB;c;\n")
+        assert table.header == ["label", "kind"]
+        assert [row.values for row in table] == [
+            {"label": "A", "kind": "b"},
+            {"label": "B", "kind": "c"},
+        ]
+
     def test_names_can_be_kept_as_written(self):
         table = TabularFile(b" conceptUri ,preferredLabel\n", normalise_header=False)
         assert table.header == ["conceptUri", "preferredLabel"]

@@ -75,6 +75,10 @@ class EscoSnapshot:
 
 
 def build_snapshot(folder: Path, *, version: str, progress: Progress) -> EscoSnapshot:
+    """Every file of the release in `folder` (and the ROME folder beside it), validated.
+
+    Raises `EscoImportError` at the first missing file or invalid row.
+    """
     snapshot = EscoSnapshot(version=version)
     _load_skills(folder, snapshot)
     progress(f"skills read: {len(snapshot.skills)}")
@@ -202,32 +206,29 @@ def _load_occupations(folder: Path, snapshot: EscoSnapshot) -> None:
 
 def _load_hierarchies(folder: Path, snapshot: EscoSnapshot) -> None:
     columns = ["conceptType", "conceptUri", "broaderType", "broaderUri"]
-    path = find_source(folder, "broaderRelationsSkillPillar")
-    for line, row in read_rows(path, columns):
-        narrower = require_uri(path, line, row["conceptUri"], "conceptUri")
-        broader = require_uri(path, line, row["broaderUri"], "broaderUri")
-        kinds = (row["conceptType"].strip(), row["broaderType"].strip())
-        if kinds == ("KnowledgeSkillCompetence", "SkillGroup"):
-            snapshot.skill_broader_groups.add((narrower, broader))
-        elif kinds == ("KnowledgeSkillCompetence", "KnowledgeSkillCompetence"):
-            snapshot.skill_broader_skills.add((narrower, broader))
-        elif kinds == ("SkillGroup", "SkillGroup"):
-            snapshot.group_broader_groups.add((narrower, broader))
-        else:
-            raise EscoImportError(path, f"unexpected concept types {kinds}", line=line)
-    path = find_source(folder, "broaderRelationsOccPillar")
-    for line, row in read_rows(path, columns):
-        narrower = require_uri(path, line, row["conceptUri"], "conceptUri")
-        broader = require_uri(path, line, row["broaderUri"], "broaderUri")
-        kinds = (row["conceptType"].strip(), row["broaderType"].strip())
-        if kinds == ("ISCOGroup", "ISCOGroup"):
-            snapshot.isco_broader[narrower] = broader
-        elif kinds == ("Occupation", "ISCOGroup"):
-            snapshot.occupation_isco[narrower] = broader
-        elif kinds == ("Occupation", "Occupation"):
-            snapshot.occupation_broader.add((narrower, broader))
-        else:
-            raise EscoImportError(path, f"unexpected concept types {kinds}", line=line)
+    pillars = {
+        # file stem: {(narrower type, broader type): where the (narrower, broader) pair goes}
+        "broaderRelationsSkillPillar": {
+            ("KnowledgeSkillCompetence", "SkillGroup"): snapshot.skill_broader_groups,
+            ("KnowledgeSkillCompetence", "KnowledgeSkillCompetence"): snapshot.skill_broader_skills,
+            ("SkillGroup", "SkillGroup"): snapshot.group_broader_groups,
+        },
+        "broaderRelationsOccPillar": {
+            ("ISCOGroup", "ISCOGroup"): snapshot.isco_broader,
+            ("Occupation", "ISCOGroup"): snapshot.occupation_isco,
+            ("Occupation", "Occupation"): snapshot.occupation_broader,
+        },
+    }
+    for stem, targets in pillars.items():
+        path = find_source(folder, stem)
+        for line, row in read_rows(path, columns):
+            narrower = require_uri(path, line, row["conceptUri"], "conceptUri")
+            broader = require_uri(path, line, row["broaderUri"], "broaderUri")
+            kinds = (row["conceptType"].strip(), row["broaderType"].strip())
+            if kinds not in targets:
+                raise EscoImportError(path, f"unexpected concept types {kinds}", line=line)
+            # A set gains the pair; a dict maps narrower to broader (a single parent).
+            targets[kinds].update([(narrower, broader)])
 
 
 def _load_collections(folder: Path, snapshot: EscoSnapshot) -> None:

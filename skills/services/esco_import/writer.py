@@ -1,11 +1,12 @@
 """Write a validated `EscoSnapshot`: diffs against the database, keyed on concept URIs.
 
 Only what changed is written, in bulk: new and changed rows are upserted in batches
-(`INSERT … ON CONFLICT DO UPDATE`, on SQLite and PostgreSQL alike), so a version upgrade that
-touches every concept costs a few statements per thousand rows rather than one per row, and a
-second run over the same files writes nothing. Concepts missing from the snapshot are marked
-obsolete, never deleted; links (hierarchies, collections, occupation skills, job titles) are
-made equal to the snapshot's. The caller holds the transaction.
+(`INSERT … ON CONFLICT DO UPDATE`, on SQLite and PostgreSQL alike) and rows whose only change is
+their ESCO version are restamped by id (`UPDATE … WHERE id IN (…)`), so that a version upgrade,
+which touches every concept and link, costs seconds; a second run over the same files writes
+nothing. Concepts missing from the snapshot are marked obsolete, never deleted; links
+(hierarchies, collections, occupation skills, job titles) are made equal to the snapshot's. The
+caller holds the transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
 from django.db import models
+from django.db.models.fields.related_descriptors import ManyToManyDescriptor
 from django.utils import timezone
 
 from skills.models import (
@@ -138,15 +140,17 @@ def _in_batches(ids: list[int]) -> Iterator[list[int]]:
 
 
 def _sync_links(
-    through: type[models.Model],
-    left: str,
-    right: str,
-    desired: set[tuple[int, int]],
-    *,
-    scope: models.QuerySet | None = None,
+    relation: ManyToManyDescriptor, desired: set[tuple[int, int]], *, esco_skills_only: bool = False
 ) -> dict[str, int]:
-    """Make the rows of an M2M `through` table (restricted to `scope`) equal to `desired`."""
-    scope = scope if scope is not None else through.objects.all()
+    """Make the rows of a many-to-many `relation` equal to `desired` (pairs of primary keys).
+
+    With `esco_skills_only`, links from local skills are left alone: curators made them.
+    """
+    field, through = relation.field, relation.through
+    left, right = field.m2m_field_name(), field.m2m_reverse_field_name()
+    scope = through.objects.all()
+    if esco_skills_only and field.model is Skill:
+        scope = scope.filter(**{f"{left}__origin": Skill.Origin.ESCO})
     existing = {(a, b): pk for pk, a, b in scope.values_list("id", f"{left}_id", f"{right}_id")}
     missing = [through(**{f"{left}_id": a, f"{right}_id": b}) for a, b in desired - existing.keys()]
     stale = [pk for pair, pk in existing.items() if pair not in desired]
@@ -213,44 +217,18 @@ def write_snapshot(snapshot: EscoSnapshot, *, report: ImportReport, progress: Pr
     IscoGroup.objects.bulk_update(moved, ["broader"], batch_size=BATCH_SIZE)
     report.add("isco_hierarchy", {"updated": len(moved)})
 
-    report.add(
-        "skill_group_hierarchy",
-        _sync_links(
-            SkillGroup.broader.through,
-            "from_skillgroup",
-            "to_skillgroup",
-            _resolve_pairs(snapshot.group_broader_groups, group_ids, group_ids),
-        ),
-    )
-    report.add(
-        "skill_in_group",
-        _sync_links(
-            Skill.broader_groups.through,
-            "skill",
-            "skillgroup",
-            _resolve_pairs(snapshot.skill_broader_groups, skill_ids, group_ids),
-            scope=Skill.broader_groups.through.objects.filter(skill__origin=Skill.Origin.ESCO),
-        ),
-    )
-    report.add(
-        "skill_hierarchy",
-        _sync_links(
-            Skill.broader_skills.through,
-            "from_skill",
-            "to_skill",
-            _resolve_pairs(snapshot.skill_broader_skills, skill_ids, skill_ids),
-            scope=Skill.broader_skills.through.objects.filter(from_skill__origin=Skill.Origin.ESCO),
-        ),
-    )
-    report.add(
-        "occupation_hierarchy",
-        _sync_links(
-            Occupation.broader_occupations.through,
-            "from_occupation",
-            "to_occupation",
-            _resolve_pairs(snapshot.occupation_broader, occupation_ids, occupation_ids),
-        ),
-    )
+    ids_by_model = {SkillGroup: group_ids, Skill: skill_ids, Occupation: occupation_ids}
+    hierarchies = {
+        # report prefix: (relation, URI pairs)
+        "skill_group_hierarchy": (SkillGroup.broader, snapshot.group_broader_groups),
+        "skill_in_group": (Skill.broader_groups, snapshot.skill_broader_groups),
+        "skill_hierarchy": (Skill.broader_skills, snapshot.skill_broader_skills),
+        "occupation_hierarchy": (Occupation.broader_occupations, snapshot.occupation_broader),
+    }
+    for prefix, (relation, pairs) in hierarchies.items():
+        left, right = relation.field.model, relation.field.related_model
+        desired = _resolve_pairs(pairs, ids_by_model[left], ids_by_model[right])
+        report.add(prefix, _sync_links(relation, desired, esco_skills_only=True))
 
     collection_ids = {}
     stored = {collection.slug: collection for collection in SkillCollection.objects.all()}
@@ -266,10 +244,7 @@ def write_snapshot(snapshot: EscoSnapshot, *, report: ImportReport, progress: Pr
         for uri in members
         if uri in skill_ids
     }
-    report.add(
-        "collection_membership",
-        _sync_links(Skill.collections.through, "skill", "skillcollection", memberships),
-    )
+    report.add("collection_membership", _sync_links(Skill.collections, memberships))
     progress("hierarchies and collections written")
 
     report.add("occupation_skills", _sync_occupation_skills(snapshot, occupation_ids, skill_ids))

@@ -21,14 +21,11 @@ from pathlib import Path
 from typing import IO
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from core.tabular import TabularFileError
 from skills.importing.shortage_reader import read_shortage_rows, shortage_source_name
 from skills.services.shortage.report import (
-    EntryOutcome,
     MissingOccupations,
-    RowIssue,
     ShortageImportError,
     ShortageImportReport,
 )
@@ -37,20 +34,17 @@ from skills.services.shortage.validation import (
     OCCUPATION_URI,
     ROME_CODES_FILE,
     parse_rows,
-    rome_codes,
     validate_metadata,
 )
 from skills.services.shortage.writer import apply_entries
 
+# Importable from here as they were before the module became a package.
 __all__ = [
     "KINDS",
     "OCCUPATION_URI",
     "ROME_CODES_FILE",
-    "EntryOutcome",
-    "RowIssue",
     "ShortageImportError",
     "ShortageImportReport",
-    "rome_codes",
     "shortage_list_import",
 ]
 
@@ -101,13 +95,7 @@ def shortage_list_import(
         report.error(exc.line, exc.message)
         entries = []
     else:
-        if shortage_rows.ignored_columns:
-            report.warn(
-                1,
-                _("ignored column(s): %(names)s.")
-                % {"names": ", ".join(shortage_rows.ignored_columns)},
-            )
-        entries = parse_rows(shortage_rows.rows, report, missing_occupations=missing_occupations)
+        entries = parse_rows(shortage_rows, report, missing_occupations=missing_occupations)
     if report.errors:
         raise ShortageImportError(report)
     if dry_run:

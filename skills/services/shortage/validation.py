@@ -15,7 +15,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from core.tabular import TabularRow, open_tabular, parse_yes_no
+from core.tabular import open_tabular, parse_yes_no
+from skills.importing.shortage_reader import ShortageRows
 from skills.models import Occupation, OccupationJobTitle, ShortageList, ShortageListEntry
 from skills.services.shortage.report import EntryOutcome, MissingOccupations, ShortageImportReport
 from skills.text import fold
@@ -75,14 +76,20 @@ class ParsedEntry:
 
 
 def parse_rows(
-    rows: list[TabularRow],
+    shortage_rows: ShortageRows,
     report: ShortageImportReport,
     *,
     missing_occupations: MissingOccupations,
 ) -> list[ParsedEntry]:
-    """The valid entries of `rows`, in file order; every problem goes to `report`."""
+    """The valid entries of the file, in file order; every problem goes to `report`."""
+    if shortage_rows.ignored_columns:
+        report.warn(
+            shortage_rows.header_line,
+            _("ignored column(s): %(names)s.")
+            % {"names": ", ".join(shortage_rows.ignored_columns)},
+        )
     readable = []
-    for row in rows:
+    for row in shortage_rows.rows:
         if row.error:
             report.error(row.line, row.error)
         else:
