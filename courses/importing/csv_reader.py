@@ -1,17 +1,16 @@
 """The CSV template: one row per session, offer columns repeated on each row of the offer.
 
 Rows with the same `external_id` form one offer; an offer without sessions is one row with empty
-session columns. UTF-8 (with or without BOM), comma or semicolon separated (Belgian spreadsheet
-software saves with semicolons). See `courses/data/README.md`.
+session columns. The file is read by `core.tabular`: UTF-8 (with or without BOM), separated by
+commas, semicolons (Belgian spreadsheet software saves with semicolons) or tabs, column names in
+any case, rows numbered as a spreadsheet shows them. See `courses/data/README.md`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.utils.translation import gettext as _
 
+from core.tabular import TabularFile, TabularFileError
 from courses.importing.records import ImportFileError, OfferRecord, SessionRecord
 
 OFFER_COLUMNS = [
@@ -51,7 +50,7 @@ SESSION_COLUMNS = [
 COLUMNS = OFFER_COLUMNS + SESSION_COLUMNS
 # Columns that exports add; ignored on import so an export can be re-imported as is.
 IGNORED_COLUMNS = {"provider", "provider_name", "provider_commune", "provider_province", "url"}
-REQUIRED_COLUMNS = {"external_id", "title", "summary", "format", "modality"}
+REQUIRED_COLUMNS = ("external_id", "title", "summary", "format", "modality")
 LIST_COLUMNS = {"languages", "audiences", "funding", "keywords", "skills", "occupations"}
 LIST_SEPARATOR = "|"
 
@@ -60,56 +59,14 @@ def split_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
 
 
-def decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            _(
-                "The file is not valid UTF-8 (byte %(position)d). Save it as “CSV UTF-8” and "
-                "try again; nothing was imported."
-            )
-            % {"position": error.start}
-        ) from error
-
-
 def read_csv(content: bytes) -> list[OfferRecord]:
-    text = decode(content)
-    if not text.strip():
-        raise ImportFileError(_("The file is empty."))
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    """The offers of a CSV file; raises `ImportFileError` if any part of it cannot be read."""
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        header = [name.strip() for name in (reader.fieldnames or [])]
-        missing = REQUIRED_COLUMNS - set(header)
-        if missing:
-            raise ImportFileError(
-                _("Missing column(s): %(columns)s.") % {"columns": ", ".join(sorted(missing))}
-            )
-        unknown = [
-            name for name in header if name and name not in COLUMNS and name not in IGNORED_COLUMNS
-        ]
-        if unknown:
-            raise ImportFileError(
-                _("Unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)}
-            )
-        reader.fieldnames = header
-        rows = list(reader)
-    except csv.Error as error:
-        raise ImportFileError(
-            _("The CSV file is malformed: %(error)s") % {"error": error}
-        ) from error
-
+        rows = _rows(content)
+    except TabularFileError as error:
+        raise ImportFileError(error.message, line=error.line) from error
     records: dict[str, OfferRecord] = {}
-    for line, row in enumerate(rows, start=2):
-        if None in row:
-            raise ImportFileError(
-                _("Line %(line)d has more values than the header has columns.") % {"line": line}
-            )
-        row = {key: (value or "").strip() for key, value in row.items()}
-        if not any(row.values()):
-            continue
+    for line, row in rows:
         key = row.get("external_id", "")
         offer_values = {c: row.get(c, "") for c in OFFER_COLUMNS if c not in LIST_COLUMNS}
         record = records.get(key) if key else None
@@ -150,3 +107,31 @@ def read_csv(content: bytes) -> list[OfferRecord]:
                 )
             )
     return list(records.values())
+
+
+def _rows(content: bytes) -> list[tuple[int, dict[str, str]]]:
+    """(line, stripped values by column) of each non-empty row.
+
+    Raises `TabularFileError` at the first problem: the whole file is decoded first (a wrong
+    encoding is the first news), then the header is checked, then the rows.
+    """
+    table = TabularFile(content)
+    rows = list(table)
+    table.require_columns(REQUIRED_COLUMNS)
+    unknown = [
+        name
+        for name in table.header
+        if name and name not in COLUMNS and name not in IGNORED_COLUMNS
+    ]
+    if unknown:
+        raise TabularFileError(
+            _("Unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)}
+        )
+    readable = []
+    for row in rows:
+        if row.error:
+            raise TabularFileError(row.error, line=row.line)
+        values = {key: value.strip() for key, value in row.values.items()}
+        if any(values.values()):
+            readable.append((row.line, values))
+    return readable

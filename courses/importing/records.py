@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.tabular import TabularFileError
 
-class ImportFileError(ValueError):
+
+class ImportFileError(TabularFileError):
     """The whole file is unreadable (encoding, syntax, missing columns): nothing is imported."""
 
 

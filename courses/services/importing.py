@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from core.html import rich_text_from_outside
 from core.languages import Language
 from core.places import Province
+from core.tabular import parse_yes_no
 from core.text import fold
 from courses.importing.records import OfferRecord, SessionRecord
 from courses.models import (
@@ -49,8 +50,6 @@ from courses.models import (
 from skills.models import Occupation, Skill
 
 CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
-TRUE_VALUES = {"1", "true", "yes", "oui", "vrai", "y", "o", "x"}
-FALSE_VALUES = {"", "0", "false", "no", "non", "faux", "n"}
 TEXT_LIMITS = {"title": 255, "summary": 500, "certification": 255, "external_id": 128}
 
 
@@ -228,10 +227,11 @@ def clean_record(record: OfferRecord) -> tuple[CleanOffer | None, list[str]]:
                 _("%(field)s is longer than %(limit)d characters.")
                 % {"field": name, "limit": limit}
             )
-    is_free_raw = values.get("is_free", "").strip().lower()
-    if is_free_raw not in TRUE_VALUES | FALSE_VALUES:
-        errors.append(_("is_free: “%(value)s” is not yes or no.") % {"value": is_free_raw})
-    is_free = is_free_raw in TRUE_VALUES
+    try:
+        is_free = parse_yes_no(values.get("is_free"), column="is_free")
+    except ValueError as error:
+        errors.append(str(error))
+        is_free = False
     price = None
     price_raw = values.get("price", "").strip().replace("€", "").replace(" ", "")
     if price_raw:

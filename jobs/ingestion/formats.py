@@ -1,10 +1,15 @@
 """Readers for the three feed formats: JSON Lines, CSV and schema.org `JobPosting` JSON-LD.
 
 Each reader yields `RawRecord`s in file order: a flat dict with our canonical keys (see
-`CANONICAL_KEYS`), or an error saying why the record could not be read at all. Bytes are
-decoded as UTF-8 with `surrogateescape`, so an invalid byte sequence does not stop the batch:
-it survives as a lone surrogate and the record that holds it is rejected by the cleaner with
-a clear message. Readers stream (JSON Lines and CSV never hold the whole file).
+`CANONICAL_KEYS`), or an error saying why the record could not be read at all. Readers stream
+(JSON Lines and CSV never hold the whole file).
+
+CSV feeds are read by `core.tabular`, like every other tabular upload: UTF-8 only, `,` `;` or
+tab, column names in any case. A CSV file that breaks the encoding policy is refused whole
+(`FeedFormatError`, naming the line) before its first record is yielded, so nothing of it is
+written. JSON bytes are decoded as UTF-8 with `surrogateescape`, so an invalid byte sequence
+does not stop the batch: it survives as a lone surrogate and the record that holds it is
+rejected by the cleaner with a clear message.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from core.tabular import EmptyTabularFileError, TabularFile, TabularFileError
 
 FORMATS = ("jsonl", "csv", "jsonld")
 
@@ -138,29 +145,25 @@ def read_jsonl(lines: Iterable[bytes]) -> Iterator[RawRecord]:
 
 
 def read_csv(stream: BinaryIO) -> Iterator[RawRecord]:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    sample = text.read(4096)
-    text.seek(0)
+    """The records of a CSV feed; `stream` must be seekable.
+
+    The file is read twice, both times streamed: once to check it against the encoding policy,
+    then for its records. A record's position counts the non-blank rows after the header.
+    """
+    start = stream.tell()
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(text, dialect=dialect)
-    number = 0
-    while True:
-        number += 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield RawRecord(number, None, f"row {number} cannot be read as CSV ({exc}).")
-            continue
-        extra = row.pop(None, None)
-        if extra:
-            yield RawRecord(number, None, f"row {number} has more cells than the header.")
-            continue
-        yield RawRecord(number, canonicalise({k: v for k, v in row.items() if k}))
+        for _row in TabularFile(stream):
+            pass
+    except EmptyTabularFileError:
+        return  # an empty feed has no records
+    except TabularFileError as exc:
+        raise FeedFormatError(str(exc)) from exc
+    stream.seek(start)
+    for number, row in enumerate(TabularFile(stream), start=1):
+        if row.error:
+            yield RawRecord(number, None, f"row {number}: {row.error}")
+        else:
+            yield RawRecord(number, canonicalise({k: v for k, v in row.values.items() if k}))
 
 
 def read_jsonld(raw: bytes) -> Iterator[RawRecord]:

@@ -4,6 +4,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Max, Min
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from skills.models import (
     Occupation,
@@ -17,6 +21,14 @@ from skills.services.esco_import import EscoImportError, skill_import_esco
 from tests.conftest import TEST_ESCO_VERSION
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The assertions read the English source messages; the site defaults to French."""
+    with translation.override("en"):
+        yield
+
 
 JAVASCRIPT = "http://data.europa.eu/esco/skill/3cd569a2-4f88-4c1e-9995-8dce8c5e51a7"
 WEB_DEVELOPER = "http://data.europa.eu/esco/occupation/c40a2919-48a9-40ea-b506-1f34f693496d"
@@ -78,6 +90,41 @@ def test_concepts_missing_from_a_new_version_become_obsolete(esco_copy, esco_sma
     # A later version that has the concept again brings it back.
     skill_import_esco(source=esco_small_dir, version="1.2.1")
     assert not Skill.objects.get(uri=JAVASCRIPT).is_obsolete
+
+
+def test_upgrade_restamps_every_concept_and_link_then_a_repeat_writes_nothing(esco_copy):
+    """A new ESCO version rewrites every row's version in bulk (changed rows upserted, the
+    rest restamped by id); the same version again sends no write at all."""
+    path = esco_copy / "occupationSkillRelations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    occupation, relation, _type, skill = lines[1].strip().split(",")
+    lines[1] = lines[1].replace(f",{relation},", ",optional,")
+    path.write_text("".join(lines), encoding="utf-8")
+    last_change = Skill.objects.aggregate(last=Max("updated_at"))["last"]
+
+    report = skill_import_esco(source=esco_copy, version="1.2.0")
+
+    esco_skills = Skill.objects.esco()
+    assert report.counts["skills.updated"] == esco_skills.count()
+    assert report.counts["occupation_skills.updated"] == OccupationSkill.objects.count()
+    assert set(esco_skills.values_list("esco_version", flat=True)) == {"1.2.0"}
+    assert set(Occupation.objects.values_list("esco_version", flat=True)) == {"1.2.0"}
+    assert set(OccupationSkill.objects.values_list("esco_version", flat=True)) == {"1.2.0"}
+    link = OccupationSkill.objects.get(occupation__uri=occupation, skill__uri=skill)
+    assert link.relation == "optional"
+    # The extractor's index fingerprint watches `updated_at`.
+    assert esco_skills.aggregate(first=Min("updated_at"))["first"] > last_change
+
+    with CaptureQueriesContext(connection) as queries:
+        again = skill_import_esco(source=esco_copy, version="1.2.0")
+    assert again.changes == 0
+    writes = [
+        query["sql"]
+        for query in queries
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "taxonomyimport" not in query["sql"]
+    ]
+    assert writes == []
 
 
 def test_hierarchy_and_occupation_skill_queries():

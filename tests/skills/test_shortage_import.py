@@ -170,7 +170,7 @@ def test_invalid_rows_are_all_reported_with_line_numbers_and_nothing_is_written(
     assert "duplicate label: already on line 2" in messages[6]
     assert "label is empty" in messages[7]
     assert "malformed ROME code '18O5'" in messages[8]
-    assert "approximate must be yes or no" in messages[9]
+    assert "approximate: “peut-être” is not yes or no" in messages[9]
     assert not ShortageList.objects.exists()
     assert not ShortageListEntry.objects.exists()
 
@@ -203,14 +203,15 @@ def test_truncated_row_and_open_quote_are_reported(tmp_path):
     assert "malformed CSV" in message
 
 
-def test_multiline_note_keeps_line_numbers_of_later_rows(tmp_path):
+def test_multiline_note_is_one_spreadsheet_row(tmp_path):
+    """Rows are numbered as a spreadsheet shows them: a cell spanning two lines is one row."""
     text = (
         HEADER
         + f'Data scientist,penurie,{DATA_SCIENTIST},,,"first\nsecond"\n'
         + f"Sound designer,bogus,{SOUND_DESIGNER},,,\n"
     )
     ((line, _message),) = errors_of(write(tmp_path, text))
-    assert line == 4
+    assert line == 3
 
 
 def test_windows_1252_file_is_rejected_with_a_clear_message(tmp_path):
