@@ -2,7 +2,7 @@
 
 Feeds ingested while the extractor was unavailable (or with --no-parse) leave postings
 unparsed; this fills them in. `--all` re-parses every posting (after a taxonomy or extractor
-update); links an employer or editor confirmed are kept.
+update); links an employer or editor confirmed or rejected are kept.
 """
 
 from __future__ import annotations
