@@ -24,6 +24,7 @@ SKILL_LINK_FIELDS = (
 OCCUPATION_LINK_FIELDS = (
     "posting_id", "occupation_id", "status", "score", "method", "spans", "esco_version", "rank",
 )  # fmt: skip
+SUGGESTED = LinkStatus.SUGGESTED.value
 
 
 class ConceptRef(NamedTuple):
@@ -57,36 +58,41 @@ def analysis_link_values(
     Suggested occupations rank after the confirmed ones, best first. URIs missing from `skills`
     / `occupations` (concepts not in this database) are skipped.
     """
-    found_skills: dict[int, tuple] = {}
-    for uri, score, spans, method in analysis.skills:
-        if (ref := skills.get(uri)) is not None:
-            found_skills.setdefault(ref.id, (round(score, 4), method[:32], spans, ref.esco_version))
-    plan = relink(existing=existing_skills or {}, found=found_skills)
-    skill_rows = [
-        (posting_id, skill_id, LinkStatus.SUGGESTED.value, *found_skills[skill_id])
-        for skill_id in plan.suggestions
-    ]
-
-    found_occupations: dict[int, tuple] = {}
-    for uri, score, method in analysis.occupations:
-        if (ref := occupations.get(uri)) is not None:
-            found_occupations.setdefault(
-                ref.id, (round(score, 4), method[:32], [], ref.esco_version)
-            )
+    skill_rows = _suggestion_rows(
+        posting_id,
+        ((uri, score, method, spans) for uri, score, spans, method in analysis.skills),
+        skills,
+        existing_skills or {},
+    )
     existing_occupations = existing_occupations or {}
-    plan = relink(existing=existing_occupations, found=found_occupations)
-    confirmed = sum(status == LinkStatus.CONFIRMED for status in existing_occupations.values())
+    first_rank = 1 + sum(status == LinkStatus.CONFIRMED for status in existing_occupations.values())
     occupation_rows = [
-        (
-            posting_id,
-            occupation_id,
-            LinkStatus.SUGGESTED.value,
-            *found_occupations[occupation_id],
-            rank,
+        (*row, rank)
+        for rank, row in enumerate(
+            _suggestion_rows(
+                posting_id,
+                # An occupation is matched on the title as a whole: no stretch of text.
+                ((uri, score, method, []) for uri, score, method in analysis.occupations),
+                occupations,
+                existing_occupations,
+            ),
+            start=first_rank,
         )
-        for rank, occupation_id in enumerate(plan.suggestions, start=confirmed + 1)
     ]
     return skill_rows, occupation_rows
+
+
+def _suggestion_rows(posting_id, matches, concepts, existing) -> list[tuple]:
+    """The rows (up to `esco_version`) of the concepts `matches` (uri, score, method, spans,
+    best first) suggest for the posting, under `relink` against its `existing` links."""
+    found: dict[int, tuple] = {}
+    for uri, score, method, spans in matches:
+        ref = concepts.get(uri)
+        if ref is not None and ref.id not in found:
+            found[ref.id] = (
+                posting_id, ref.id, SUGGESTED, round(score, 4), method[:32], spans, ref.esco_version
+            )  # fmt: skip
+    return [found[concept_id] for concept_id in relink(existing=existing, found=found).suggestions]
 
 
 def _statuses(model, concept_field: str, posting_ids: Collection[int]) -> dict[int, dict]:
