@@ -235,9 +235,9 @@ class JobPostingQuerySet(models.QuerySet):
 class JobPosting(models.Model):
     """A job posting from a feed or from the employer portal.
 
-    Not in Wagtail's search index: ingestion writes postings in bulk, which bypasses the signals
-    that keep that index in step, and the search app builds its own posting documents. The
-    admin searches the database columns directly (`JobPostingViewSet`).
+    Not in Wagtail's search index: ingestion writes postings in bulk, past the signals that keep
+    that index in step, and posting search belongs to the search app, which builds its own
+    documents. The admin searches the database columns directly (`JobPostingViewSet`).
     """
 
     class Status(models.TextChoices):
