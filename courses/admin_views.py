@@ -20,9 +20,9 @@ from courses.selectors import offer_link_summary
 from courses.services.links import (
     offer_occupation_decide,
     offer_occupation_set,
+    offer_queue_suggestions,
     offer_skill_decide,
     offer_skill_set,
-    offer_suggest_skills,
 )
 from skills.models import Occupation, Skill
 
@@ -59,9 +59,10 @@ def offer_skills(request, offer_id: int):
             occupation = get_object_or_404(Occupation, pk=request.POST.get("occupation"))
             offer_occupation_set(offer=offer, occupation=occupation, user=request.user)
         elif action == "suggest":
-            report = offer_suggest_skills(offer=offer.get_latest_revision_as_object())
+            offer_queue_suggestions(offer_ids=[offer.pk])
             messages.success(
-                request, _("%(count)d new suggestion(s).") % {"count": len(report.skills_added)}
+                request,
+                _("New suggestions are being computed; reload this page in a moment."),
             )
         else:
             messages.error(request, _("Unknown action."))
@@ -80,7 +81,7 @@ def offer_skills(request, offer_id: int):
         "courses/admin/offer_skills.html",
         {
             "offer": offer,
-            "summary": offer_link_summary(offer=offer),
+            "summary": offer_link_summary(offer=offer.get_latest_revision_as_object()),
             "query": query,
             "candidates": candidates,
             "occupation_query": occupation_query,

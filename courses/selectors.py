@@ -1,12 +1,16 @@
 """Read access to the cadastre. Pages, views, exports and other apps call these; nothing writes.
 
-Only live, public offers are ever listed publicly, and only confirmed (never rejected) skill and
-occupation links count: what the extractor suggests stays private until someone confirms it.
+Only live, public offers are ever listed publicly, and only confirmed skill and occupation links
+count (`public()`): what the extractor suggests stays private until someone confirms it.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.html import strip_tags
 
 from courses.models import (
     OfferOccupation,
@@ -15,6 +19,7 @@ from courses.models import (
     ProviderPage,
     Session,
 )
+from skills.links import span_text
 
 
 def provider_list(*, province: str | None = None, kind: str | None = None) -> QuerySet:
@@ -64,9 +69,7 @@ def offer_list(
     if free is not None:
         offers = offers.filter(is_free=free)
     if skill is not None:
-        offers = offers.filter(
-            skill_links__skill=skill, skill_links__confirmed=True, skill_links__rejected=False
-        )
+        offers = offers.filter(skill_links__in=OfferSkill.objects.public().filter(skill=skill))
     if query:
         offers = offers.filter(Q(title__icontains=query) | Q(summary__icontains=query))
     return offers.distinct().order_by("title")
@@ -76,7 +79,7 @@ def offers_for_skill(*, skill, limit: int | None = None) -> QuerySet | list:
     """Live public offers with a confirmed link to `skill`, core links first."""
     offers = (
         _public_offers()
-        .filter(skill_links__skill=skill, skill_links__confirmed=True, skill_links__rejected=False)
+        .filter(skill_links__in=OfferSkill.objects.public().filter(skill=skill))
         .order_by("skill_links__relation", "title")
         .distinct()
     )
@@ -87,11 +90,7 @@ def offers_for_occupation(*, occupation, limit: int | None = None) -> QuerySet |
     """Live public offers with a confirmed link to `occupation`."""
     offers = (
         _public_offers()
-        .filter(
-            occupation_links__occupation=occupation,
-            occupation_links__confirmed=True,
-            occupation_links__rejected=False,
-        )
+        .filter(occupation_links__in=OfferOccupation.objects.public().filter(occupation=occupation))
         .order_by("title")
         .distinct()
     )
@@ -125,31 +124,52 @@ def similar_offers(*, offer: OfferPage, limit: int = 6) -> list[OfferPage]:
     return list(
         _public_offers()
         .exclude(pk=offer.pk)
-        .filter(
-            skill_links__skill_id__in=skill_ids,
-            skill_links__confirmed=True,
-            skill_links__rejected=False,
-        )
+        .filter(skill_links__in=OfferSkill.objects.public().filter(skill_id__in=skill_ids))
         .annotate(shared_skills=Count("skill_links", distinct=True))
         .order_by("-shared_skills", "title")[:limit]
     )
 
 
+def offers_teaching_skills(*, skill_ids: Iterable[int]) -> list[tuple[OfferPage, list[int]]]:
+    """Live public offers with a confirmed link to any of `skill_ids`, each with the ids of
+    those skills it teaches (sorted); provider and sessions are loaded. In no particular order."""
+    covered: dict[int, set[int]] = defaultdict(set)
+    rows = OfferSkill.objects.public().filter(skill_id__in=list(skill_ids))
+    for offer_id, skill_id in rows.values_list("offer_id", "skill_id"):
+        covered[offer_id].add(skill_id)
+    if not covered:
+        return []
+    return [(offer, sorted(covered[offer.pk])) for offer in _public_offers().filter(pk__in=covered)]
+
+
+def offer_text(offer: OfferPage) -> str:
+    """The text the extractor reads: title, summaries, description and prerequisites. The
+    `spans` of the offer's links are offsets into it."""
+    parts = [
+        offer.title,
+        offer.summary,
+        offer.plain_language_summary,
+        strip_tags(offer.description or ""),
+        offer.prerequisites,
+    ]
+    return "\n".join(part for part in parts if part)
+
+
 def offer_link_summary(*, offer: OfferPage) -> dict:
-    """Counts and lists for the editor panel and the skills review screen."""
-    skill_links = list(offer.skill_links.select_related("skill").order_by("-confidence", "id"))
+    """The offer's links by status, best first, for the editor panel and the skills review
+    screen. `offer` is the offer as the editor sees it (its latest revision): each link's
+    `evidence` is the text at its spans in that offer's analysed text, empty when the spans no
+    longer fit it."""
+    text = offer_text(offer)
+    skill_links = list(offer.skill_links.select_related("skill").order_by("-score", "id"))
     occupation_links = list(
-        offer.occupation_links.select_related("occupation").order_by("-confidence", "id")
+        offer.occupation_links.select_related("occupation").order_by("-score", "id")
     )
-    return {
-        "confirmed_skills": [link for link in skill_links if link.is_public],
-        "pending_skills": [
-            link for link in skill_links if not link.confirmed and not link.rejected
-        ],
-        "rejected_skills": [link for link in skill_links if link.rejected],
-        "confirmed_occupations": [link for link in occupation_links if link.is_public],
-        "pending_occupations": [
-            link for link in occupation_links if not link.confirmed and not link.rejected
-        ],
-        "rejected_occupations": [link for link in occupation_links if link.rejected],
-    }
+    summary: dict[str, list] = {}
+    for name, links in (("skills", skill_links), ("occupations", occupation_links)):
+        for link in links:
+            link.evidence = " … ".join(span_text(text, link.spans))
+        summary[f"confirmed_{name}"] = [link for link in links if link.is_confirmed]
+        summary[f"pending_{name}"] = [link for link in links if link.is_suggested]
+        summary[f"rejected_{name}"] = [link for link in links if link.is_rejected]
+    return summary

@@ -1,7 +1,5 @@
 """Admin wiring of the cadastre: URLs, menu, snippets and the suggestion hooks."""
 
-import logging
-
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,8 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import admin_urls
 from courses.models import FundingScheme, OfferPage
-
-logger = logging.getLogger(__name__)
+from courses.services.links import offer_queue_suggestions
 
 
 @hooks.register("register_admin_urls")
@@ -32,23 +29,17 @@ class FundingSchemeViewSet(SnippetViewSet):
 register_snippet(FundingSchemeViewSet)
 
 
-def _suggest_after_save(request, page):
-    """Compute skill suggestions from the saved text; a failing extractor never blocks."""
-    from courses.services.links import offer_suggest_skills
-
-    specific = page.specific if not isinstance(page, OfferPage) else page
-    if not isinstance(specific, OfferPage):
-        return
-    try:
-        offer_suggest_skills(offer=specific)
-    except Exception:
-        # The editor's save has succeeded; a failing extractor must not turn it into an error.
-        logger.exception("Skill suggestion failed for offer %s", specific.pk)
-
-
 @hooks.register("after_create_page")
-def suggest_skills_after_create(request, page):
-    _suggest_after_save(request, page)
+@hooks.register("after_edit_page")
+def queue_offer_suggestions(request, page):
+    """Suggest skills from the text just saved, in the background once the save is committed.
+
+    Every save in the editor runs one of these hooks, publishing and workflow actions included;
+    a publication from elsewhere (moderation dashboard, schedule) publishes a revision whose
+    text was read when it was saved.
+    """
+    if isinstance(page.specific, OfferPage):
+        offer_queue_suggestions(offer_ids=[page.pk])
 
 
 @hooks.register("after_create_page")
@@ -59,11 +50,6 @@ def grant_editors_after_provider_create(request, page):
 
     if isinstance(page.specific, ProviderPage):
         provider_grant_editors(provider=page.specific)
-
-
-@hooks.register("after_edit_page")
-def suggest_skills_after_edit(request, page):
-    _suggest_after_save(request, page)
 
 
 class ImportMenuItem(MenuItem):

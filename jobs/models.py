@@ -15,10 +15,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.search import index
 
 from core.languages import TAXONOMY_LANGUAGE_CHOICES, Language
 from core.places import Province
+from skills.links import ConceptLink
 from skills.models import Occupation, Skill
 
 __all__ = [
@@ -232,8 +232,13 @@ class JobPostingQuerySet(models.QuerySet):
         return self.filter(parsed_at__isnull=True)
 
 
-class JobPosting(index.Indexed, models.Model):
-    """A job posting from a feed or from the employer portal."""
+class JobPosting(models.Model):
+    """A job posting from a feed or from the employer portal.
+
+    Not in Wagtail's search index: ingestion writes postings in bulk, past the signals that keep
+    that index in step, and posting search belongs to the search app, which builds its own
+    documents. The admin searches the database columns directly (`JobPostingViewSet`).
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -373,17 +378,6 @@ class JobPosting(index.Indexed, models.Model):
 
     objects = JobPostingQuerySet.as_manager()
 
-    search_fields = [
-        index.SearchField("title", boost=3),
-        index.SearchField("description_text"),
-        index.AutocompleteField("title"),
-        index.FilterField("province"),
-        index.FilterField("contract_type"),
-        index.FilterField("status"),
-        index.FilterField("posted_on"),
-        index.FilterField("duplicate_of_id"),
-    ]
-
     class Meta:
         verbose_name = _("job posting")
         verbose_name_plural = _("job postings")
@@ -413,11 +407,8 @@ class JobPosting(index.Indexed, models.Model):
         return self.employer.name if self.employer_id else self.employer_name
 
 
-class PostingSkill(models.Model):
-    """A skill found in (or confirmed for) a posting."""
-
-    class Method(models.TextChoices):
-        MANUAL = "manual", _("added by hand")
+class PostingSkill(ConceptLink):
+    """A skill found in (or confirmed for) a posting, in the shared link vocabulary."""
 
     posting = models.ForeignKey(
         JobPosting, on_delete=models.CASCADE, related_name="skill_links", verbose_name=_("posting")
@@ -425,21 +416,14 @@ class PostingSkill(models.Model):
     skill = models.ForeignKey(
         Skill, on_delete=models.PROTECT, related_name="posting_links", verbose_name=_("skill")
     )
-    score = models.FloatField(_("score"), default=0.0)
-    spans = models.JSONField(
-        _("spans"), default=list, blank=True, help_text=_("[start, end] character offsets.")
-    )
-    method = models.CharField(
-        _("method"), max_length=32, blank=True, help_text=_("How the extractor found it.")
-    )
-    confirmed = models.BooleanField(_("confirmed"), default=False)
 
-    class Meta:
+    class Meta(ConceptLink.Meta):
         verbose_name = _("posting skill")
         verbose_name_plural = _("posting skills")
         ordering = ["-score"]
         constraints = [
-            models.UniqueConstraint(fields=["posting", "skill"], name="unique_posting_skill")
+            *ConceptLink.Meta.constraints,
+            models.UniqueConstraint(fields=["posting", "skill"], name="unique_posting_skill"),
         ]
         indexes = [models.Index(fields=["skill", "posting"])]
 
@@ -447,7 +431,7 @@ class PostingSkill(models.Model):
         return f"{self.posting} → {self.skill}"
 
 
-class PostingOccupation(models.Model):
+class PostingOccupation(ConceptLink):
     """An ESCO occupation matched to a posting; rank 1 is the primary match."""
 
     posting = models.ForeignKey(
@@ -462,18 +446,17 @@ class PostingOccupation(models.Model):
         related_name="posting_links",
         verbose_name=_("occupation"),
     )
-    score = models.FloatField(_("score"), default=0.0)
     rank = models.PositiveSmallIntegerField(_("rank"), default=1)
-    confirmed = models.BooleanField(_("confirmed"), default=False)
 
-    class Meta:
+    class Meta(ConceptLink.Meta):
         verbose_name = _("posting occupation")
         verbose_name_plural = _("posting occupations")
         ordering = ["rank"]
         constraints = [
+            *ConceptLink.Meta.constraints,
             models.UniqueConstraint(
                 fields=["posting", "occupation"], name="unique_posting_occupation"
-            )
+            ),
         ]
         indexes = [models.Index(fields=["occupation", "rank"])]
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Prefetch, QuerySet, Value, When
 
 from core.places import province_distance
+from courses.selectors import offers_teaching_skills
 from jobs.models import Employer, JobPosting, PostingOccupation, PostingSkill, TrainingRequest
+from skills.links import LinkStatus
 
 
 def employer_for_user(user) -> Employer | None:
@@ -32,11 +33,14 @@ def postings_for_employer(employer: Employer) -> QuerySet:
 
 
 def posting_detail(posting: JobPosting) -> dict:
-    """What the review page shows: skills best first, occupations by rank."""
+    """What the review page shows: skills confirmed first, then best first (the ones the
+    employer removed are left out); occupations by rank."""
+    confirmed_first = Case(When(status=LinkStatus.CONFIRMED, then=Value(0)), default=Value(1))
     skills = list(
         PostingSkill.objects.filter(posting=posting)
+        .active()
         .select_related("skill")
-        .order_by("-confirmed", "-score", "skill__preferred_label_fr")
+        .order_by(confirmed_first, "-score", "skill__preferred_label_fr")
     )
     occupations = list(
         PostingOccupation.objects.filter(posting=posting).select_related("occupation")
@@ -68,45 +72,23 @@ class RankedOffer:
         return round(self.coverage * 100)
 
 
-def courses_available() -> bool:
-    return importlib.util.find_spec("courses.models") is not None
-
-
 def training_offers_for_posting(*, posting: JobPosting, limit: int = 10) -> list[RankedOffer]:
     """Live training offers that teach the posting's skills, ranked by how many of them they
     cover, then nearest first (same province, then a neighbouring one), then by title.
 
-    Only confirmed offer links count (what the cadastre shows publicly). Empty when the
-    courses app is not installed.
+    Only confirmed offer links count (what the cadastre shows publicly); the skills the employer
+    removed do not count either.
     """
-    if not courses_available():
-        return []
-    from courses.models import OfferPage, OfferSkill
-
-    skills = {link.skill_id: link.skill for link in posting.skill_links.select_related("skill")}
+    skills = {
+        link.skill_id: link.skill for link in posting.skill_links.active().select_related("skill")
+    }
     if not skills:
         return []
-    covered: dict[int, list[int]] = {}
-    rows = OfferSkill.objects.filter(
-        skill_id__in=skills, confirmed=True, rejected=False
-    ).values_list("offer_id", "skill_id")
-    for offer_id, skill_id in rows:
-        covered.setdefault(offer_id, []).append(skill_id)
-    if not covered:
-        return []
-    offers = (
-        OfferPage.objects.live()
-        .public()
-        .filter(pk__in=covered)
-        .select_related("provider")
-        .prefetch_related("sessions")
-    )
     ranked = []
-    for offer in offers:
-        provinces = {getattr(offer.provider, "province", "")}
-        provinces |= {s.province for s in offer.sessions.all() if getattr(s, "province", "")}
+    for offer, skill_ids in offers_teaching_skills(skill_ids=skills):
+        provinces = {offer.provider.province if offer.provider else ""}
+        provinces |= {session.province for session in offer.sessions.all() if session.province}
         distance = min(province_distance(posting.province, p) for p in provinces)
-        skill_ids = sorted(set(covered[offer.pk]))
         ranked.append(
             RankedOffer(
                 offer=offer,

@@ -120,7 +120,6 @@ def posting_review(request, pk: int):
         "query": query,
         "suggestions": suggestions,
         "offers": selectors.training_offers_for_posting(posting=posting),
-        "courses_available": selectors.courses_available(),
     }
     return render(request, "jobs/portal/posting_review.html", context)
 

@@ -33,7 +33,7 @@ class JobPostingViewSet(ModelViewSet):
         BooleanColumn("is_duplicate", label=_("duplicate")),
     ]
     list_filter = ["status", "province", "contract_type", "source", "language", "posted_on"]
-    # Bulk ingestion bypasses Wagtail's index: search the database columns directly.
+    # Postings are not in Wagtail's search index (see `JobPosting`): search the columns.
     search_backend_name = None
     search_fields = ["title", "employer_name", "external_id"]
     form_fields = [

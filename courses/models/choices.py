@@ -61,9 +61,3 @@ EQF_LEVEL_CHOICES = [(level, format_lazy("{} {}", _("EQF level"), level)) for le
 class LinkRelation(models.TextChoices):
     CORE = "core", _("Core")
     SECONDARY = "secondary", _("Secondary")
-
-
-class LinkSource(models.TextChoices):
-    MANUAL = "manual", _("Entered by an editor")
-    EXTRACTED = "extracted", _("Suggested by the extractor")
-    IMPORTED = "imported", _("Imported")

@@ -11,40 +11,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from courses.models.choices import LinkRelation, LinkSource
+from courses.models.choices import LinkRelation
+from skills.links import ConceptLink
 
 
-class OfferLinkQuerySet(models.QuerySet):
-    def public(self):
-        """Links shown to the public: confirmed and not rejected."""
-        return self.filter(confirmed=True, rejected=False)
+class OfferLinkBase(ConceptLink):
+    """The shared link vocabulary (`skills.links.ConceptLink`), plus what only offers record:
+    how central the concept is to the offer, and who confirmed or rejected the link."""
 
-    def pending(self):
-        """Suggestions waiting for an editor's decision."""
-        return self.filter(confirmed=False, rejected=False)
-
-    def rejected(self):
-        return self.filter(rejected=True)
-
-
-class OfferLinkBase(models.Model):
     relation = models.CharField(
         _("relation"), max_length=16, choices=LinkRelation.choices, default=LinkRelation.CORE
     )
-    source = models.CharField(
-        _("source"), max_length=16, choices=LinkSource.choices, default=LinkSource.MANUAL
-    )
-    confidence = models.FloatField(_("confidence"), null=True, blank=True)
-    confirmed = models.BooleanField(_("confirmed"), default=False)
-    rejected = models.BooleanField(
-        _("rejected"),
-        default=False,
-        help_text=_("Rejected suggestions are kept so the extractor never proposes them again."),
-    )
-    evidence = models.TextField(_("evidence"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -56,14 +35,8 @@ class OfferLinkBase(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = OfferLinkQuerySet.as_manager()
-
-    class Meta:
+    class Meta(ConceptLink.Meta):
         abstract = True
-
-    @property
-    def is_public(self) -> bool:
-        return self.confirmed and not self.rejected
 
 
 class OfferSkill(OfferLinkBase):
@@ -80,17 +53,15 @@ class OfferSkill(OfferLinkBase):
         verbose_name=_("skill"),
     )
 
-    class Meta:
+    class Meta(OfferLinkBase.Meta):
         verbose_name = _("skill taught")
         verbose_name_plural = _("skills taught")
-        ordering = ["relation", "-confidence", "id"]
+        ordering = ["relation", "-score", "id"]
         constraints = [
+            *OfferLinkBase.Meta.constraints,
             models.UniqueConstraint(fields=["offer", "skill"], name="unique_offer_skill"),
-            models.CheckConstraint(
-                condition=~Q(confirmed=True, rejected=True), name="offer_skill_not_both"
-            ),
         ]
-        indexes = [models.Index(fields=["skill", "confirmed", "rejected"])]
+        indexes = [models.Index(fields=["skill", "status"])]
 
     def __str__(self) -> str:
         return f"{self.offer_id} → {self.skill}"
@@ -110,17 +81,15 @@ class OfferOccupation(OfferLinkBase):
         verbose_name=_("occupation"),
     )
 
-    class Meta:
+    class Meta(OfferLinkBase.Meta):
         verbose_name = _("target occupation")
         verbose_name_plural = _("target occupations")
-        ordering = ["-confidence", "id"]
+        ordering = ["-score", "id"]
         constraints = [
+            *OfferLinkBase.Meta.constraints,
             models.UniqueConstraint(fields=["offer", "occupation"], name="unique_offer_occupation"),
-            models.CheckConstraint(
-                condition=~Q(confirmed=True, rejected=True), name="offer_occupation_not_both"
-            ),
         ]
-        indexes = [models.Index(fields=["occupation", "confirmed", "rejected"])]
+        indexes = [models.Index(fields=["occupation", "status"])]
 
     def __str__(self) -> str:
         return f"{self.offer_id} → {self.occupation}"

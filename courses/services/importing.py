@@ -11,8 +11,10 @@ Contract:
 - Imported pages are saved as new revisions (drafts) so they go through moderation, unless
   `publish=True` (the command's `--publish`, or a moderator in the admin).
 - Skills and occupations named in the file are provider-declared, hence confirmed
-  (`source=imported`); imported links that disappear from the file are removed, links entered
+  (`method=imported`); imported links that disappear from the file are removed, links entered
   by hand or suggested by the extractor are left alone.
+- Every offer written is then read by the extractor in the background, once the import is
+  committed (`offer_queue_suggestions`): its suggestions join the imported links.
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ from courses.importing.records import OfferRecord, SessionRecord
 from courses.models import (
     Audience,
     FundingScheme,
-    LinkSource,
     Modality,
     OfferFormat,
     OfferOccupation,
@@ -47,6 +48,12 @@ from courses.models import (
     Session,
     SessionStatus,
 )
+from courses.services.links import (
+    offer_occupation_set,
+    offer_queue_suggestions,
+    offer_skill_set,
+)
+from skills.links import LinkMethod
 from skills.models import Occupation, Skill
 
 CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
@@ -309,7 +316,7 @@ def _current_snapshot(page: OfferPage, clean: CleanOffer) -> dict:
     """The offer as it stands (latest revision), in the shape of `CleanOffer.snapshot()`.
 
     Links count as they would after a write: the imported links, plus confirmed links of any
-    source that the file names too (writing would only relabel their source).
+    method that the file names too (writing would only relabel their method).
     """
     latest = page.get_latest_revision_as_object() if page.latest_revision_id else page
     fields = {name: getattr(latest, name) for name in clean.fields}
@@ -318,17 +325,17 @@ def _current_snapshot(page: OfferPage, clean: CleanOffer) -> dict:
     file_occupations = {occupation.uri for occupation in clean.occupations}
     skills = {
         uri
-        for uri, source in OfferSkill.objects.public()
+        for uri, method in OfferSkill.objects.public()
         .filter(offer=page)
-        .values_list("skill__uri", "source")
-        if source == LinkSource.IMPORTED or uri in file_skills
+        .values_list("skill__uri", "method")
+        if method == LinkMethod.IMPORTED or uri in file_skills
     }
     occupations = {
         uri
-        for uri, source in OfferOccupation.objects.public()
+        for uri, method in OfferOccupation.objects.public()
         .filter(offer=page)
-        .values_list("occupation__uri", "source")
-        if source == LinkSource.IMPORTED or uri in file_occupations
+        .values_list("occupation__uri", "method")
+        if method == LinkMethod.IMPORTED or uri in file_occupations
     }
     return {
         "fields": {k: _comparable(v) for k, v in fields.items()},
@@ -358,24 +365,18 @@ def _apply(page: OfferPage, clean: CleanOffer) -> None:
 
 
 def _sync_links(page: OfferPage, clean: CleanOffer, user) -> None:
-    from courses.services.links import offer_occupation_set, offer_skill_set
-
     # Skills named in the file become the provider's declared (imported, confirmed) links,
-    # whatever their previous source; that keeps a second run of the same file unchanged.
+    # whatever their previous method; that keeps a second run of the same file unchanged.
     for skill in clean.skills:
-        offer_skill_set(offer=page, skill=skill, source=LinkSource.IMPORTED, user=user)
-        OfferSkill.objects.filter(offer=page, skill=skill).update(source=LinkSource.IMPORTED)
-    OfferSkill.objects.filter(offer=page, source=LinkSource.IMPORTED).exclude(
+        offer_skill_set(offer=page, skill=skill, method=LinkMethod.IMPORTED, user=user)
+    OfferSkill.objects.filter(offer=page, method=LinkMethod.IMPORTED).exclude(
         skill__in=clean.skills
     ).delete()
     for occupation in clean.occupations:
         offer_occupation_set(
-            offer=page, occupation=occupation, source=LinkSource.IMPORTED, user=user
+            offer=page, occupation=occupation, method=LinkMethod.IMPORTED, user=user
         )
-        OfferOccupation.objects.filter(offer=page, occupation=occupation).update(
-            source=LinkSource.IMPORTED
-        )
-    OfferOccupation.objects.filter(offer=page, source=LinkSource.IMPORTED).exclude(
+    OfferOccupation.objects.filter(offer=page, method=LinkMethod.IMPORTED).exclude(
         occupation__in=clean.occupations
     ).delete()
 
@@ -457,4 +458,8 @@ def offer_import(
             outcome.outcome, outcome.reasons = ERROR, list(messages)
         else:
             outcome.page_id = page.pk
+    if not dry_run:
+        offer_queue_suggestions(
+            offer_ids=[o.page_id for o in report.outcomes if o.outcome in (CREATED, UPDATED)]
+        )
     return report

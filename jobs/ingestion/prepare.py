@@ -45,11 +45,12 @@ def parse_text(title: str, text: str) -> str:
 class Analysis:
     language: str
     skills: list[tuple[str, float, list[list[int]], str]] = field(default_factory=list)
-    occupations: list[tuple[str, float]] = field(default_factory=list)
+    occupations: list[tuple[str, float, str]] = field(default_factory=list)
 
 
 def analyse(extractor, *, title: str, text: str, language: str = "") -> Analysis:
-    """Skills (uri, score, spans, method) and the top occupations (uri, score) of a posting."""
+    """Skills (uri, score, spans, method) and the top occupations (uri, score, method) of a
+    posting, best first."""
     body = parse_text(title, text)
     language = language or extractor.detect_language(body)
     matches = extractor.extract(body, lang=language, top_k=SKILL_TOP_K)
@@ -62,7 +63,7 @@ def analyse(extractor, *, title: str, text: str, language: str = "") -> Analysis
     found = extractor.match_occupation(title, top_k=OCCUPATION_TOP_K)
     if text and (not found or found[0].score < CONFIDENT_OCCUPATION_SCORE):
         found = extractor.match_occupation(title, text=text, top_k=OCCUPATION_TOP_K)
-    occupations = [(m.uri, float(m.score)) for m in found]
+    occupations = [(m.uri, float(m.score), str(m.method)) for m in found]
     return Analysis(language=language, skills=skills, occupations=occupations)
 
 

@@ -10,6 +10,9 @@ Contract:
   run's progress counters. A batch that dies half-way leaves whole chunks behind; running it
   again skips what was written (unchanged) and ends in the same state as a clean run,
   because every decision (including duplicate links) is taken in file order;
+- an updated posting is read again under the rule every text follows (`skills.links.relink`):
+  the skills and occupations an employer or editor confirmed or rejected stay, suggestions are
+  replaced;
 - with `workers > 1` the cleaning, fingerprinting and parsing of chunks run in forked worker
   processes while the main process writes; results are written in file order.
 """
@@ -24,14 +27,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 
-from django.db import connections, models, router, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from jobs.ingestion.cleaning import content_hash
 from jobs.ingestion.dedup import DuplicateIndex
 from jobs.ingestion.formats import RawRecord, canonicalise
-from jobs.ingestion.prepare import Analysis, Prepared, load_extractor, prepare_batch
-from jobs.models import FeedSource, IngestRun, JobPosting, PostingOccupation, PostingSkill
+from jobs.ingestion.prepare import Prepared, load_extractor, prepare_batch
+from jobs.models import FeedSource, IngestRun, JobPosting
+from jobs.services.links import ConceptRef, concept_refs, posting_links_relink
 from skills.models import Occupation, Skill
 
 MAX_STORED_ERRORS = 1000
@@ -41,83 +45,6 @@ POSTING_FIELDS = [
     "expires_on", "language", "url", "status", "content_hash", "fingerprint", "parsed_at",
     "updated_at",
 ]  # fmt: skip
-
-
-def analysis_link_values(
-    analysis: Analysis,
-    *,
-    posting_id: int,
-    skill_ids: dict[str, int],
-    occupation_ids: dict[str, int],
-) -> tuple[list[tuple], list[tuple]]:
-    """The unconfirmed links of one posting as value tuples, in the order of
-    `SKILL_LINK_FIELDS` and `OCCUPATION_LINK_FIELDS`.
-
-    URIs missing from `skill_ids` / `occupation_ids` (concepts not in this database) are skipped.
-    """
-    skills = [
-        (posting_id, skill_ids[uri], round(score, 4), spans, method[:32], False)
-        for uri, score, spans, method in analysis.skills
-        if uri in skill_ids
-    ]
-    occupations = [
-        (posting_id, occupation_ids[uri], round(score, 4), rank, False)
-        for rank, (uri, score) in enumerate(analysis.occupations, start=1)
-        if uri in occupation_ids
-    ]
-    return skills, occupations
-
-
-SKILL_LINK_FIELDS = ("posting_id", "skill_id", "score", "spans", "method", "confirmed")
-OCCUPATION_LINK_FIELDS = ("posting_id", "occupation_id", "score", "rank", "confirmed")
-
-
-def analysis_links(
-    analysis: Analysis,
-    *,
-    posting_id: int,
-    skill_ids: dict[str, int],
-    occupation_ids: dict[str, int],
-) -> tuple[list[PostingSkill], list[PostingOccupation]]:
-    """`analysis_link_values` as unsaved model instances."""
-    skills, occupations = analysis_link_values(
-        analysis, posting_id=posting_id, skill_ids=skill_ids, occupation_ids=occupation_ids
-    )
-    return (
-        [PostingSkill(**dict(zip(SKILL_LINK_FIELDS, row, strict=True))) for row in skills],
-        [
-            PostingOccupation(**dict(zip(OCCUPATION_LINK_FIELDS, row, strict=True)))
-            for row in occupations
-        ],
-    )
-
-
-def _insert_new_links(model, field_names: tuple[str, ...], rows: list[tuple]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING of value tuples (SQLite and PostgreSQL).
-
-    What `bulk_create(ignore_conflicts=True)` does, without building and preparing a model
-    instance per row: an ingestion writes about thirteen links per posting, and that ORM work
-    was most of the writing process's time. Only JSON values need the backend's adaptation.
-    """
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    fields = [model._meta.get_field(name.removesuffix("_id")) for name in field_names]
-    json_positions = [i for i, field in enumerate(fields) if isinstance(field, models.JSONField)]
-    if json_positions:
-        rows = [list(row) for row in rows]
-        for row in rows:
-            for i in json_positions:
-                row[i] = fields[i].get_db_prep_save(row[i], connection)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    values = ", ".join(["%s"] * len(fields))
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values}) "
-        "ON CONFLICT DO NOTHING"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 @dataclass
@@ -163,7 +90,7 @@ def _chunks(iterable: Iterator, size: int) -> Iterator[list]:
 
 
 class _Writer:
-    """Writes prepared chunks in order; owns the duplicate index and the URI → id maps."""
+    """Writes prepared chunks in order; owns the duplicate index and the URI → concept maps."""
 
     def __init__(self, *, source: FeedSource, run: IngestRun, report: IngestReport, today: date):
         self.source, self.run, self.report, self.today = source, run, report, today
@@ -173,14 +100,14 @@ class _Writer:
             .values_list("id", "fingerprint", "posted_on", "duplicate_of_id")
             .iterator(chunk_size=5000)
         )
-        self.skill_ids: dict[str, int] | None = None
-        self.occupation_ids: dict[str, int] | None = None
+        self.skills: dict[str, ConceptRef] | None = None
+        self.occupations: dict[str, ConceptRef] | None = None
 
-    def _ids(self):
-        if self.skill_ids is None:
-            self.skill_ids = dict(Skill.objects.values_list("uri", "id"))
-            self.occupation_ids = dict(Occupation.objects.values_list("uri", "id"))
-        return self.skill_ids, self.occupation_ids
+    def _concepts(self) -> tuple[dict[str, ConceptRef], dict[str, ConceptRef]]:
+        if self.skills is None:
+            self.skills = concept_refs(Skill)
+            self.occupations = concept_refs(Occupation)
+        return self.skills, self.occupations
 
     def write(self, prepared: list[Prepared], skipped: int) -> None:
         report = self.report
@@ -210,12 +137,7 @@ class _Writer:
                 JobPosting.objects.bulk_update(
                     [posting for _item, posting in updates], POSTING_FIELDS, batch_size=200
                 )
-                updated_ids = [posting.pk for _item, posting in updates]
-                PostingSkill.objects.filter(posting_id__in=updated_ids, confirmed=False).delete()
-                PostingOccupation.objects.filter(
-                    posting_id__in=updated_ids, confirmed=False
-                ).delete()
-            self._write_links(creates + updates)
+            self._write_links(creates + updates, updated_ids=[p.pk for _item, p in updates])
             self._link_duplicates(creates, updates)
             report.created += len(creates)
             report.updated += len(updates)
@@ -243,25 +165,16 @@ class _Writer:
             **fields,
         )
 
-    def _write_links(self, pairs: list[tuple[Prepared, JobPosting]]) -> None:
-        if not any(item.analysis for item, _posting in pairs):
+    def _write_links(
+        self, pairs: list[tuple[Prepared, JobPosting]], *, updated_ids: list[int]
+    ) -> None:
+        analyses = [
+            (posting.pk, item.analysis) for item, posting in pairs if item.analysis is not None
+        ]
+        if not analyses and not updated_ids:
             return
-        skill_ids, occupation_ids = self._ids()
-        skill_links, occupation_links = [], []
-        for item, posting in pairs:
-            if item.analysis is None:
-                continue
-            skills, occupations = analysis_link_values(
-                item.analysis,
-                posting_id=posting.pk,
-                skill_ids=skill_ids,
-                occupation_ids=occupation_ids,
-            )
-            skill_links += skills
-            occupation_links += occupations
-        # Conflicts are ignored: the links an employer or editor confirmed survive an update.
-        _insert_new_links(PostingSkill, SKILL_LINK_FIELDS, skill_links)
-        _insert_new_links(PostingOccupation, OCCUPATION_LINK_FIELDS, occupation_links)
+        skills, occupations = self._concepts() if analyses else ({}, {})
+        posting_links_relink(analyses, skills=skills, occupations=occupations, linked=updated_ids)
 
     def _link_duplicates(self, creates, updates) -> None:
         changes: dict[int, int | None] = {}

@@ -18,7 +18,8 @@ from core.places import resolve_place
 from jobs.ingestion.dedup import signature
 from jobs.ingestion.prepare import analyse, load_extractor
 from jobs.models import Employer, JobPosting, PostingOccupation, PostingSkill, TrainingRequest
-from jobs.services.ingest import analysis_links
+from jobs.services.links import concept_refs, posting_links_relink
+from skills.links import LinkMethod, LinkStatus
 from skills.models import Occupation, Skill
 
 
@@ -85,7 +86,8 @@ def _check_owner(user, posting: JobPosting) -> Employer:
 
 
 def posting_parse(*, posting: JobPosting) -> JobPosting:
-    """Run the extractor on a posting; confirmed links stay, unconfirmed ones are replaced."""
+    """Run the extractor on a posting and apply the re-parsing rule (`skills.links.relink`):
+    confirmed and rejected links stay, suggestions are replaced."""
     extractor = load_extractor()
     if extractor is None:
         return posting
@@ -95,33 +97,15 @@ def posting_parse(*, posting: JobPosting) -> JobPosting:
         text=posting.description_text,
         language=posting.language if posting.pk and posting.parsed_at else "",
     )
-    skill_ids = dict(
-        Skill.objects.filter(uri__in=[uri for uri, *_rest in analysis.skills]).values_list(
-            "uri", "id"
-        )
-    )
-    occupation_ids = dict(
-        Occupation.objects.filter(uri__in=[uri for uri, _score in analysis.occupations])
-        .values_list("uri", "id")
-    )  # fmt: skip
+    skills = concept_refs(Skill, uris=[uri for uri, *_rest in analysis.skills])
+    occupations = concept_refs(Occupation, uris=[uri for uri, *_rest in analysis.occupations])
     with transaction.atomic():
         posting.language = analysis.language or posting.language
         posting.parsed_at = timezone.now()
         posting.save(update_fields=["language", "parsed_at", "updated_at"])
-        posting.skill_links.filter(confirmed=False).delete()
-        kept = set(posting.skill_links.values_list("skill_id", flat=True))
-        skill_links, occupation_links = analysis_links(
-            analysis,
-            posting_id=posting.pk,
-            skill_ids=skill_ids,
-            occupation_ids=occupation_ids,
+        posting_links_relink(
+            [(posting.pk, analysis)], skills=skills, occupations=occupations, linked=[posting.pk]
         )
-        PostingSkill.objects.bulk_create(
-            [link for link in skill_links if link.skill_id not in kept]
-        )
-        if not posting.occupation_links.filter(confirmed=True).exists():
-            posting.occupation_links.all().delete()
-            PostingOccupation.objects.bulk_create(occupation_links)
     return posting
 
 
@@ -182,7 +166,8 @@ def posting_update(
     province: str = "",
     contract_type: str = "",
 ) -> JobPosting:
-    """Edit an own posting; the text is parsed again (confirmed skills are kept)."""
+    """Edit an own posting; the text is parsed again (confirmed and removed skills are kept
+    as they are)."""
     _check_owner(user, posting)
     return _save_need(
         posting,
@@ -195,8 +180,10 @@ def posting_update(
 
 
 def posting_skill_remove(*, user, posting: JobPosting, skill_id: int) -> None:
+    """The employer removes a skill: its link is kept as rejected, so reading the text again
+    never suggests it again."""
     _check_owner(user, posting)
-    posting.skill_links.filter(skill_id=skill_id).delete()
+    posting.skill_links.filter(skill_id=skill_id).update(status=LinkStatus.REJECTED)
 
 
 def posting_skill_add(*, user, posting: JobPosting, skill: Skill) -> PostingSkill:
@@ -205,7 +192,12 @@ def posting_skill_add(*, user, posting: JobPosting, skill: Skill) -> PostingSkil
     link, _created = PostingSkill.objects.update_or_create(
         posting=posting,
         skill=skill,
-        defaults={"score": 1.0, "method": PostingSkill.Method.MANUAL, "confirmed": True},
+        defaults={
+            "score": 1.0,
+            "method": LinkMethod.MANUAL,
+            "status": LinkStatus.CONFIRMED,
+            "esco_version": skill.esco_version,
+        },
     )
     return link
 
@@ -214,12 +206,22 @@ def posting_occupation_choose(*, user, posting: JobPosting, occupation: Occupati
     """The employer names the occupation: it becomes the confirmed primary match."""
     _check_owner(user, posting)
     with transaction.atomic():
-        posting.occupation_links.exclude(occupation=occupation).update(confirmed=False)
+        posting.occupation_links.exclude(occupation=occupation).public().update(
+            status=LinkStatus.SUGGESTED
+        )
         others = list(posting.occupation_links.exclude(occupation=occupation).order_by("rank"))
+        chosen = {
+            "rank": 1,
+            "status": LinkStatus.CONFIRMED,
+            "score": 1.0,
+            "esco_version": occupation.esco_version,
+        }
+        # A suggestion the employer picks keeps the extractor's method; a new link is theirs.
         PostingOccupation.objects.update_or_create(
             posting=posting,
             occupation=occupation,
-            defaults={"rank": 1, "confirmed": True, "score": 1.0},
+            defaults=chosen,
+            create_defaults={**chosen, "method": LinkMethod.MANUAL},
         )
         for rank, other in enumerate(others, start=2):
             other.rank = rank
@@ -228,12 +230,13 @@ def posting_occupation_choose(*, user, posting: JobPosting, occupation: Occupati
 
 @transaction.atomic
 def posting_publish(*, user, posting: JobPosting) -> JobPosting:
-    """Publish an own posting: the skills and primary occupation shown are confirmed."""
+    """Publish an own posting: the skills and primary occupation shown are confirmed (the
+    skills the employer removed stay rejected)."""
     _check_owner(user, posting)
-    posting.skill_links.update(confirmed=True)
-    primary = posting.occupation_links.order_by("rank").first()
+    posting.skill_links.pending().update(status=LinkStatus.CONFIRMED)
+    primary = posting.occupation_links.active().order_by("rank").first()
     if primary is not None:
-        posting.occupation_links.filter(pk=primary.pk).update(confirmed=True)
+        posting.occupation_links.filter(pk=primary.pk).update(status=LinkStatus.CONFIRMED)
     posting.status = JobPosting.Status.PUBLISHED
     posting.posted_on = timezone.localdate()
     posting.save(update_fields=["status", "posted_on", "updated_at"])

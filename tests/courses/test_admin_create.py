@@ -40,7 +40,9 @@ def create_form(**overrides):
     return post
 
 
-def test_editor_creates_a_draft_offer_under_their_provider(client, provider_index):
+def test_editor_creates_a_draft_offer_under_their_provider(
+    client, provider_index, django_capture_on_commit_callbacks
+):
     provider = make_provider()
     other = make_provider()
     editor = get_user_model().objects.create_user("ed", "ed@example.invalid", "pw")
@@ -49,14 +51,15 @@ def test_editor_creates_a_draft_offer_under_their_provider(client, provider_inde
 
     url = reverse("wagtailadmin_pages:add", args=["courses", "offerpage", provider.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, create_form())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, create_form())
     assert response.status_code == 302, response.context["form"].errors
     offer = OfferPage.objects.get(slug="animation-2d-debutants")
     assert offer.provider_id == provider.pk and not offer.live
     revision = offer.get_latest_revision_as_object()
     assert revision.languages == ["fr", "en"] and revision.audiences == ["workers"]
     assert [str(s.start_date) for s in revision.sessions.all()] == ["2099-03-01"]
-    assert offer.skill_links.pending().exists()  # suggested on creation, unconfirmed
+    assert offer.skill_links.pending().exists()  # suggested once created, unconfirmed
 
     refused = client.post(
         reverse("wagtailadmin_pages:add", args=["courses", "offerpage", other.pk]),

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from core.places import Province
 from courses.exporting import EXPORT_COLUMNS, offers_export
 from courses.importing import read_offer_file
-from courses.models import LinkSource, OfferFormat, OfferPage, OfferSkill
+from courses.models import OfferFormat, OfferPage, OfferSkill
 from courses.services.importing import offer_import
 from courses.services.links import offer_skill_set
 from skills.models import Skill
@@ -33,7 +33,7 @@ def cadastre(provider_index):
     b = make_offer(liege, title="Cybersécurité", external_id="CY", format=OfferFormat.LONG)
     make_offer(liege, title="Brouillon", external_id="DR", publish=False)
     offer_skill_set(offer=a, skill=skill)
-    OfferSkill.objects.create(offer=a, skill=pending, source=LinkSource.EXTRACTED)
+    OfferSkill.objects.create(offer=a, skill=pending, method="label")  # a suggestion
     a.keywords.add("animation")
     a.save_revision().publish()
     return {"mons": mons, "liege": liege, "a": a, "b": b, "skill": skill, "pending": pending}

@@ -9,8 +9,9 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from courses.importing import ImportFileError, read_offer_file
-from courses.models import LinkSource, OfferPage
+from courses.models import OfferPage, OfferSkill
 from courses.services.importing import offer_import
+from skills.links import LinkMethod
 from tests.courses.factories import make_provider
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,34 @@ def test_template_dry_run_writes_nothing_then_import_creates_the_offer(provider)
     assert {f.slug for f in latest.funding_schemes.all()} == {"forem-gratuit"}
     assert latest.description.startswith("<p>Recherche utilisateur")
     link = offer.skill_links.get(skill__uri=UI_DESIGN)
-    assert link.confirmed and link.source == LinkSource.IMPORTED
+    assert link.is_confirmed and link.method == LinkMethod.IMPORTED
+
+
+def test_import_queues_suggestions_for_every_offer_it_writes(
+    provider, django_capture_on_commit_callbacks
+):
+    """Once the import is committed, the extractor reads every offer written (in the
+    background, never during the import); the imported links stay as the file declared them."""
+    photoshop = "Retouche d’images avec Adobe Photoshop et Adobe Illustrator"
+    content = (
+        HEADER
+        + f"WEB-1;Graphiste web;{photoshop};short;on-site;300;no;{UI_DESIGN};2099-01-10;\n"
+        + f"IMG-1;Retouche photo;{photoshop};short;on-site;200;no;;2099-02-10;\n"
+    ).encode()
+    with django_capture_on_commit_callbacks() as callbacks:
+        run(provider, content, dry_run=True)
+    assert callbacks == []  # a dry run writes nothing, so reads nothing
+    with django_capture_on_commit_callbacks() as callbacks:
+        report = run(provider, content, dry_run=False)
+    assert report.counts["created"] == 2
+    offers = OfferPage.objects.filter(provider=provider)
+    assert not OfferSkill.objects.pending().filter(offer__in=offers).exists()
+    assert len(callbacks) == 1
+    callbacks[0]()
+    for offer in offers:
+        assert offer.skill_links.pending().exists(), offer.title
+    imported = offers.get(external_id="WEB-1").skill_links.get(skill__uri=UI_DESIGN)
+    assert imported.is_confirmed and imported.method == LinkMethod.IMPORTED
 
 
 def test_second_run_of_the_same_file_changes_nothing(provider):

@@ -294,10 +294,10 @@ def test_offer_jsonld_validates_against_schema_org(offer):
 
 
 def test_teaches_carries_esco_uris_of_confirmed_skills_only(offer):
-    from courses.models import LinkSource, OfferSkill
+    from courses.models import OfferSkill
 
     pending = Skill.objects.order_by("-uri").first()
-    OfferSkill.objects.create(offer=offer, skill=pending, source=LinkSource.EXTRACTED)
+    OfferSkill.objects.create(offer=offer, skill=pending, method="label")  # a suggestion
     taught = offer_jsonld(offer=offer)["teaches"]
     uris = {term["identifier"] for term in taught}
     expected = set(offer.skill_links.public().values_list("skill__uri", flat=True))

@@ -8,7 +8,6 @@ from django.utils import timezone
 from core.places import Province
 from courses.models import (
     FundingScheme,
-    LinkSource,
     OfferFormat,
     OfferIndexPage,
     OfferPage,
@@ -17,6 +16,7 @@ from courses.models import (
 )
 from courses.selectors import offer_list, offers_for_occupation, offers_for_skill, similar_offers
 from courses.services.links import offer_occupation_set, offer_skill_set
+from skills.links import LinkStatus
 from skills.models import Occupation, Skill
 from tests.courses.factories import make_offer, make_provider
 
@@ -60,7 +60,7 @@ def test_offer_page_shows_only_confirmed_skills(client, provider_index):
     confirmed, suggested = skills(2)
     offer_skill_set(offer=offer, skill=confirmed)
     OfferSkill.objects.create(
-        offer=offer, skill=suggested, source=LinkSource.EXTRACTED, confirmed=False
+        offer=offer, skill=suggested, method="label", status=LinkStatus.SUGGESTED
     )
     response = client.get(offer.url)
     assert response.status_code == 200
@@ -95,7 +95,7 @@ def test_selectors_list_live_offers_with_confirmed_links(provider_index):
     for offer in (live, draft):
         offer_skill_set(offer=offer, skill=skill)
         offer_occupation_set(offer=offer, occupation=occupation)
-    OfferSkill.objects.create(offer=suggested, skill=skill, source=LinkSource.EXTRACTED)
+    OfferSkill.objects.create(offer=suggested, skill=skill, method="label")  # a suggestion
     assert list(offers_for_skill(skill=skill)) == [live]
     assert list(offers_for_occupation(occupation=occupation)) == [live]
     assert len(offers_for_skill(skill=skill, limit=1)) == 1
@@ -113,7 +113,7 @@ def test_similar_offers_ranked_by_shared_confirmed_skills(provider_index):
     for skill in (a, b):
         offer_skill_set(offer=close, skill=skill)
     offer_skill_set(offer=far, skill=c)
-    OfferSkill.objects.create(offer=unrelated, skill=a, confirmed=False)
+    OfferSkill.objects.create(offer=unrelated, skill=a, status=LinkStatus.SUGGESTED)
     assert similar_offers(offer=offer) == [close, far]
 
 

@@ -14,6 +14,7 @@ from courses.prechecks import offer_precheck_issues
 from courses.services.links import offer_skill_set
 from courses.services.moderation import MODERATORS_GROUP_NAME
 from courses.services.providers import provider_editors_group
+from skills.links import LinkStatus
 from skills.models import Skill
 from tests.courses.factories import make_offer, make_provider
 from tests.courses.helpers import offer_edit_post_data
@@ -69,7 +70,9 @@ def test_free_offer_needs_no_price_and_unconfirmed_skills_do_not_count(provider)
     offer = make_offer(provider, is_free=True, price=None)
     from courses.models import OfferSkill
 
-    OfferSkill.objects.create(offer=offer, skill=Skill.objects.first(), confirmed=False)
+    OfferSkill.objects.create(
+        offer=offer, skill=Skill.objects.first(), status=LinkStatus.SUGGESTED, method="label"
+    )
     assert codes(offer) == {"no_confirmed_skill"}
 
 

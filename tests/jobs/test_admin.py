@@ -1,8 +1,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from wagtail.search.index import get_indexed_models
 
-from jobs.models import Employer, FeedSource, IngestRun
+from jobs.models import Employer, FeedSource, IngestRun, JobPosting
 from jobs.services import posting_ingest
 from tests.jobs.factories import EmployerFactory
 
@@ -36,6 +37,25 @@ class TestAdmin:
         posting = source.postings.get(external_id="2")
         response = admin_client.get(reverse("job_postings:inspect", args=[posting.pk]))
         assert response.status_code == 200
+
+    def test_postings_are_searched_in_the_database_not_in_a_search_index(
+        self, admin_client, source
+    ):
+        """Ingestion writes postings in bulk, past Wagtail's index: the admin search must not
+        depend on it."""
+        assert JobPosting not in get_indexed_models()
+        posting_ingest(
+            records=[
+                {"id": "REF-77", "title": "Soudeur", "company": "Acier Wallon", "city": "Liège"},
+                {"id": "REF-78", "title": "Boulanger", "company": "Four à pain", "city": "Mons"},
+            ],
+            source=source,
+            parse=False,
+        )
+        url = reverse("job_postings:index")
+        for query in ("ref-77", "acier", "soud"):
+            content = admin_client.get(url, {"q": query}).content.decode()
+            assert "Soudeur" in content and "Boulanger" not in content, query
 
     def test_ingest_run_inspect_shows_errors(self, admin_client, source):
         report = posting_ingest(records=[{"id": "x", "title": ""}], source=source, parse=False)

@@ -6,12 +6,18 @@ from django.core.management import call_command
 from jobs.ingestion.formats import read_bytes
 from jobs.models import IngestRun, JobPosting, PostingOccupation, PostingSkill
 from jobs.services import posting_ingest
+from skills.links import LinkStatus
+from skills.models import Skill
 
 DESCRIPTION = (
     "<p>Notre agence liégeoise recherche un développeur web pour créer des sites et des "
     "applications web. Vous utilisez JavaScript, HTML et CSS, vous concevez des bases de "
     "données et vous testez votre code.</p><ul><li>Développer des interfaces</li>"
     "<li>Assurer la maintenance</li></ul>"
+)
+# Literal labels of the fixture slice, for tests that need several skills found.
+RICHER = (
+    "<p>Vous maîtrisez CSS, Adobe Illustrator et la retouche d’images avec Adobe Photoshop.</p>"
 )
 
 
@@ -154,7 +160,8 @@ class TestIngest:
         assert posting.parsed_at is not None
         skills = PostingSkill.objects.filter(posting=posting)
         assert skills.exists()
-        assert not skills.filter(confirmed=True).exists()
+        assert not skills.exclude(status=LinkStatus.SUGGESTED).exists()
+        assert all(link.esco_version == link.skill.esco_version for link in skills)
         assert all(0 <= link.score <= 1 for link in skills)
         text = f"{posting.title}\n\n{posting.description_text}"
         spans = [span for link in skills for span in link.spans]
@@ -163,6 +170,37 @@ class TestIngest:
         assert 1 <= len(occupations) <= 3
         assert occupations[0].rank == 1
         assert "web" in occupations[0].occupation.preferred_label_en.lower()
+
+    def test_changed_record_is_read_again_under_the_one_rule(self, source):
+        """Decided links survive an update untouched, found or not; suggestions follow the text."""
+        rows = feed(1, description=DESCRIPTION + RICHER)
+        posting_ingest(records=rows, source=source)
+        posting = JobPosting.objects.get()
+        found = list(posting.skill_links.order_by("-score", "skill_id"))
+        assert len(found) >= 3, "the extractor found too little"
+        confirmed, rejected, suggestion = found[:3]
+        PostingSkill.objects.filter(pk=confirmed.pk).update(status=LinkStatus.CONFIRMED, score=0.5)
+        PostingSkill.objects.filter(pk=rejected.pk).update(status=LinkStatus.REJECTED)
+        absent = Skill.objects.exclude(pk__in=[link.skill_id for link in found]).order_by("uri")
+        kept = PostingSkill.objects.create(
+            posting=posting, skill=absent[0], status=LinkStatus.CONFIRMED, method="manual"
+        )
+        stale = PostingSkill.objects.create(posting=posting, skill=absent[1], method="label")
+        primary = posting.occupation_links.get(rank=1)
+        PostingOccupation.objects.filter(pk=primary.pk).update(status=LinkStatus.CONFIRMED)
+
+        rows[0]["title"] = "Développeuse web senior"
+        assert posting_ingest(records=rows, source=source).updated == 1
+        links = {link.pk: link for link in posting.skill_links.all()}
+        assert (links[confirmed.pk].status, links[confirmed.pk].score) == ("confirmed", 0.5)
+        assert links[rejected.pk].status == LinkStatus.REJECTED
+        assert links[kept.pk].status == LinkStatus.CONFIRMED
+        assert stale.pk not in links  # the text does not support it
+        assert posting.skill_links.get(skill=suggestion.skill).status == LinkStatus.SUGGESTED
+        assert posting.skill_links.filter(skill=rejected.skill).count() == 1
+        occupations = list(posting.occupation_links.order_by("rank"))
+        assert occupations[0].pk == primary.pk and occupations[0].is_confirmed
+        assert [link.rank for link in occupations] == list(range(1, len(occupations) + 1))
 
 
 @pytest.mark.django_db

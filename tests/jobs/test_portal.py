@@ -8,9 +8,11 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from jobs.ingestion.prepare import analyse, load_extractor
 from jobs.models import Employer, JobPosting, PostingSkill, TrainingRequest
 from jobs.services import portal
 from jobs.services.roles import ADVISORS, MODERATORS
+from skills.links import LinkMethod
 from skills.models import Skill
 from tests.jobs.factories import EmployerFactory, JobPostingFactory, UserFactory
 
@@ -171,29 +173,32 @@ def test_from_registration_to_a_published_posting_with_confirmed_skills(client):
     page = client.get(response["Location"]).content.decode()
     links = list(posting.skill_links.select_related("skill"))
     assert links, "the extractor found no skill"
-    assert all(not link.confirmed for link in links)
+    assert all(link.is_suggested for link in links)
+    assert all(link.esco_version == link.skill.esco_version for link in links)
     assert links[0].skill.label() in page
     primary = posting.occupation_links.order_by("rank").first()
     assert primary is not None and "web" in primary.occupation.preferred_label_en.lower()
 
     removed = links[0].skill
     client.post(reverse("jobs:posting_skill_remove", args=[posting.pk]), {"skill": removed.pk})
-    assert not posting.skill_links.filter(skill=removed).exists()
+    assert not posting.skill_links.active().filter(skill=removed).exists()
+    assert removed.label() not in client.get(response["Location"]).content.decode()
 
     suggestions = client.get(reverse("jobs:skill_autocomplete"), {"q": "javascript"}).json()
     assert suggestions["results"]
     added = Skill.objects.get(key=suggestions["results"][0]["key"])
     client.post(reverse("jobs:posting_skill_add", args=[posting.pk]), {"skill": added.key})
     link = posting.skill_links.get(skill=added)
-    assert link.confirmed and link.method == PostingSkill.Method.MANUAL
+    assert link.is_confirmed and link.method == LinkMethod.MANUAL
+    assert "<small>confirmé</small>" in client.get(response["Location"]).content.decode()
 
     client.post(reverse("jobs:posting_publish", args=[posting.pk]))
     posting.refresh_from_db()
     assert posting.status == JobPosting.Status.PUBLISHED
-    assert posting.skill_links.exists()
-    assert not posting.skill_links.filter(confirmed=False).exists()
-    assert not posting.skill_links.filter(skill=removed).exists()
-    assert posting.occupation_links.get(rank=1).confirmed
+    assert posting.skill_links.public().exists()
+    assert not posting.skill_links.pending().exists()
+    assert posting.skill_links.get(skill=removed).is_rejected  # removed stays removed
+    assert posting.occupation_links.get(rank=1).is_confirmed
 
     response = client.post(
         reverse("jobs:training_request_create", args=[posting.pk]),
@@ -211,15 +216,36 @@ def test_from_registration_to_a_published_posting_with_confirmed_skills(client):
 
 
 @pytest.mark.django_db
-def test_editing_the_text_keeps_confirmed_skills(world):
+def test_editing_the_text_keeps_decisions_and_replaces_suggestions(world):
+    """The portal reads a text again under the one rule: what the employer added or removed
+    stays so, suggestions follow the new text."""
     user = world["users"]["a"]
-    posting = portal.posting_create(user=user, **NEED)
+    need = {**NEED, "text": NEED["text"] + " Vous maîtrisez Adobe Photoshop et Adobe Illustrator."}
+    posting = portal.posting_create(user=user, **need)
     skill = Skill.objects.matching_text("javascript").first()
     portal.posting_skill_add(user=user, posting=posting, skill=skill)
+    suggestions = list(posting.skill_links.pending().select_related("skill"))
+    assert len(suggestions) >= 2, "the extractor found too little"
+    removed, kept = suggestions[0].skill, suggestions[1].skill
+    portal.posting_skill_remove(user=user, posting=posting, skill_id=removed.pk)
+    portal.posting_update(user=user, posting=posting, **need)
+    assert posting.skill_links.get(skill=removed).is_rejected  # never suggested again
+    assert posting.skill_links.get(skill=skill).is_confirmed
+    assert posting.skill_links.get(skill=kept).is_suggested  # found again, still a suggestion
     portal.posting_update(
-        user=user, posting=posting, **{**NEED, "text": "Graphisme et mise en page."}
+        user=user, posting=posting, **{**need, "text": "Graphisme et mise en page."}
     )
-    assert posting.skill_links.filter(skill=skill, confirmed=True).exists()
+    assert posting.skill_links.get(skill=skill).is_confirmed
+    assert posting.skill_links.get(skill=removed).is_rejected
+    analysis = analyse(
+        load_extractor(),
+        title=posting.title,
+        text=posting.description_text,
+        language=posting.language,
+    )
+    found = {uri for uri, *_rest in analysis.skills}
+    pending = set(posting.skill_links.pending().values_list("skill__uri", flat=True))
+    assert pending == found - {removed.uri, skill.uri}
 
 
 @pytest.mark.django_db

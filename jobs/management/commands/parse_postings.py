@@ -1,8 +1,8 @@
 """manage.py parse_postings [--all] — parse postings into ESCO skills and occupations.
 
 Feeds ingested with --no-parse leave postings unparsed; this fills them in. `--all` re-parses
-every posting (after a taxonomy or extractor update); links an employer or editor confirmed
-are kept.
+every posting (after a taxonomy or extractor update); links an employer or editor confirmed or
+rejected are kept.
 """
 
 from __future__ import annotations

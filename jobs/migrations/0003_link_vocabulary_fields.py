@@ -1,0 +1,69 @@
+"""Posting links speak the vocabulary offers speak (`skills.links.ConceptLink`), step 1 of 3:
+the new fields.
+
+Three migrations, each its own transaction: PostgreSQL refuses to alter a table in the
+transaction that updated its rows.
+"""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('jobs', '0002_ingestrun_total'),
+        ('skills', '0001_initial'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='postingoccupation',
+            name='esco_version',
+            field=models.CharField(blank=True, help_text="The concept's ESCO version when the link was made.", max_length=16, verbose_name='ESCO version'),
+        ),
+        migrations.AddField(
+            model_name='postingoccupation',
+            name='method',
+            field=models.CharField(blank=True, help_text="How the link was made: by hand, imported, or the extractor's method.", max_length=32, verbose_name='method'),
+        ),
+        migrations.AddField(
+            model_name='postingoccupation',
+            name='spans',
+            field=models.JSONField(blank=True, default=list, help_text='[start, end] character offsets into the text that was analysed.', verbose_name='spans'),
+        ),
+        migrations.AddField(
+            model_name='postingoccupation',
+            name='status',
+            field=models.CharField(choices=[('suggested', 'suggested'), ('confirmed', 'confirmed'), ('rejected', 'rejected')], default='suggested', max_length=16, verbose_name='status'),
+        ),
+        migrations.AddField(
+            model_name='postingskill',
+            name='esco_version',
+            field=models.CharField(blank=True, help_text="The concept's ESCO version when the link was made.", max_length=16, verbose_name='ESCO version'),
+        ),
+        migrations.AddField(
+            model_name='postingskill',
+            name='status',
+            field=models.CharField(choices=[('suggested', 'suggested'), ('confirmed', 'confirmed'), ('rejected', 'rejected')], default='suggested', max_length=16, verbose_name='status'),
+        ),
+        migrations.AlterField(
+            model_name='postingoccupation',
+            name='score',
+            field=models.FloatField(default=1.0, help_text='Confidence from 0 to 1; 1 for a link a person made.', verbose_name='score'),
+        ),
+        migrations.AlterField(
+            model_name='postingskill',
+            name='method',
+            field=models.CharField(blank=True, help_text="How the link was made: by hand, imported, or the extractor's method.", max_length=32, verbose_name='method'),
+        ),
+        migrations.AlterField(
+            model_name='postingskill',
+            name='score',
+            field=models.FloatField(default=1.0, help_text='Confidence from 0 to 1; 1 for a link a person made.', verbose_name='score'),
+        ),
+        migrations.AlterField(
+            model_name='postingskill',
+            name='spans',
+            field=models.JSONField(blank=True, default=list, help_text='[start, end] character offsets into the text that was analysed.', verbose_name='spans'),
+        ),
+    ]
