@@ -79,6 +79,10 @@ class TestEncoding:
         assert "encoded in UTF-16 or UTF-32" in error.message
         assert error.line is None
 
+    def test_utf16_without_byte_order_mark_is_refused_too(self):
+        error = refusal("label,kind\nA,b\n".encode("utf-16-le"))
+        assert "binary content (NUL bytes)" in error.message
+
     def test_binary_content_is_refused(self):
         png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
         assert "binary content (NUL bytes)" in refusal(png).message
