@@ -12,10 +12,10 @@ courses = pytest.importorskip("courses.models")
 
 @pytest.fixture
 def provider_index(db):
-    from cms.demo import ensure_site
+    from tests.cms.factories import make_home_page
 
     index = courses.ProviderIndexPage(title="Organismes", slug="organismes")
-    ensure_site().add_child(instance=index)
+    make_home_page().add_child(instance=index)
     index.save_revision().publish()
     return index
 
