@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 DEMO_PASSWORD = "wake-demo"  # documented in README.md; demo machines only
 
 
-def demo_account(*, username: str, email: str, **fields) -> AbstractUser:
+def demo_account(*, username: str, email: str, **fields: str | bool) -> AbstractUser:
     """The account `username`, created with the demo password if it does not exist.
 
     An existing account is returned as it is (its password and `fields` are left alone), so a

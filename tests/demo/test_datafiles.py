@@ -42,6 +42,8 @@ def test_every_profession_uri_exists_in_the_full_vendored_esco():
 
 
 def test_a_free_variant_has_no_price_and_patterns_use_known_words():
+    """A price of "0" would make a free offer paid (`is_free` follows whether a price is
+    given), and a misspelt {word} would fail the whole cadastre load."""
     words = {"job": "", "theme": "", "tool": "", "job_lower": "", "theme_lower": ""}
     for variant in datafiles.offer_variants().values():
         assert variant.price is None or float(variant.price) > 0, variant.key
