@@ -10,9 +10,11 @@ once per process; the records are frozen.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -156,8 +158,8 @@ class PostingVocabulary:
     benefits: tuple[str, ...]
     closings: tuple[str, ...]
     contracts: tuple[ContractType, ...]
-    education_levels: dict[str, tuple[str, ...]]  # by ISCO major group, "other" for the rest
-    education_phrases: dict[str, str]
+    education_levels: Mapping[str, tuple[str, ...]]  # by ISCO major group, "other" for the rest
+    education_phrases: Mapping[str, str]
 
 
 def _tuples(table: dict) -> dict:
@@ -218,6 +220,7 @@ def posting_vocabulary() -> PostingVocabulary:
         name_suffixes=tuple(names["suffixes"]),
         company_kinds=tuple(CompanyKind(**row) for row in table.pop("company_kinds")),
         contracts=tuple(ContractType(**row) for row in table.pop("contracts")),
-        education_levels=_tuples(table.pop("education_levels")),
+        education_levels=MappingProxyType(_tuples(table.pop("education_levels"))),
+        education_phrases=MappingProxyType(table.pop("education_phrases")),
         **_tuples(table),
     )

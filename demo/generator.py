@@ -207,11 +207,11 @@ class PostingGenerator:
         profile = rng.choices(self.profiles, weights=self._weights)[0]
         employer = rng.choice(self.employers)
         title = _cap(rng.choice(profile.titles))
-        contracts = self.vocabulary.contracts
-        contract = rng.choices(contracts, weights=[c.weight for c in contracts])[0]
+        words = self.vocabulary
+        contract = rng.choices(words.contracts, weights=[c.weight for c in words.contracts])[0]
         part_time = rng.random() < 0.18
         years = rng.choice([0, 1, 2, 3, 5, 8])
-        levels = self.vocabulary.education_levels
+        levels = words.education_levels
         education = rng.choice(levels.get(profile.isco[:1], levels["other"]))
         deadline = posted_on + timedelta(days=rng.choice([21, 30, 45, 60]))
         description = self._description(
