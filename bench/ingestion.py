@@ -4,7 +4,7 @@
 
 1. builds a temporary SQLite database with the full vendored ESCO (`import_esco`), unless
    `--db` names one already built (kept between runs when given);
-2. generates `--count` French postings with `jobs.generator` (seeded) into a JSON Lines file
+2. generates `--count` French postings with `demo.generator` (seeded) into a JSON Lines file
    (not timed);
 3. in a fresh process, times `posting_ingest` over that file (clean, sanitise, fingerprint,
    parse with the extractor in `--workers` processes, deduplicate, write), then ingests the
@@ -62,7 +62,7 @@ def generate(db: Path, path: Path, count: int, seed: int) -> None:
     _setup(db)
     from datetime import date
 
-    from jobs.generator import PostingGenerator
+    from demo.generator import PostingGenerator
 
     started = time.perf_counter()
     today = date.today()

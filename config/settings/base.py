@@ -32,7 +32,6 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
-# Order matters for `load_demo`: each app's demo builds on the ones before it.
 INSTALLED_APPS = [
     "core",
     "cms",
@@ -66,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Last: the demo content builds on every app above, and none of them imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

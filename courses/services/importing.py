@@ -409,7 +409,7 @@ def offer_import(
 ) -> ImportReport:
     """Import `records` into `provider`'s subtree; see the module docstring for the contract.
 
-    `mark_demo` flags the offers as demonstration content (used by `courses.demo`).
+    `mark_demo` flags the offers as demonstration content (used by the demo loader).
     """
     report = ImportReport(dry_run=dry_run)
     existing_pages = {

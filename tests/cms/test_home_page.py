@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from cms.demo import ensure_site
+from tests.cms.factories import make_home_page
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def french_by_default():
 
 
 def test_home_search_box_targets_the_browser(client):
-    ensure_site()
+    make_home_page()
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -27,7 +27,7 @@ def test_home_search_box_targets_the_browser(client):
 
 
 def test_english_home_links_stay_in_english(client):
-    ensure_site()
+    make_home_page()
     response = client.get("/en/")
     assert response.status_code == 200
     html = response.content.decode()

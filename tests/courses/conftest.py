@@ -1,13 +1,13 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from cms.demo import ensure_site
 from courses.models import OfferIndexPage, ProviderIndexPage
+from tests.cms.factories import make_home_page
 
 
 @pytest.fixture
 def home(db):
-    return ensure_site()
+    return make_home_page()
 
 
 @pytest.fixture

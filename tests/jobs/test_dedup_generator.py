@@ -3,7 +3,6 @@ from datetime import date
 import pytest
 from datasketch import MinHash
 
-from jobs.generator import PostingGenerator
 from jobs.ingestion.dedup import (
     _PERMUTATIONS,
     NUM_PERM,
@@ -14,13 +13,7 @@ from jobs.ingestion.dedup import (
 )
 from jobs.models import FeedSource, JobPosting
 from jobs.services import posting_ingest
-
-START = date(2025, 1, 1)
-
-
-def generated(count=120, seed=3, **kwargs):
-    generator = PostingGenerator.from_database(seed=seed, start=START, months=12, **kwargs)
-    return list(generator.generate(count))
+from tests.demo.helpers import generated
 
 
 def ingest_by_source(items, **kwargs):
@@ -33,24 +26,6 @@ def ingest_by_source(items, **kwargs):
             today=date(2026, 1, 15),
             **kwargs,
         )
-
-
-@pytest.mark.django_db
-class TestGenerator:
-    def test_same_seed_same_postings(self):
-        first = [item.record for item in generated(40)]
-        assert first == [item.record for item in generated(40)]
-        assert first != [item.record for item in generated(40, seed=4)]
-
-    def test_postings_are_realistic_french_and_spread_over_the_months(self):
-        items = generated(200)
-        lengths = [len(item.record["description"]) for item in items]
-        assert 1200 < sum(lengths) / len(lengths) < 3500
-        months = {item.record["date_posted"][:7] for item in items}
-        assert len(months) == 12
-        assert all("Vous" in item.record["description"] for item in items)
-        assert {item.source for item in items} == {"forem", "jobboard"}
-        assert any(item.original_id for item in items)
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,10 @@ from tests.jobs.factories import EmployerFactory, JobPostingFactory
 
 @pytest.fixture
 def provider_index(db):
-    from cms.demo import ensure_site
+    from tests.cms.factories import make_home_page
 
     index = ProviderIndexPage(title="Organismes", slug="organismes")
-    ensure_site().add_child(instance=index)
+    make_home_page().add_child(instance=index)
     index.save_revision().publish()
     return index
 

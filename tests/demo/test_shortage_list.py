@@ -7,7 +7,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from skills import demo
+from demo import datafiles
+from demo.loaders import shortage_list
 from skills.models import ShortageList, ShortageListEntry
 from skills.services.shortage import KINDS, OCCUPATION_URI, ROME_CODES_FILE
 
@@ -44,7 +45,7 @@ SKIPPED_ON_THE_FIXTURE = {"Creative Technologist", "Prompt Engineer", "VJ"}
 
 
 def demo_rows() -> list[dict[str, str]]:
-    with open(demo.WHITE_PAPER_CSV, encoding="utf-8", newline="") as handle:
+    with open(datafiles.shortage_list().path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -83,21 +84,21 @@ def test_every_demo_rome_code_exists_in_the_vendored_referential():
 @pytest.mark.django_db
 def test_demo_loader_skips_missing_occupations_and_is_idempotent():
     out = io.StringIO()
-    demo.load(stdout=out)
+    shortage_list.load(stdout=out)
 
-    shortage_list = ShortageList.objects.get()
-    assert shortage_list.is_demo
-    assert (shortage_list.year, shortage_list.region) == (2024, "Wallonie")
-    assert shortage_list.title == "Métiers recherchés du numérique créatif (livre blanc wallon)"
-    assert "2024" in shortage_list.notes
-    labels = set(shortage_list.entries.values_list("label", flat=True))
+    white_paper = ShortageList.objects.get()
+    assert white_paper.is_demo
+    assert (white_paper.year, white_paper.region) == (2024, "Wallonie")
+    assert white_paper.title == "Métiers recherchés du numérique créatif (livre blanc wallon)"
+    assert "2024" in white_paper.notes
+    labels = set(white_paper.entries.values_list("label", flat=True))
     assert labels == set(WHITE_PAPER_PROFESSIONS) - SKIPPED_ON_THE_FIXTURE
     output = out.getvalue()
     assert "warning:" in output and "not in the taxonomy" in output
     for label in SKIPPED_ON_THE_FIXTURE:
         assert f"({label}): entry skipped" in output
     # A partly present mapping keeps the occupations the database has.
-    cyber = shortage_list.entries.get(label="Experts en cybersécurité")
+    cyber = white_paper.entries.get(label="Experts en cybersécurité")
     assert list(cyber.occupations.values_list("preferred_label_en", flat=True)) == [
         "ICT security engineer"
     ]
@@ -106,7 +107,7 @@ def test_demo_loader_skips_missing_occupations_and_is_idempotent():
         ShortageListEntry.objects.order_by("pk").values_list("pk", "label", "kind", "position")
     )
     out = io.StringIO()
-    demo.load(stdout=out)
+    shortage_list.load(stdout=out)
     assert "0 change(s)" in out.getvalue()
     assert ShortageList.objects.count() == 1
     assert (

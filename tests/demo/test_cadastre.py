@@ -5,22 +5,24 @@ import io
 import pytest
 from django.utils import timezone
 
-from courses import demo
-from courses.demo_data import PROFESSIONS, PROVIDERS
 from courses.jsonld import offer_jsonld
 from courses.models import OfferPage, OfferSkill, ProviderPage
 from courses.prechecks import offer_precheck_issues
+from demo import datafiles
+from demo.loaders import cadastre
+from demo.loaders.site import ensure_site
 from tests.courses.test_jsonld import validate
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_loads_idempotently_with_complete_offers(client):
+    home = ensure_site()
     out = io.StringIO()
-    demo.load(stdout=out)
-    expected = sum(len(p["offers"]) for p in PROFESSIONS)
+    cadastre.load(home=home, stdout=out)
+    expected = sum(len(p.offers) for p in datafiles.professions())
     assert f"created {expected}" in out.getvalue(), out.getvalue()
-    assert ProviderPage.objects.count() == len(PROVIDERS)
+    assert ProviderPage.objects.count() == len(datafiles.providers())
     offers = OfferPage.objects.live().select_related("provider")
     assert offers.count() == expected and expected >= 100
     assert all(offer.is_demo for offer in offers)
@@ -42,7 +44,7 @@ def test_demo_loads_idempotently_with_complete_offers(client):
     assert client.get(sample.url).status_code == 200
 
     again = io.StringIO()
-    demo.load(stdout=again)
+    cadastre.load(home=home, stdout=again)
     assert f"unchanged {expected}" in again.getvalue(), again.getvalue()
     assert OfferPage.objects.count() == expected
-    assert ProviderPage.objects.count() == len(PROVIDERS)
+    assert ProviderPage.objects.count() == len(datafiles.providers())

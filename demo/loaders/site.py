@@ -1,13 +1,12 @@
-"""Demo site tree and accounts. Loaded first (cms comes first in the loading order below)."""
+"""The site tree and the superuser: a home page served as the default site, and `admin`."""
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from wagtail.models import Page, Site
 
 from cms.models import HomePage
+from demo.accounts import demo_account
 
-DEMO_ADMIN_USERNAME = "admin"
-DEMO_ADMIN_PASSWORD = "wake-demo"  # documented in README.md; demo machines only
+SITE_NAME = "wake! for skills"
 
 
 @transaction.atomic
@@ -17,7 +16,7 @@ def ensure_site() -> HomePage:
     if home is None:
         root = Page.get_first_root_node()
         home = HomePage(
-            title="wake! for skills",
+            title=SITE_NAME,
             slug="accueil",
             intro=(
                 "Le cadastre dynamique de l’offre de formation en Wallonie, confronté aux "
@@ -35,28 +34,25 @@ def ensure_site() -> HomePage:
             port=80,
             root_page=home,
             is_default_site=True,
-            site_name="wake! for skills",
+            site_name=SITE_NAME,
         )
     elif site.root_page_id != home.id:
         site.root_page = home
-        site.site_name = "wake! for skills"
+        site.site_name = SITE_NAME
         site.save()
     return home
 
 
-def ensure_admin() -> None:
-    User = get_user_model()
-    if not User.objects.filter(username=DEMO_ADMIN_USERNAME).exists():
-        User.objects.create_superuser(
-            DEMO_ADMIN_USERNAME,
-            "admin@example.invalid",
-            DEMO_ADMIN_PASSWORD,
-            first_name="Admin",
-            last_name="Démo",
-        )
-
-
-def load(*, stdout) -> None:
-    ensure_site()
-    ensure_admin()
+def load(*, stdout) -> HomePage:
+    """The site tree and the `admin` superuser; returns the home page the other loaders fill."""
+    home = ensure_site()
+    demo_account(
+        username="admin",
+        email="admin@example.invalid",
+        first_name="Admin",
+        last_name="Démo",
+        is_staff=True,
+        is_superuser=True,
+    )
     stdout.write("cms: site tree and demo admin account ready")
+    return home

@@ -1,0 +1,233 @@
+"""The demo cadastre: the real providers of the white paper and ~120 illustrative offers.
+
+Each offer is a profession (`demo/data/professions.toml`) crossed with an offer variant
+(`offer_variants.toml`) at a provider (`providers.toml`). Idempotent: providers are found by
+slug, offers by the provider's external id through the import service (unchanged offers are
+not rewritten). Session dates are relative to today, so re-running on a later day moves them
+forward again. Skills and occupations are linked only when their ESCO URI exists in the
+database (the test database holds a small slice).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from cms.models import HomePage
+from courses.importing.records import OfferRecord, SessionRecord
+from courses.models import OfferIndexPage, ProviderIndexPage, ProviderPage
+from courses.services.importing import offer_import
+from courses.services.moderation import MODERATORS_GROUP_NAME, moderation_setup
+from courses.services.providers import (
+    provider_create,
+    provider_editors_group,
+    provider_grant_editors,
+)
+from demo import datafiles
+from demo.accounts import demo_account
+from demo.datafiles import OfferVariant, Profession
+from skills.models import Occupation, Skill
+
+DEMO_MODERATOR = "moderateur"
+DEMO_EDITOR = "technocite"  # editor of the Technocité provider
+
+
+def _ensure_index_pages(home: HomePage) -> tuple[ProviderIndexPage, OfferIndexPage]:
+    provider_index = ProviderIndexPage.objects.first()
+    if provider_index is None:
+        provider_index = ProviderIndexPage(
+            title="Organismes de formation",
+            slug="organismes",
+            intro="<p>Les centres de formation, écoles et universités du cadastre.</p>",
+        )
+        home.add_child(instance=provider_index)
+        provider_index.save_revision().publish()
+    offer_index = OfferIndexPage.objects.first()
+    if offer_index is None:
+        offer_index = OfferIndexPage(
+            title="Formations",
+            slug="formations",
+            intro="<p>Toute l’offre de formation, filtrable par province, format, modalité, "
+            "niveau et gratuité.</p>",
+        )
+        home.add_child(instance=offer_index)
+        offer_index.save_revision().publish()
+    return provider_index, offer_index
+
+
+def _ensure_providers(provider_index: ProviderIndexPage) -> dict[str, ProviderPage]:
+    providers = {}
+    for row in datafiles.providers():
+        provider = ProviderPage.objects.filter(slug=row.slug).first()
+        if provider is None:
+            provider = provider_create(
+                name=row.name,
+                slug=row.slug,
+                kind=row.kind,
+                commune=row.commune,
+                province=row.province,
+                parent=provider_index,
+                postal_code=row.postal_code,
+                latitude=Decimal(row.latitude),
+                longitude=Decimal(row.longitude),
+                website=row.website,
+                is_demo=True,
+                description=(
+                    f"<p>{row.name} ({row.commune}). Les offres présentées ici sont des exemples "
+                    "rédigés pour la démonstration du cadastre.</p>"
+                ),
+            )
+        else:
+            provider_grant_editors(provider=provider)
+        providers[row.slug] = provider
+    return providers
+
+
+def _sessions(index: int, variant: OfferVariant, today: datetime.date) -> list[SessionRecord]:
+    start = today + datetime.timedelta(days=14 + (index * 23) % 200)
+    if variant.format == "long":
+        start = datetime.date(today.year + (today.month >= 9), 9, 14)
+        length = datetime.timedelta(days=280)
+    elif variant.hours <= 8:
+        length = datetime.timedelta(days=0)  # a one-day workshop
+    else:
+        per_week = 35 if variant.schedule == "day" else 8
+        length = datetime.timedelta(days=math.ceil(variant.hours / per_week) * 7 - 3)
+    starts = [start]
+    if variant.format in {"short", "workshop"}:
+        starts.append(start + datetime.timedelta(days=91))
+    return [
+        SessionRecord(
+            external_id=f"S{n}",
+            start_date=begin.isoformat(),
+            end_date=(begin + length).isoformat(),
+            schedule=variant.schedule,
+            seats=str(10 + (index + n) % 11),
+            status="full" if (index + n) % 17 == 0 else "open",
+            registration_deadline=(begin - datetime.timedelta(days=7)).isoformat(),
+        )
+        for n, begin in enumerate(starts, start=1)
+    ]
+
+
+def _offer_record(
+    *,
+    index: int,
+    profession: Profession,
+    variant: OfferVariant,
+    known_skills: set[str],
+    known_occupations: set[str],
+    today: datetime.date,
+) -> OfferRecord:
+    words = {
+        "job": profession.job,
+        "theme": profession.theme,
+        "tool": profession.tool,
+        "job_lower": profession.job[0].lower() + profession.job[1:],
+        "theme_lower": profession.theme[0].lower() + profession.theme[1:],
+    }
+    summary = variant.summary.format(**words)
+    description = (
+        f"<p>{summary}</p><p>Au programme : {profession.about}.</p>"
+        "<p><em>Contenu de démonstration : cette offre est fictive et illustre le "
+        "cadastre.</em></p>"
+    )
+    # Core skills first; shorter offers teach fewer of them.
+    count = 3 if variant.hours < 40 else len(profession.skills)
+    return OfferRecord(
+        external_id=f"DEMO-{profession.code}-{variant.key}".upper(),
+        rows=[index],
+        values={
+            "title": variant.title.format(**words),
+            "summary": summary,
+            "description": description,
+            "plain_language_summary": (
+                f"Vous apprenez : {profession.about}. Durée : {variant.hours} heures."
+            ),
+            "format": variant.format,
+            "modality": variant.modality,
+            "eqf_level": str(variant.eqf or ""),
+            "duration_hours": str(variant.hours),
+            "prerequisites": variant.prerequisites,
+            "certification": variant.certification,
+            "price": variant.price or "",
+            "is_free": "no" if variant.price else "yes",
+            "registration_url": "",
+        },
+        languages=list(variant.languages),
+        audiences=list(variant.audiences),
+        funding=list(variant.funding),
+        keywords=[profession.theme.lower()[:100], "démo"],
+        skills=[uri for uri in profession.skills[:count] if uri in known_skills],
+        occupations=[uri for uri in profession.occupations if uri in known_occupations],
+        sessions=_sessions(index, variant, today),
+    )
+
+
+def offer_records(*, today: datetime.date | None = None) -> dict[str, list[OfferRecord]]:
+    """The demo offers as import records, grouped by provider slug."""
+    today = today or timezone.localdate()
+    professions = datafiles.professions()
+    variants = datafiles.offer_variants()
+    known_skills = set(
+        Skill.objects.filter(uri__in=[uri for p in professions for uri in p.skills]).values_list(
+            "uri", flat=True
+        )
+    )
+    known_occupations = set(
+        Occupation.objects.filter(
+            uri__in=[uri for p in professions for uri in p.occupations]
+        ).values_list("uri", flat=True)
+    )
+    by_provider: dict[str, list[OfferRecord]] = {}
+    index = 0
+    for profession in professions:
+        for placement in profession.offers:
+            index += 1
+            record = _offer_record(
+                index=index,
+                profession=profession,
+                variant=variants[placement.variant],
+                known_skills=known_skills,
+                known_occupations=known_occupations,
+                today=today,
+            )
+            by_provider.setdefault(placement.provider, []).append(record)
+    return by_provider
+
+
+def _ensure_accounts(providers: dict[str, ProviderPage]) -> None:
+    moderator = demo_account(
+        username=DEMO_MODERATOR, email="moderateur@example.invalid", first_name="Modération"
+    )
+    moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP_NAME))
+    editor = demo_account(
+        username=DEMO_EDITOR, email="editeur@example.invalid", first_name="Éditeur Technocité"
+    )
+    editor.groups.add(provider_editors_group(providers["technocite"]))
+
+
+def load(*, home: HomePage, stdout) -> None:
+    """Index pages under `home`, the moderation workflow, providers, offers and their accounts."""
+    provider_index, _offer_index = _ensure_index_pages(home)
+    moderation_setup(index_page=provider_index)
+    providers = _ensure_providers(provider_index)
+    totals = {"created": 0, "updated": 0, "unchanged": 0, "error": 0}
+    for slug, records in offer_records().items():
+        report = offer_import(
+            provider=providers[slug], records=records, dry_run=False, publish=True, mark_demo=True
+        )
+        for name, count in report.counts.items():
+            totals[name] += count
+        for outcome in report.outcomes:
+            if outcome.outcome == "error":
+                stdout.write(f"courses: demo offer {outcome.key} failed: {outcome.reasons}")
+    _ensure_accounts(providers)
+    stdout.write(
+        f"courses: {len(providers)} providers, demo offers "
+        + ", ".join(f"{name} {count}" for name, count in totals.items())
+    )
