@@ -1,11 +1,28 @@
-"""Shared fixtures: every test database starts with a small slice of the real ESCO taxonomy."""
+"""Shared fixtures: every test database starts with a small slice of the real ESCO taxonomy.
+
+The test database (migrated, slice loaded) is cached between sessions while nothing that
+shapes it changes (tests/db_cache.py); `WAKE_TEST_DB_CACHE=off` or `--no-db-cache` migrates
+from scratch instead.
+"""
 
 from pathlib import Path
 
 import pytest
 
+from tests import db_cache
+
 ESCO_SMALL = Path(__file__).resolve().parent / "fixtures" / "esco_small" / "esco"
 TEST_ESCO_VERSION = "1.1.1"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--no-db-cache",
+        action="store_true",
+        default=False,
+        help="Migrate the test database from scratch instead of restoring the cached one "
+        f"(same as {db_cache.CACHE_ENV}=off).",
+    )
 
 
 def pytest_collection_modifyitems(items):
@@ -19,13 +36,74 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db)
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Import the fixture slice of ESCO once per test session (tests roll back around it)."""
+def load_esco_slice() -> None:
+    """Import the fixture slice of ESCO (once per test database; tests roll back around it)."""
     from skills.services.esco_import import skill_import_esco
 
+    skill_import_esco(source=ESCO_SMALL, version=TEST_ESCO_VERSION)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's django_db_setup, plus the ESCO slice, with the database from the cache
+    when it can serve: the default database only, migrations on, no --reuse-db (which keeps
+    its own database); --create-db rebuilds the cached copy. Otherwise, or with the cache
+    off, as pytest-django does it."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    verbosity = request.config.option.verbose
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    folder = db_cache.cache_dir(disabled=request.config.getoption("no_db_cache"))
+    cached = (
+        folder is not None
+        and django_db_use_migrations
+        and not django_db_keepdb
+        and aliases == {"default"}
+        and db_cache.supports(connections["default"])
+    )
+
     with django_db_blocker.unblock():
-        skill_import_esco(source=ESCO_SMALL, version=TEST_ESCO_VERSION)
+        if cached:
+            db_cfg = db_cache.setup_test_database(
+                connections["default"],
+                folder,
+                verbosity=verbosity,
+                serialize="default" in serialized_aliases,
+                load=load_esco_slice,
+                rebuild=django_db_createdb,
+            )
+        else:
+            if not django_db_use_migrations:
+                _disable_migrations()
+            db_cfg = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                keepdb=django_db_keepdb and not django_db_createdb,
+            )
+            load_esco_slice()
+
+    yield
+
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            try:
+                teardown_databases(db_cfg, verbosity=verbosity)
+            except Exception as exc:  # As pytest-django: a warning, not an error.
+                request.node.warn(
+                    pytest.PytestWarning(f"Error when trying to teardown test databases: {exc!r}")
+                )
 
 
 @pytest.fixture
