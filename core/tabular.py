@@ -63,6 +63,10 @@ _NOT_TEXT = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUOTED = re.compile(r'"[^"]*"')
 
 
+FORMULA_TRIGGERS = frozenset("=+-@\t\r")
+_PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+
+
 class TabularFileError(ValueError):
     """A tabular file cannot be read at all: nothing of it is imported.
 
@@ -191,6 +195,7 @@ class TabularFile:
                 continue
             if not "".join(cells).strip():
                 continue  # a blank row
+            cells = [from_spreadsheet_cell(cell) for cell in cells]
             if len(cells) == width:
                 yield TabularRow(line, dict(zip(header, cells, strict=True)))
             elif len(cells) < width or "".join(cells[width:]).strip():
@@ -202,6 +207,26 @@ class TabularFile:
                 )
             else:  # empty cells beyond the header, as spreadsheets write them
                 yield TabularRow(line, dict(zip(header, cells[:width], strict=True)))
+
+
+def spreadsheet_cell(value: str) -> str:
+    """`value` as a cell that spreadsheet software shows as text, never runs as a formula.
+
+    A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula to
+    Excel and LibreOffice (OWASP, "CSV injection": `=cmd|' /C calc'!A0`); a leading apostrophe
+    makes it text. Plain numbers ("-12.5") are left alone. Readers of this module take the
+    apostrophe off again (`from_spreadsheet_cell`), so an export re-imports unchanged.
+    """
+    if value and value[0] in FORMULA_TRIGGERS and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def from_spreadsheet_cell(value: str) -> str:
+    """The value `spreadsheet_cell` protected, apostrophe removed; other values unchanged."""
+    if value[:1] == "'" and value[1:2] in FORMULA_TRIGGERS and value[1:2]:
+        return value[1:]
+    return value
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from xml.etree import ElementTree as ET
 
 from django.db.models import Prefetch
 
+from core.tabular import spreadsheet_cell
 from courses.importing.csv_reader import COLUMNS, LIST_SEPARATOR
 from courses.models import OfferOccupation, OfferSkill
 from courses.selectors import offer_list
@@ -163,22 +164,31 @@ def export_csv(offers) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(offer_rows(offers))
+    for row in offer_rows(offers):
+        writer.writerow({column: spreadsheet_cell(value) for column, value in row.items()})
     # A BOM so spreadsheet software opens the UTF-8 correctly; the importer accepts it.
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def export_xlsx(offers) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("offres")
     sheet.append(EXPORT_COLUMNS)
     for row in offer_rows(offers):
-        sheet.append([row[column] for column in EXPORT_COLUMNS])
+        sheet.append([_text_cell(sheet, row[column], WriteOnlyCell) for column in EXPORT_COLUMNS])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _text_cell(sheet, value: str, cell_class):
+    """A string cell: openpyxl stores any string starting with "=" as a live formula."""
+    cell = cell_class(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def export_json(offers) -> bytes:

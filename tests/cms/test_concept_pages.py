@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from courses.models import LinkSource, OfferSkill
+from courses.models import OfferSkill
 from courses.services.links import offer_occupation_set, offer_skill_set
 from skills import selectors
 from skills.models import Occupation, OccupationJobTitle, OccupationSkill, Skill, SkillGroup
@@ -185,7 +185,7 @@ class TestSkillPage:
         draft = make_offer(provider, title="Brouillon", publish=False)
         offer_skill_set(offer=taught, skill=skill)
         offer_skill_set(offer=draft, skill=skill)
-        OfferSkill.objects.create(offer=suggested, skill=skill, source=LinkSource.EXTRACTED)
+        OfferSkill.objects.create(offer=suggested, skill=skill, method="exact")  # a suggestion
         response = client.get(skill.get_absolute_url())
         assert response.context["offers"] == [taught]
         section = offers_section(response.content.decode())

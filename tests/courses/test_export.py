@@ -125,3 +125,43 @@ def test_admin_export_view(client, cadastre):
     bad = client.get(url, {"fmt": "json", "skill": "http://example.invalid/x"})
     assert bad.status_code == 200 and bad.context["form"].errors
     assert OfferPage.objects.count() == 3
+
+
+FORMULA_TITLE = "=cmd|' /C calc'!A0"
+FORMULA_SUMMARY = "@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+@pytest.fixture
+def hostile_offer(provider_index):
+    provider = make_provider(name="Formations douteuses")
+    return make_offer(
+        provider, title=FORMULA_TITLE, summary=FORMULA_SUMMARY, external_id="=HYPERLINK(1)"
+    )
+
+
+def test_csv_export_never_writes_a_live_formula(hostile_offer):
+    """Defect #9.6: a cell starting with = + - @ is a formula to spreadsheet software."""
+    rows = list(csv.DictReader(io.StringIO(offers_export(fmt="csv").decode("utf-8-sig"))))
+    row = next(row for row in rows if row["title"].endswith("calc'!A0"))
+    assert row["title"] == "'" + FORMULA_TITLE
+    assert row["summary"] == "'" + FORMULA_SUMMARY
+    assert row["external_id"] == "'=HYPERLINK(1)"
+    assert not any(value[:1] in "=+-@" for row in rows for value in row.values() if value)
+
+
+def test_csv_export_with_formulas_reimports_unchanged(hostile_offer):
+    own = offers_export(fmt="csv", provider=hostile_offer.provider)
+    records = read_offer_file(content=own, filename="export.csv")
+    assert records[0].values["title"] == FORMULA_TITLE
+    report = offer_import(provider=hostile_offer.provider, records=records, dry_run=True)
+    assert [o.outcome for o in report.outcomes] == ["unchanged"], report.as_text()
+
+
+def test_xlsx_export_stores_formulas_as_text(hostile_offer):
+    workbook = load_workbook(io.BytesIO(offers_export(fmt="xlsx")))
+    sheet = workbook["offres"]
+    title_column = EXPORT_COLUMNS.index("title") + 1
+    cells = [sheet.cell(row=r, column=title_column) for r in range(2, sheet.max_row + 1)]
+    hostile = next(cell for cell in cells if str(cell.value).endswith("calc'!A0"))
+    assert hostile.data_type == "s"  # a string, not a formula ("f")
+    assert hostile.value == FORMULA_TITLE
