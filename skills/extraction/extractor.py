@@ -1,9 +1,11 @@
 """The extractor: text in, ranked ESCO skills (and occupations) out, each with its reasons.
 
 Pipeline for one text:
-1. clean (bytes decoded, control characters blanked, offsets kept), detect the language;
-2. tokenise and normalise once (`text.Normaliser`), split into passages (sentences and list
-   items, short ones merged with the next);
+1. clean (bytes decoded, control characters blanked, HTML entities decoded, offsets kept),
+   detect the language, split a posting into its parts (`structure`: company, missions,
+   profile, offer, process, legal mentions; a text without structure is one body part);
+2. tokenise and normalise once (`text.Normaliser`), split each part into passages (sentences
+   and list items, short ones merged with the next; a passage weighs what its part weighs);
 3. exact layer: every label/synonym found by the Aho-Corasick automaton, with its span;
 4. ranking layer: each passage scored against every skill (`semantic.SemanticIndex`);
 5. per passage, raw = ranking score + weight x specificity of the literal hit (a label nested
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 from skills.extraction.language import detect_language
 from skills.extraction.occupations import OccupationIndex
 from skills.extraction.semantic import SemanticIndex, Weights
+from skills.extraction.structure import PART_WEIGHTS, DecodedText, decode_entities, split_parts
 from skills.extraction.surface import SurfaceHit, SurfaceIndex, rejected_keys
 from skills.extraction.taxonomy import Method, TaxonomySnapshot
 from skills.extraction.text import (
@@ -146,6 +149,9 @@ class Calibration:
     # "mapping of processes") names something narrower than the label: its literal hit counts
     # this much (as a nested hit does).
     head_factor: float = 0.5
+    # How much each part of a posting counts (`structure.PartKind`): a skill named only where
+    # the employer presents itself, offers benefits or explains how to apply is no requirement.
+    part_weights: dict[str, float] = field(default_factory=lambda: dict(PART_WEIGHTS))
 
     def __call__(self, raw):
         return 1.0 / (1.0 + np.exp(-self.slope * (raw - self.midpoint)))
@@ -159,6 +165,10 @@ class _Analysis:
     sentence_bounds: list[tuple[int, int]]  # char offsets
     sentence_tokens: list[tuple[int, int]]  # [first, last) token indices
     hits: list[SurfaceHit] = field(default_factory=list)
+    # Per passage, the weight of the part of the posting it belongs to.
+    passage_weights: np.ndarray | None = None
+    # `text` is the caller's text with HTML entities decoded; spans are mapped back through it.
+    decoded: DecodedText | None = None
 
 
 class Extractor:
@@ -247,21 +257,34 @@ class Extractor:
     # ------------------------------------------------------------------ internals
 
     def analyse(self, text, *, lang: str | None = None) -> _Analysis:
-        text = clean_text(text)
+        decoded = decode_entities(clean_text(text))
+        text = decoded.text
         if lang not in LANGUAGES:
             lang = self.detect_language(text) if lang is None else _language_or_error(lang)
         normaliser = self.normalisers[lang]
         tokens: list[Token] = []
         bounds: list[tuple[int, int]] = []
         token_ranges: list[tuple[int, int]] = []
-        for start, end in passages(text):
-            first = len(tokens)
-            tokens.extend(normaliser.tokens(text[start:end], offset=start))
-            if len(tokens) > first:
-                bounds.append((start, end))
-                token_ranges.append((first, len(tokens)))
+        weights: list[float] = []
+        part_weights = self.calibration.part_weights
+        for part in split_parts(text):
+            weight = part_weights.get(part.kind, 1.0)
+            for start, end in passages(text[part.start : part.end]):
+                start, end = start + part.start, end + part.start
+                first = len(tokens)
+                tokens.extend(normaliser.tokens(text[start:end], offset=start))
+                if len(tokens) > first:
+                    bounds.append((start, end))
+                    token_ranges.append((first, len(tokens)))
+                    weights.append(weight)
         analysis = _Analysis(text, lang, tokens, bounds, token_ranges)
+        analysis.passage_weights = np.asarray(weights, dtype=np.float32)
+        analysis.decoded = decoded
         analysis.hits = self.surface.find(tokens, lang, text)
+        if analysis.hits and (analysis.passage_weights == 0).any():
+            # A name read only where nothing is required (how to apply, legal mentions) is no
+            # evidence at all: not even a curated synonym passes from there.
+            analysis.hits = _hits_in_weighed_passages(analysis)
         return analysis
 
     def raw_scores(self, analysis: _Analysis):
@@ -291,6 +314,10 @@ class Extractor:
                 for skill, value in hits.items():
                     column = np.searchsorted(skills, skill)
                     block[offset, column] += self.calibration.exact_weight * value
+            if analysis.passage_weights is not None:
+                chunk_weights = analysis.passage_weights[chunk_start : chunk_start + len(chunk)]
+                if (chunk_weights != 1.0).any():
+                    block *= chunk_weights[:, None]
             if not len(skills):
                 continue
             # max along axis 0 is vectorised; argmax is not, so it only runs where needed.
@@ -429,8 +456,14 @@ class Extractor:
         score = round(min(max(score, 0.0), 1.0), 4)
         if hits:
             tokens = analysis.tokens
+            original = analysis.decoded.original if analysis.decoded else _same_position
             spans = tuple(
-                sorted({(tokens[h.first_token].start, tokens[h.last_token].end) for h in hits})
+                sorted(
+                    {
+                        (original(tokens[h.first_token].start), original(tokens[h.last_token].end))
+                        for h in hits
+                    }
+                )
             )
             best_hit = max(hits, key=lambda h: (h.specificity, h.last_token - h.first_token))
             form_text, method = self.forms[best_hit.form]
@@ -455,6 +488,20 @@ def passages(text: str):
             current = [start, end]
     if current is not None:
         yield current[0], current[1]
+
+
+def _same_position(position: int) -> int:
+    return position
+
+
+def _hits_in_weighed_passages(analysis: _Analysis) -> list[SurfaceHit]:
+    """The literal hits of `analysis` outside passages that weigh nothing."""
+    token_weight = np.empty(len(analysis.tokens), dtype=np.float32)
+    for (first, last), weight in zip(
+        analysis.sentence_tokens, analysis.passage_weights, strict=True
+    ):
+        token_weight[first:last] = weight
+    return [hit for hit in analysis.hits if token_weight[hit.first_token] > 0]
 
 
 def _nested_hits(hits: list[SurfaceHit]) -> list[bool]:
