@@ -6,7 +6,9 @@ Pipeline for one text:
    profile, offer, process, legal mentions; a text without structure is one body part);
 2. tokenise and normalise once (`text.Normaliser`), split each part into passages (sentences
    and list items, short ones merged with the next; a passage weighs what its part weighs);
-3. exact layer: every label/synonym found by the Aho-Corasick automaton, with its span;
+3. exact layer: every label/synonym found by the Aho-Corasick automaton, with its span, except
+   inside the names and phrases of the gazetteer (places, organisations, HR and legal
+   phrases, sense blockers: "Ile de France", "échange téléphonique");
 4. ranking layer: each passage scored against every skill (`semantic.SemanticIndex`);
 5. per passage, raw = ranking score + weight x specificity of the literal hit (a label nested
    inside a longer hit counts half, a curated synonym more); per skill, the best passage
@@ -26,7 +28,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.utils.translation import gettext as _
 
+from skills.extraction.gazetteer import Gazetteer, NameKind, blocked_tokens, load_entries
 from skills.extraction.language import detect_language
+from skills.extraction.names import name_forms, written_as_name
 from skills.extraction.occupations import OccupationIndex
 from skills.extraction.semantic import SemanticIndex, Weights
 from skills.extraction.structure import PART_WEIGHTS, DecodedText, decode_entities, split_parts
@@ -149,6 +153,11 @@ class Calibration:
     # "mapping of processes") names something narrower than the label: its literal hit counts
     # this much (as a nested hit does).
     head_factor: float = 0.5
+    # A literal hit of a label ESCO writes with capitals, written the same way in the text
+    # ("Java", "SQL", "PostgreSQL"), is a name: at least this specific (see `names`); an
+    # alternative label shared with other skills somewhat less than a preferred one.
+    name_specificity: float = 0.95
+    name_alternative_specificity: float = 0.8
     # How much each part of a posting counts (`structure.PartKind`): a skill named only where
     # the employer presents itself, offers benefits or explains how to apply is no requirement.
     part_weights: dict[str, float] = field(default_factory=lambda: dict(PART_WEIGHTS))
@@ -183,7 +192,9 @@ class Extractor:
         self.labels = [(skill.label_fr, skill.label_en) for skill in snapshot.skills]
         self.uri_index = {uri: idx for idx, uri in enumerate(self.uris)}
         self.forms = [(form.text, form.method) for form in snapshot.forms]
+        self.name_forms = name_forms(snapshot)
         self.surface = SurfaceIndex(snapshot, self.normalisers)
+        self.gazetteer = Gazetteer(load_entries(), self.normalisers)
         self.semantic = SemanticIndex(snapshot, self.normalisers, rejected)
         self.occupations = OccupationIndex(snapshot)
         self.occupation_uris = [occ.uri for occ in snapshot.occupations]
@@ -280,7 +291,14 @@ class Extractor:
         analysis = _Analysis(text, lang, tokens, bounds, token_ranges)
         analysis.passage_weights = np.asarray(weights, dtype=np.float32)
         analysis.decoded = decoded
+        names = self.gazetteer.find(tokens, lang, text)
+        for first, last in blocked_tokens(names):
+            # An emptied word matches no label and leaves the ranking (see `raw_scores`).
+            for index in range(first, last + 1):
+                tokens[index] = tokens[index]._replace(norm="")
         analysis.hits = self.surface.find(tokens, lang, text)
+        if names and analysis.hits:
+            analysis.hits = _hits_outside_senses(analysis.hits, names)
         if analysis.hits and (analysis.passage_weights == 0).any():
             # A name read only where nothing is required (how to apply, legal mentions) is no
             # evidence at all: not even a curated synonym passes from there.
@@ -298,7 +316,8 @@ class Extractor:
         text, tokens = analysis.text, analysis.tokens
         for chunk_start in range(0, len(analysis.sentence_tokens), SENTENCE_CHUNK):
             chunk = analysis.sentence_tokens[chunk_start : chunk_start + SENTENCE_CHUNK]
-            terms = [tokens[first:last] for first, last in chunk]
+            # Words of listed names were emptied by `analyse`: they rank nothing.
+            terms = [[token for token in tokens[first:last] if token.norm] for first, last in chunk]
             chunk_exact = [exact.get(chunk_start + offset, {}) for offset in range(len(chunk))]
             skills, block = self.semantic.scores(
                 terms,
@@ -349,7 +368,9 @@ class Extractor:
         out: dict[int, dict[int, float]] = {}
         short = self.calibration.short_passage_tokens
         for i, hit in enumerate(analysis.hits):
-            value = hit.specificity * (self.calibration.nested_factor if nested[i] else 1.0)
+            name = self._name_specificity(analysis, hit)
+            value = max(hit.specificity, name)
+            value *= self.calibration.nested_factor if nested[i] else 1.0
             if self.forms[hit.form][1] in CURATED_METHODS:
                 value *= self.calibration.curated_boost
             if (
@@ -360,12 +381,27 @@ class Extractor:
                 value *= self.calibration.head_factor
             sentence = int(token_sentence[hit.first_token])
             first, last = analysis.sentence_tokens[sentence]
-            if last - first <= short:
+            if last - first <= short and not name:
+                # A name is conclusive in a short passage too ("Initiation au langage Python").
                 value *= (hit.last_token - hit.first_token + 1) / (last - first)
             per_sentence = out.setdefault(sentence, {})
             if value > per_sentence.get(hit.skill, 0.0):
                 per_sentence[hit.skill] = value
         return out
+
+    def _name_specificity(self, analysis: _Analysis, hit: SurfaceHit) -> float:
+        """The specificity a hit earns as a name (see `names`), 0.0 when it is not one."""
+        name = self.name_forms.get(hit.form)
+        if name is None:
+            return 0.0
+        words, preferred = name
+        tokens = analysis.tokens
+        written = analysis.text[tokens[hit.first_token].start : tokens[hit.last_token].end]
+        if not written_as_name(words, written):
+            return 0.0
+        if preferred:
+            return self.calibration.name_specificity
+        return self.calibration.name_alternative_specificity
 
     def _matches(self, text, *, lang, limit: int, threshold: float | None) -> list[SkillMatch]:
         if limit <= 0:
@@ -488,6 +524,24 @@ def passages(text: str):
             current = [start, end]
     if current is not None:
         yield current[0], current[1]
+
+
+def _hits_outside_senses(hits: list[SurfaceHit], names) -> list[SurfaceHit]:
+    """The hits not strictly inside a sense-blocking phrase ("électronique" in "messagerie
+    électronique"); a hit over the whole phrase, or beyond it, stays."""
+    senses = [(span.first, span.last) for span in names if span.kind == NameKind.SENSE]
+    if not senses:
+        return hits
+    return [
+        hit
+        for hit in hits
+        if not any(
+            first <= hit.first_token
+            and hit.last_token <= last
+            and (hit.first_token, hit.last_token) != (first, last)
+            for first, last in senses
+        )
+    ]
 
 
 def _same_position(position: int) -> int:
