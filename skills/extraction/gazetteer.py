@@ -14,7 +14,9 @@ when the index is built, like the labels; `Gazetteer.find` then marks where they
 
 Places and organisations are names: they match only where the text writes them with a capital
 ("Paris", not "paris sportifs"), in capitals when the list does ("ONE", not "one"), and word
-by word as the list writes them, not merely with the same stem ("Français" is not "France").
+for word as the list writes them, accents and case aside, not merely with the same stem
+("Français" is not "France", "LESS" is not the river Lesse). Phrases match inflected
+("conventions collectives").
 """
 
 from __future__ import annotations
@@ -157,9 +159,11 @@ def _written_as_listed(pattern: _Pattern, tokens: list[Token], text: str) -> boo
             return False
         if not first[:1].isupper():
             return False
+    proper = pattern.kind in PROPER_NAMES
     for token, listed in zip(tokens, pattern.written, strict=True):
         written = fold(text[token.start : token.end])
-        if not _same_word(written, listed):
+        # Names do not inflect: "LESS" (the style sheet language) is not the river Lesse.
+        if written != listed and (proper or not _same_word(written, listed)):
             return False
     return True
 
