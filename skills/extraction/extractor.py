@@ -33,7 +33,13 @@ from skills.extraction.language import detect_language
 from skills.extraction.names import name_forms, written_as_name
 from skills.extraction.occupations import OccupationIndex
 from skills.extraction.semantic import SemanticIndex, Weights
-from skills.extraction.structure import PART_WEIGHTS, DecodedText, decode_entities, split_parts
+from skills.extraction.structure import (
+    FRAME_WORDS,
+    PART_WEIGHTS,
+    DecodedText,
+    decode_entities,
+    split_parts,
+)
 from skills.extraction.surface import SurfaceHit, SurfaceIndex, rejected_keys
 from skills.extraction.taxonomy import Method, TaxonomySnapshot
 from skills.extraction.text import (
@@ -195,6 +201,10 @@ class Extractor:
         self.name_forms = name_forms(snapshot)
         self.surface = SurfaceIndex(snapshot, self.normalisers)
         self.gazetteer = Gazetteer(load_entries(), self.normalisers)
+        self.frame_terms = {
+            lang: frozenset(normaliser.terms(FRAME_WORDS))
+            for lang, normaliser in self.normalisers.items()
+        }
         self.semantic = SemanticIndex(snapshot, self.normalisers, rejected)
         self.occupations = OccupationIndex(snapshot)
         self.occupation_uris = [occ.uri for occ in snapshot.occupations]
@@ -382,12 +392,23 @@ class Extractor:
             sentence = int(token_sentence[hit.first_token])
             first, last = analysis.sentence_tokens[sentence]
             if last - first <= short and not name:
-                # A name is conclusive in a short passage too ("Initiation au langage Python").
-                value *= (hit.last_token - hit.first_token + 1) / (last - first)
+                # A name is conclusive in a short passage too ("Initiation au langage Python");
+                # a label is when it covers the passage, words that frame a title aside.
+                covered = hit.last_token - hit.first_token + 1
+                value *= covered / max(covered, self._subject_length(analysis, first, last))
             per_sentence = out.setdefault(sentence, {})
             if value > per_sentence.get(hit.skill, 0.0):
                 per_sentence[hit.skill] = value
         return out
+
+    def _subject_length(self, analysis: _Analysis, first: int, last: int) -> int:
+        """Tokens first..last-1 that are not framing words (level, format) or numbers."""
+        frame = self.frame_terms[analysis.lang]
+        return sum(
+            1
+            for token in analysis.tokens[first:last]
+            if token.norm and token.norm not in frame and not token.norm.isdigit()
+        )
 
     def _name_specificity(self, analysis: _Analysis, hit: SurfaceHit) -> float:
         """The specificity a hit earns as a name (see `names`), 0.0 when it is not one."""

@@ -329,6 +329,19 @@ def part_at(parts: list[Part], position: int) -> Part:
     return parts[max(index, 0)]
 
 
+# Words that frame a course title or a short need without naming what it is about: the level,
+# the format, the audience ("Espagnol niveau 1 - FAD", "Initiation Excel", "Réseaux sociaux
+# pour les indépendants"). A label that covers the rest of such a title covers its subject.
+FRAME_WORDS = """
+initiation introduction perfectionnement approfondissement niveau niveaux module modules base
+bases fondamentaux fondamentales debutant debutants debutante avance avances intermediaire
+fad distance formation formations cours atelier ateliers decouvrir decouverte preparation
+certification session partie jour jours heures cycle independants pme particuliers
+level levels beginner beginners advanced intermediate basics fundamentals course courses
+workshop training part day days hours
+"""
+
+
 # ------------------------------------------------------------------ HTML entities
 
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
