@@ -21,6 +21,7 @@ Pipeline for one text:
 
 from __future__ import annotations
 
+import bisect
 import re
 import time
 from dataclasses import dataclass, field
@@ -184,6 +185,9 @@ class _Analysis:
     passage_weights: np.ndarray | None = None
     # `text` is the caller's text with HTML entities decoded; spans are mapped back through it.
     decoded: DecodedText | None = None
+    # {passage: skills} read in a sense-blocking phrase there: that passage is no evidence
+    # for them, literal or inferred ("messagerie électronique" says nothing of electronics).
+    sense_blocked: dict[int, set[int]] = field(default_factory=dict)
 
 
 class Extractor:
@@ -308,7 +312,10 @@ class Extractor:
                 tokens[index] = tokens[index]._replace(norm="")
         analysis.hits = self.surface.find(tokens, lang, text)
         if names and analysis.hits:
-            analysis.hits = _hits_outside_senses(analysis.hits, names)
+            analysis.hits, blocked = _hits_outside_senses(analysis.hits, names)
+            for hit in blocked:
+                passage = _passage_of(analysis, hit.first_token)
+                analysis.sense_blocked.setdefault(passage, set()).add(hit.skill)
         if analysis.hits and (analysis.passage_weights == 0).any():
             # A name read only where nothing is required (how to apply, legal mentions) is no
             # evidence at all: not even a curated synonym passes from there.
@@ -343,6 +350,11 @@ class Extractor:
                 for skill, value in hits.items():
                     column = np.searchsorted(skills, skill)
                     block[offset, column] += self.calibration.exact_weight * value
+            for offset in range(len(chunk)):
+                for skill in analysis.sense_blocked.get(chunk_start + offset, ()):
+                    column = np.searchsorted(skills, skill)
+                    if column < len(skills) and skills[column] == skill:
+                        block[offset, column] = 0.0
             if analysis.passage_weights is not None:
                 chunk_weights = analysis.passage_weights[chunk_start : chunk_start + len(chunk)]
                 if (chunk_weights != 1.0).any():
@@ -547,22 +559,26 @@ def passages(text: str):
         yield current[0], current[1]
 
 
-def _hits_outside_senses(hits: list[SurfaceHit], names) -> list[SurfaceHit]:
-    """The hits not strictly inside a sense-blocking phrase ("électronique" in "messagerie
-    électronique"); a hit over the whole phrase, or beyond it, stays."""
+def _hits_outside_senses(hits: list[SurfaceHit], names) -> tuple[list, list]:
+    """(kept, blocked): a hit strictly inside a sense-blocking phrase ("électronique" in
+    "messagerie électronique") is blocked; a hit over the whole phrase, or beyond it, stays."""
     senses = [(span.first, span.last) for span in names if span.kind == NameKind.SENSE]
-    if not senses:
-        return hits
-    return [
-        hit
-        for hit in hits
-        if not any(
+    kept, blocked = [], []
+    for hit in hits:
+        inside = any(
             first <= hit.first_token
             and hit.last_token <= last
             and (hit.first_token, hit.last_token) != (first, last)
             for first, last in senses
         )
-    ]
+        (blocked if inside else kept).append(hit)
+    return kept, blocked
+
+
+def _passage_of(analysis: _Analysis, token: int) -> int:
+    """The index of the passage holding `token`."""
+    firsts = [first for first, _last in analysis.sentence_tokens]
+    return bisect.bisect_right(firsts, token) - 1
 
 
 def _same_position(position: int) -> int:
