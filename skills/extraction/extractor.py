@@ -60,6 +60,9 @@ CURATED_METHODS = frozenset({Method.SYNONYM, Method.LOCAL})
 # "Profil :" or "Industry:" says too little on its own, and fewer, longer passages are faster.
 MIN_PASSAGE_CHARS = 200
 MAX_PASSAGE_CHARS = 400
+# Whether a hit is written as a name is remembered for this many (label, written) pairs: the
+# same tool names recur from posting to posting.
+NAME_MEMO_SIZE = 50_000
 # Language detection reads this much of the text: enough to decide, cheap on huge inputs.
 LANGUAGE_SAMPLE = 500
 
@@ -203,6 +206,7 @@ class Extractor:
         self.uri_index = {uri: idx for idx, uri in enumerate(self.uris)}
         self.forms = [(form.text, form.method) for form in snapshot.forms]
         self.name_forms = name_forms(snapshot)
+        self._name_memo: dict[tuple, bool] = {}
         self.surface = SurfaceIndex(snapshot, self.normalisers)
         self.gazetteer = Gazetteer(load_entries(), self.normalisers)
         self.frame_terms = {
@@ -430,7 +434,13 @@ class Extractor:
         words, preferred = name
         tokens = analysis.tokens
         written = analysis.text[tokens[hit.first_token].start : tokens[hit.last_token].end]
-        if not written_as_name(words, written):
+        key = (words, written)
+        as_name = self._name_memo.get(key)
+        if as_name is None:
+            if len(self._name_memo) >= NAME_MEMO_SIZE:
+                self._name_memo.clear()
+            as_name = self._name_memo[key] = written_as_name(words, written)
+        if not as_name:
             return 0.0
         if preferred:
             return self.calibration.name_specificity

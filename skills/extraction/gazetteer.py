@@ -129,24 +129,21 @@ class Gazetteer:
         patterns = self.patterns.get(lang)
         if not patterns or not tokens:
             return []
-        spans = []
-        index, n = 0, len(tokens)
-        while index < n:
-            found = None
-            for pattern in patterns.get(tokens[index].norm, ()):
+        spans: list[NameSpan] = []
+        n = len(tokens)
+        # Most words start no listed name: look only where one does.
+        for index in [i for i, token in enumerate(tokens) if token.norm in patterns]:
+            if spans and index <= spans[-1].last:
+                continue
+            for pattern in patterns[tokens[index].norm]:
                 length = len(pattern.terms)
                 if index + length > n:
                     continue
                 if any(tokens[index + k].norm != pattern.terms[k] for k in range(1, length)):
                     continue
                 if _written_as_listed(pattern, tokens[index : index + length], text):
-                    found = NameSpan(index, index + length - 1, pattern.kind)
+                    spans.append(NameSpan(index, index + length - 1, pattern.kind))
                     break
-            if found is None:
-                index += 1
-            else:
-                spans.append(found)
-                index = found.last + 1
         return spans
 
 
