@@ -21,7 +21,6 @@ Pipeline for one text:
 
 from __future__ import annotations
 
-import bisect
 import re
 import time
 from dataclasses import dataclass, field
@@ -29,10 +28,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.utils.translation import gettext as _
 
-from skills.extraction.gazetteer import Gazetteer, NameKind, blocked_tokens, load_entries
+from skills.extraction.gazetteer import Gazetteer, load_entries
 from skills.extraction.language import detect_language
 from skills.extraction.names import name_forms, written_as_name
 from skills.extraction.occupations import OccupationIndex
+from skills.extraction.reading import keep_evidence, mask_names, weigh_passages
 from skills.extraction.semantic import SemanticIndex, Weights
 from skills.extraction.structure import (
     FRAME_WORDS,
@@ -168,6 +168,9 @@ class Calibration:
     # alternative label shared with other skills somewhat less than a preferred one.
     name_specificity: float = 0.95
     name_alternative_specificity: float = 0.8
+    # A literal hit that covers the whole subject of a short passage (see `_exact_by_sentence`)
+    # counts this much more. Tuned on the tune half of the course titles in bench/data.
+    subject_boost: float = 1.5
     # How much each part of a posting counts (`structure.PartKind`): a skill named only where
     # the employer presents itself, offers benefits or explains how to apply is no requirement.
     part_weights: dict[str, float] = field(default_factory=lambda: dict(PART_WEIGHTS))
@@ -309,21 +312,9 @@ class Extractor:
         analysis = _Analysis(text, lang, tokens, bounds, token_ranges)
         analysis.passage_weights = np.asarray(weights, dtype=np.float32)
         analysis.decoded = decoded
-        names = self.gazetteer.find(tokens, lang, text)
-        for first, last in blocked_tokens(names):
-            # An emptied word matches no label and leaves the ranking (see `raw_scores`).
-            for index in range(first, last + 1):
-                tokens[index] = tokens[index]._replace(norm="")
+        names = mask_names(self.gazetteer, tokens, lang, text)
         analysis.hits = self.surface.find(tokens, lang, text)
-        if names and analysis.hits:
-            analysis.hits, blocked = _hits_outside_senses(analysis.hits, names)
-            for hit in blocked:
-                passage = _passage_of(analysis, hit.first_token)
-                analysis.sense_blocked.setdefault(passage, set()).add(hit.skill)
-        if analysis.hits and (analysis.passage_weights == 0).any():
-            # A name read only where nothing is required (how to apply, legal mentions) is no
-            # evidence at all: not even a curated synonym passes from there.
-            analysis.hits = _hits_in_weighed_passages(analysis)
+        keep_evidence(analysis, names)
         return analysis
 
     def raw_scores(self, analysis: _Analysis):
@@ -337,7 +328,8 @@ class Extractor:
         text, tokens = analysis.text, analysis.tokens
         for chunk_start in range(0, len(analysis.sentence_tokens), SENTENCE_CHUNK):
             chunk = analysis.sentence_tokens[chunk_start : chunk_start + SENTENCE_CHUNK]
-            # Words of listed names were emptied by `analyse`: they rank nothing.
+            # Words of listed names were emptied by `analyse` (`reading.mask_names`): they rank
+            # nothing.
             terms = [[token for token in tokens[first:last] if token.norm] for first, last in chunk]
             chunk_exact = [exact.get(chunk_start + offset, {}) for offset in range(len(chunk))]
             skills, block = self.semantic.scores(
@@ -354,15 +346,7 @@ class Extractor:
                 for skill, value in hits.items():
                     column = np.searchsorted(skills, skill)
                     block[offset, column] += self.calibration.exact_weight * value
-            for offset in range(len(chunk)):
-                for skill in analysis.sense_blocked.get(chunk_start + offset, ()):
-                    column = np.searchsorted(skills, skill)
-                    if column < len(skills) and skills[column] == skill:
-                        block[offset, column] = 0.0
-            if analysis.passage_weights is not None:
-                chunk_weights = analysis.passage_weights[chunk_start : chunk_start + len(chunk)]
-                if (chunk_weights != 1.0).any():
-                    block *= chunk_weights[:, None]
+            weigh_passages(analysis, chunk_start, skills, block)
             if not len(skills):
                 continue
             # max along axis 0 is vectorised; argmax is not, so it only runs where needed.
@@ -407,11 +391,17 @@ class Extractor:
                 value *= self.calibration.head_factor
             sentence = int(token_sentence[hit.first_token])
             first, last = analysis.sentence_tokens[sentence]
-            if last - first <= short and not name:
-                # A name is conclusive in a short passage too ("Initiation au langage Python");
-                # a label is when it covers the passage, words that frame a title aside.
+            if last - first <= short:
+                # In a short passage (a title), a label that covers all of it, words that frame
+                # a title aside, names its subject ("ACCESS - INITIATION", "Gestion des
+                # conflits"); one that covers part of it counts for that part, unless it is a
+                # name ("Initiation au langage Python").
                 covered = hit.last_token - hit.first_token + 1
-                value *= covered / max(covered, self._subject_length(analysis, first, last))
+                subject = self._subject_length(analysis, first, last)
+                if covered >= subject:
+                    value *= self.calibration.subject_boost
+                elif not name:
+                    value *= covered / subject
             per_sentence = out.setdefault(sentence, {})
             if value > per_sentence.get(hit.skill, 0.0):
                 per_sentence[hit.skill] = value
@@ -535,7 +525,7 @@ class Extractor:
         score = round(min(max(score, 0.0), 1.0), 4)
         if hits:
             tokens = analysis.tokens
-            original = analysis.decoded.original if analysis.decoded else _same_position
+            original = analysis.decoded.original if analysis.decoded else _unchanged
             spans = tuple(
                 sorted(
                     {
@@ -569,40 +559,8 @@ def passages(text: str):
         yield current[0], current[1]
 
 
-def _hits_outside_senses(hits: list[SurfaceHit], names) -> tuple[list, list]:
-    """(kept, blocked): a hit strictly inside a sense-blocking phrase ("électronique" in
-    "messagerie électronique") is blocked; a hit over the whole phrase, or beyond it, stays."""
-    senses = [(span.first, span.last) for span in names if span.kind == NameKind.SENSE]
-    kept, blocked = [], []
-    for hit in hits:
-        inside = any(
-            first <= hit.first_token
-            and hit.last_token <= last
-            and (hit.first_token, hit.last_token) != (first, last)
-            for first, last in senses
-        )
-        (blocked if inside else kept).append(hit)
-    return kept, blocked
-
-
-def _passage_of(analysis: _Analysis, token: int) -> int:
-    """The index of the passage holding `token`."""
-    firsts = [first for first, _last in analysis.sentence_tokens]
-    return bisect.bisect_right(firsts, token) - 1
-
-
-def _same_position(position: int) -> int:
+def _unchanged(position: int) -> int:
     return position
-
-
-def _hits_in_weighed_passages(analysis: _Analysis) -> list[SurfaceHit]:
-    """The literal hits of `analysis` outside passages that weigh nothing."""
-    token_weight = np.empty(len(analysis.tokens), dtype=np.float32)
-    for (first, last), weight in zip(
-        analysis.sentence_tokens, analysis.passage_weights, strict=True
-    ):
-        token_weight[first:last] = weight
-    return [hit for hit in analysis.hits if token_weight[hit.first_token] > 0]
 
 
 def _nested_hits(hits: list[SurfaceHit]) -> list[bool]:
