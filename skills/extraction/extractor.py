@@ -1,10 +1,14 @@
 """The extractor: text in, ranked ESCO skills (and occupations) out, each with its reasons.
 
 Pipeline for one text:
-1. clean (bytes decoded, control characters blanked, offsets kept), detect the language;
-2. tokenise and normalise once (`text.Normaliser`), split into passages (sentences and list
-   items, short ones merged with the next);
-3. exact layer: every label/synonym found by the Aho-Corasick automaton, with its span;
+1. clean (bytes decoded, control characters blanked, HTML entities decoded, offsets kept),
+   detect the language, split a posting into its parts (`structure`: company, missions,
+   profile, offer, process, legal mentions; a text without structure is one body part);
+2. tokenise and normalise once (`text.Normaliser`), split each part into passages (sentences
+   and list items, short ones merged with the next; a passage weighs what its part weighs);
+3. exact layer: every label/synonym found by the Aho-Corasick automaton, with its span, except
+   inside the names and phrases of the gazetteer (places, organisations, HR and legal
+   phrases, sense blockers: "Ile de France", "échange téléphonique");
 4. ranking layer: each passage scored against every skill (`semantic.SemanticIndex`);
 5. per passage, raw = ranking score + weight x specificity of the literal hit (a label nested
    inside a longer hit counts half, a curated synonym more); per skill, the best passage
@@ -24,9 +28,19 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.utils.translation import gettext as _
 
+from skills.extraction.gazetteer import Gazetteer, load_entries
 from skills.extraction.language import detect_language
+from skills.extraction.names import name_forms, written_as_name
 from skills.extraction.occupations import OccupationIndex
+from skills.extraction.reading import keep_evidence, mask_names, weigh_passages
 from skills.extraction.semantic import SemanticIndex, Weights
+from skills.extraction.structure import (
+    FRAME_WORDS,
+    PART_WEIGHTS,
+    DecodedText,
+    decode_entities,
+    split_parts,
+)
 from skills.extraction.surface import SurfaceHit, SurfaceIndex, rejected_keys
 from skills.extraction.taxonomy import Method, TaxonomySnapshot
 from skills.extraction.text import (
@@ -46,6 +60,9 @@ CURATED_METHODS = frozenset({Method.SYNONYM, Method.LOCAL})
 # "Profil :" or "Industry:" says too little on its own, and fewer, longer passages are faster.
 MIN_PASSAGE_CHARS = 200
 MAX_PASSAGE_CHARS = 400
+# Whether a hit is written as a name is remembered for this many (label, written) pairs: the
+# same tool names recur from posting to posting.
+NAME_MEMO_SIZE = 50_000
 # Language detection reads this much of the text: enough to decide, cheap on huge inputs.
 LANGUAGE_SAMPLE = 500
 
@@ -146,6 +163,17 @@ class Calibration:
     # "mapping of processes") names something narrower than the label: its literal hit counts
     # this much (as a nested hit does).
     head_factor: float = 0.5
+    # A literal hit of a label ESCO writes with capitals, written the same way in the text
+    # ("Java", "SQL", "PostgreSQL"), is a name: at least this specific (see `names`); an
+    # alternative label shared with other skills somewhat less than a preferred one.
+    name_specificity: float = 0.95
+    name_alternative_specificity: float = 0.8
+    # A literal hit that covers the whole subject of a short passage (see `_exact_by_sentence`)
+    # counts this much more. Tuned on the tune half of the course titles in bench/data.
+    subject_boost: float = 1.5
+    # How much each part of a posting counts (`structure.PartKind`): a skill named only where
+    # the employer presents itself, offers benefits or explains how to apply is no requirement.
+    part_weights: dict[str, float] = field(default_factory=lambda: dict(PART_WEIGHTS))
 
     def __call__(self, raw):
         return 1.0 / (1.0 + np.exp(-self.slope * (raw - self.midpoint)))
@@ -159,6 +187,13 @@ class _Analysis:
     sentence_bounds: list[tuple[int, int]]  # char offsets
     sentence_tokens: list[tuple[int, int]]  # [first, last) token indices
     hits: list[SurfaceHit] = field(default_factory=list)
+    # Per passage, the weight of the part of the posting it belongs to.
+    passage_weights: np.ndarray | None = None
+    # `text` is the caller's text with HTML entities decoded; spans are mapped back through it.
+    decoded: DecodedText | None = None
+    # {passage: skills} read in a sense-blocking phrase there: that passage is no evidence
+    # for them, literal or inferred ("messagerie électronique" says nothing of electronics).
+    sense_blocked: dict[int, set[int]] = field(default_factory=dict)
 
 
 class Extractor:
@@ -173,7 +208,14 @@ class Extractor:
         self.labels = [(skill.label_fr, skill.label_en) for skill in snapshot.skills]
         self.uri_index = {uri: idx for idx, uri in enumerate(self.uris)}
         self.forms = [(form.text, form.method) for form in snapshot.forms]
+        self.name_forms = name_forms(snapshot)
+        self._name_memo: dict[tuple, bool] = {}
         self.surface = SurfaceIndex(snapshot, self.normalisers)
+        self.gazetteer = Gazetteer(load_entries(), self.normalisers)
+        self.frame_terms = {
+            lang: frozenset(normaliser.terms(FRAME_WORDS))
+            for lang, normaliser in self.normalisers.items()
+        }
         self.semantic = SemanticIndex(snapshot, self.normalisers, rejected)
         self.occupations = OccupationIndex(snapshot)
         self.occupation_uris = [occ.uri for occ in snapshot.occupations]
@@ -247,21 +289,32 @@ class Extractor:
     # ------------------------------------------------------------------ internals
 
     def analyse(self, text, *, lang: str | None = None) -> _Analysis:
-        text = clean_text(text)
+        decoded = decode_entities(clean_text(text))
+        text = decoded.text
         if lang not in LANGUAGES:
             lang = self.detect_language(text) if lang is None else _language_or_error(lang)
         normaliser = self.normalisers[lang]
         tokens: list[Token] = []
         bounds: list[tuple[int, int]] = []
         token_ranges: list[tuple[int, int]] = []
-        for start, end in passages(text):
-            first = len(tokens)
-            tokens.extend(normaliser.tokens(text[start:end], offset=start))
-            if len(tokens) > first:
-                bounds.append((start, end))
-                token_ranges.append((first, len(tokens)))
+        weights: list[float] = []
+        part_weights = self.calibration.part_weights
+        for part in split_parts(text):
+            weight = part_weights.get(part.kind, 1.0)
+            for start, end in passages(text[part.start : part.end]):
+                start, end = start + part.start, end + part.start
+                first = len(tokens)
+                tokens.extend(normaliser.tokens(text[start:end], offset=start))
+                if len(tokens) > first:
+                    bounds.append((start, end))
+                    token_ranges.append((first, len(tokens)))
+                    weights.append(weight)
         analysis = _Analysis(text, lang, tokens, bounds, token_ranges)
+        analysis.passage_weights = np.asarray(weights, dtype=np.float32)
+        analysis.decoded = decoded
+        names = mask_names(self.gazetteer, tokens, lang, text)
         analysis.hits = self.surface.find(tokens, lang, text)
+        keep_evidence(analysis, names)
         return analysis
 
     def raw_scores(self, analysis: _Analysis):
@@ -275,7 +328,9 @@ class Extractor:
         text, tokens = analysis.text, analysis.tokens
         for chunk_start in range(0, len(analysis.sentence_tokens), SENTENCE_CHUNK):
             chunk = analysis.sentence_tokens[chunk_start : chunk_start + SENTENCE_CHUNK]
-            terms = [tokens[first:last] for first, last in chunk]
+            # Words of listed names were emptied by `analyse` (`reading.mask_names`): they rank
+            # nothing.
+            terms = [[token for token in tokens[first:last] if token.norm] for first, last in chunk]
             chunk_exact = [exact.get(chunk_start + offset, {}) for offset in range(len(chunk))]
             skills, block = self.semantic.scores(
                 terms,
@@ -291,6 +346,7 @@ class Extractor:
                 for skill, value in hits.items():
                     column = np.searchsorted(skills, skill)
                     block[offset, column] += self.calibration.exact_weight * value
+            weigh_passages(analysis, chunk_start, skills, block)
             if not len(skills):
                 continue
             # max along axis 0 is vectorised; argmax is not, so it only runs where needed.
@@ -322,7 +378,9 @@ class Extractor:
         out: dict[int, dict[int, float]] = {}
         short = self.calibration.short_passage_tokens
         for i, hit in enumerate(analysis.hits):
-            value = hit.specificity * (self.calibration.nested_factor if nested[i] else 1.0)
+            name = self._name_specificity(analysis, hit)
+            value = max(hit.specificity, name)
+            value *= self.calibration.nested_factor if nested[i] else 1.0
             if self.forms[hit.form][1] in CURATED_METHODS:
                 value *= self.calibration.curated_boost
             if (
@@ -334,11 +392,49 @@ class Extractor:
             sentence = int(token_sentence[hit.first_token])
             first, last = analysis.sentence_tokens[sentence]
             if last - first <= short:
-                value *= (hit.last_token - hit.first_token + 1) / (last - first)
+                # In a short passage (a title), a label that covers all of it, words that frame
+                # a title aside, names its subject ("ACCESS - INITIATION", "Gestion des
+                # conflits"); one that covers part of it counts for that part, unless it is a
+                # name ("Initiation au langage Python").
+                covered = hit.last_token - hit.first_token + 1
+                subject = self._subject_length(analysis, first, last)
+                if covered >= subject:
+                    value *= self.calibration.subject_boost
+                elif not name:
+                    value *= covered / subject
             per_sentence = out.setdefault(sentence, {})
             if value > per_sentence.get(hit.skill, 0.0):
                 per_sentence[hit.skill] = value
         return out
+
+    def _subject_length(self, analysis: _Analysis, first: int, last: int) -> int:
+        """Tokens first..last-1 that are not framing words (level, format) or numbers."""
+        frame = self.frame_terms[analysis.lang]
+        return sum(
+            1
+            for token in analysis.tokens[first:last]
+            if token.norm and token.norm not in frame and not token.norm.isdigit()
+        )
+
+    def _name_specificity(self, analysis: _Analysis, hit: SurfaceHit) -> float:
+        """The specificity a hit earns as a name (see `names`), 0.0 when it is not one."""
+        name = self.name_forms.get(hit.form)
+        if name is None:
+            return 0.0
+        words, preferred = name
+        tokens = analysis.tokens
+        written = analysis.text[tokens[hit.first_token].start : tokens[hit.last_token].end]
+        key = (words, written)
+        as_name = self._name_memo.get(key)
+        if as_name is None:
+            if len(self._name_memo) >= NAME_MEMO_SIZE:
+                self._name_memo.clear()
+            as_name = self._name_memo[key] = written_as_name(words, written)
+        if not as_name:
+            return 0.0
+        if preferred:
+            return self.calibration.name_specificity
+        return self.calibration.name_alternative_specificity
 
     def _matches(self, text, *, lang, limit: int, threshold: float | None) -> list[SkillMatch]:
         if limit <= 0:
@@ -429,8 +525,14 @@ class Extractor:
         score = round(min(max(score, 0.0), 1.0), 4)
         if hits:
             tokens = analysis.tokens
+            original = analysis.decoded.original if analysis.decoded else _unchanged
             spans = tuple(
-                sorted({(tokens[h.first_token].start, tokens[h.last_token].end) for h in hits})
+                sorted(
+                    {
+                        (original(tokens[h.first_token].start), original(tokens[h.last_token].end))
+                        for h in hits
+                    }
+                )
             )
             best_hit = max(hits, key=lambda h: (h.specificity, h.last_token - h.first_token))
             form_text, method = self.forms[best_hit.form]
@@ -455,6 +557,10 @@ def passages(text: str):
             current = [start, end]
     if current is not None:
         yield current[0], current[1]
+
+
+def _unchanged(position: int) -> int:
+    return position
 
 
 def _nested_hits(hits: list[SurfaceHit]) -> list[bool]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.db.models import Count, Max
 
+from skills.extraction.gazetteer import data_digest as gazetteer_digest
 from skills.models import (
     Occupation,
     OccupationJobTitle,
@@ -90,10 +91,12 @@ class TaxonomySnapshot:
 def taxonomy_fingerprint() -> str:
     """A short hash that changes whenever anything the index is built from changes.
 
+    The code of this package and the gazetteer lists count too: an edit of either rebuilds.
+
     Counts and the latest `updated_at` catch imports and edits of concepts; synonyms, rejected
     patterns and job titles are hashed in full (they are few, and have no `updated_at`).
     """
-    parts: list[str] = [INDEX_FORMAT_VERSION, _code_digest()]
+    parts: list[str] = [INDEX_FORMAT_VERSION, _code_digest(), gazetteer_digest()]
     for model in (Skill, Occupation):
         agg = model.objects.aggregate(n=Count("id"), last=Max("updated_at"))
         parts.append(f"{model.__name__}:{agg['n']}:{agg['last']}")
