@@ -369,7 +369,11 @@ class TestShortageListPage:
                 shortage_list=entry.shortage_list, occupations=[OccupationFactory()]
             )
         with django_assert_max_num_queries(6):
-            client.get(reverse("concepts:shortage_list_detail", args=[entry.shortage_list_id]))
+            response = client.get(
+                reverse("concepts:shortage_list_detail", args=[entry.shortage_list_id])
+            )
+        assert response.status_code == 200
+        assert entry.label in response.content.decode()
 
 
 class TestLanguageSwitch:

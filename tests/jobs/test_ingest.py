@@ -161,6 +161,7 @@ class TestIngest:
         skills = PostingSkill.objects.filter(posting=posting)
         assert skills.exists()
         assert not skills.exclude(status=LinkStatus.SUGGESTED).exists()
+        assert skills, "the check below needs something to check"
         assert all(link.esco_version == link.skill.esco_version for link in skills)
         assert all(0 <= link.score <= 1 for link in skills)
         text = f"{posting.title}\n\n{posting.description_text}"

@@ -173,6 +173,7 @@ def test_from_registration_to_a_published_posting_with_confirmed_skills(client):
     page = client.get(response["Location"]).content.decode()
     links = list(posting.skill_links.select_related("skill"))
     assert links, "the extractor found no skill"
+    assert links, "the check below needs something to check"
     assert all(link.is_suggested for link in links)
     assert all(link.esco_version == link.skill.esco_version for link in links)
     assert links[0].skill.label() in page
