@@ -96,6 +96,16 @@ EDUCATION_LEVELS = {
 }
 
 
+def text_problem(value: str) -> str:
+    """Why `value` cannot be stored as text ("" when it can): bytes that were not UTF-8 (read
+    as lone surrogates) or NUL characters, which PostgreSQL refuses in text columns."""
+    if _SURROGATES.search(value):
+        return "is not valid UTF-8 text (broken encoding)"
+    if "\x00" in value:
+        return "holds a NUL character"
+    return ""
+
+
 def content_hash(data: dict) -> str:
     """SHA-256 of a raw record, independent of key order: equal hash, nothing to write."""
     payload = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
@@ -162,8 +172,9 @@ def clean_record(data: dict, *, today: date) -> tuple[dict, list[str]]:
             continue
         if not isinstance(raw, str):
             raw = str(raw)
-        if _SURROGATES.search(raw):
-            errors.append(f"Field {key!r} is not valid UTF-8 text (broken encoding).")
+        problem = text_problem(raw)
+        if problem:
+            errors.append(f"Field {key!r} {problem}.")
         limit = MAX_LENGTHS.get(key)
         if limit and len(raw) > limit:
             errors.append(f"Field {key!r} is too long ({len(raw)} characters, at most {limit}).")

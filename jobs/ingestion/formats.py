@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from core import jsonsafe
 from core.tabular import EmptyTabularFileError, TabularFile, TabularFileError
 
 FORMATS = ("jsonl", "csv", "jsonld")
@@ -115,7 +116,7 @@ def detect_format(name: str = "", head: bytes = b"") -> str:
     if stripped.startswith(b"{"):
         first_line = stripped.split(b"\n", 1)[0]
         try:
-            json.loads(first_line)
+            jsonsafe.loads(first_line)
         except ValueError:
             return "jsonld"  # an object spread over several lines: one JSON document
         return "jsonl"
@@ -134,9 +135,10 @@ def read_jsonl(lines: Iterable[bytes]) -> Iterator[RawRecord]:
         if not text:
             continue
         try:
-            data = json.loads(text)
+            data = jsonsafe.loads(text)
         except ValueError as exc:
-            yield RawRecord(number, None, f"line {number} is not valid JSON ({exc.msg}).")
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            yield RawRecord(number, None, f"line {number} is not valid JSON ({reason}).")
             continue
         if not isinstance(data, dict):
             yield RawRecord(number, None, f"line {number} is not a JSON object.")
@@ -168,7 +170,7 @@ def read_csv(stream: BinaryIO) -> Iterator[RawRecord]:
 
 def read_jsonld(raw: bytes) -> Iterator[RawRecord]:
     try:
-        document = json.loads(_decode(raw))
+        document = jsonsafe.loads(_decode(raw))
     except ValueError as exc:
         raise FeedFormatError(f"The JSON-LD document is not valid JSON ({exc}).") from exc
     if isinstance(document, dict) and "@graph" in document:

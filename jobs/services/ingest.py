@@ -30,7 +30,7 @@ from itertools import islice
 from django.db import transaction
 from django.utils import timezone
 
-from jobs.ingestion.cleaning import content_hash
+from jobs.ingestion.cleaning import content_hash, text_problem
 from jobs.ingestion.dedup import DuplicateIndex
 from jobs.ingestion.formats import RawRecord, canonicalise
 from jobs.ingestion.prepare import Prepared, load_extractor, prepare_batch
@@ -296,6 +296,12 @@ def _select(chunk: list[RawRecord], *, source, report: IngestReport):
             skipped += 1
             continue
         external_id = str(record.data.get("external_id") or "").strip()
+        problem = text_problem(external_id)
+        if problem:
+            # Never a database key: a lone surrogate cannot even be encoded for the query.
+            report.reject(record.position, ascii(external_id), [f"The external id {problem}."])
+            skipped += 1
+            continue
         if external_id in last:
             earlier = last[external_id][0]
             report.reject(

@@ -8,10 +8,13 @@ and the run goes on. Memory does not grow with the number of lines.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
+
+from core import jsonsafe
 
 
 @dataclass
@@ -21,6 +24,12 @@ class StreamReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
+# A posting is a few thousand characters; the feed API and the ingestion cap descriptions at
+# 100,000. Longer texts cost seconds and hundreds of MB each and are not job ads.
+MAX_TEXT_CHARS = 100_000
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def records(handle: IO[str], report: StreamReport) -> Iterator[tuple[int, object, str]]:
     """(line number, id, text) for each well-formed line; the others go to `report.errors`."""
     for number, line in enumerate(handle, start=1):
@@ -28,9 +37,10 @@ def records(handle: IO[str], report: StreamReport) -> Iterator[tuple[int, object
             continue
         report.read += 1
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            report.errors.append((number, f"invalid JSON ({exc.msg})"))
+            record = jsonsafe.loads(line)
+        except ValueError as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            report.errors.append((number, f"invalid JSON ({reason})"))
             continue
         if not isinstance(record, dict):
             report.errors.append((number, "expected a JSON object"))
@@ -42,7 +52,17 @@ def records(handle: IO[str], report: StreamReport) -> Iterator[tuple[int, object
         if not isinstance(text, str):
             report.errors.append((number, '"text" must be a string'))
             continue
+        if len(text) > MAX_TEXT_CHARS:
+            report.errors.append((number, f'"text" is longer than {MAX_TEXT_CHARS} characters'))
+            continue
+        if _has_surrogate(record["id"]) or _has_surrogate(text):
+            report.errors.append((number, "not valid UTF-8 text (a lone surrogate escape)"))
+            continue
         yield number, record["id"], text
+
+
+def _has_surrogate(value) -> bool:
+    return isinstance(value, str) and _SURROGATES.search(value) is not None
 
 
 def run_stream(

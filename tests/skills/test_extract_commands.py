@@ -165,3 +165,29 @@ def test_build_extraction_index_command(capsys):
     assert "Extraction index" in capsys.readouterr().out
     call_command("build_extraction_index")
     assert "already current" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+class TestHostileInput:
+    """#9 defects 3 and 10: bad lines are reported by number, the others are answered."""
+
+    def test_deep_json_lone_surrogate_and_huge_text_are_refused_by_line(self, tmp_path, capsys):
+        source = tmp_path / "in.jsonl"
+        source.write_text(
+            "\n".join(
+                [
+                    json.dumps({"id": "ok-1", "text": "JavaScript"}),
+                    '{"id": "deep", "text": "x", "extra": ' + "[" * 50_000 + "]" * 50_000 + "}",
+                    '{"id": "\\ud800", "text": "JavaScript"}',
+                    json.dumps({"id": "huge", "text": "mot " * 60_000}),
+                    json.dumps({"id": "ok-5", "text": "Adobe Photoshop"}),
+                ]
+            ),
+            encoding="utf-8",
+        )
+        target = tmp_path / "out.jsonl"
+        call_command("extract_skills", input=str(source), output=str(target))
+        assert [row["id"] for row in read_jsonl(target)] == ["ok-1", "ok-5"]
+        errors = capsys.readouterr().err
+        assert "line 2:" in errors and "nested deeper" in errors
+        assert "line 3:" in errors and "line 4:" in errors and "longer than" in errors
