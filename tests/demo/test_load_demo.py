@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import translation
 from wagtail.models import Page, Site
 
@@ -40,7 +40,7 @@ CONTENT = [
 def load_demo() -> str:
     out = io.StringIO()
     with translation.override("en"):  # the shortage list's report is translated
-        call_command("load_demo", stdout=out)
+        call_command("load_demo", force=True, stdout=out)  # the test settings have DEBUG off
     return out.getvalue()
 
 
@@ -85,3 +85,12 @@ def test_load_demo_loads_the_documented_content_then_changes_nothing(monkeypatch
     board_reports = [line for line in second.splitlines() if "duplicates" in line]
     assert len(board_reports) == 2
     assert all(": 0 created, 0 updated," in line for line in board_reports), board_reports
+
+
+@pytest.mark.django_db
+def test_refused_outside_debug_unless_forced(settings):
+    """#9 defect 7: the demo's public superuser password never lands on a production server."""
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert not get_user_model().objects.filter(username="admin").exists()
