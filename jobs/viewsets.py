@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import BooleanColumn, Column
@@ -81,6 +82,15 @@ class JobPostingViewSet(ModelViewSet):
 
 
 class EmployerEditView(generic.EditView):
+    def get_form_class(self):
+        """Only superusers change who belongs to an employer: a moderator who could add
+        themselves would then act as that employer in the portal (issue #9, defect 9)."""
+        form_class = super().get_form_class()
+        if self.request.user.is_superuser:
+            return form_class
+        fields = [name for name in form_class._meta.fields if name != "members"]
+        return modelform_factory(self.model, form=form_class, fields=fields)
+
     def save_instance(self):
         from jobs.services.portal import employer_review
 

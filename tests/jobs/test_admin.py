@@ -95,3 +95,32 @@ class TestAdmin:
     )
     def test_every_listing_renders(self, admin_client, name):
         assert admin_client.get(reverse(f"{name}:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_moderator_cannot_make_themselves_a_member_of_an_employer(client):
+    """#9 defect 9: a member acts as the employer in the portal."""
+    from django.contrib.auth.models import Group
+
+    from jobs.services.roles import MODERATORS
+
+    moderator = get_user_model().objects.create_user("mod", "mod@example.be", "pw")
+    moderator.groups.add(Group.objects.get(name=MODERATORS))
+    client.force_login(moderator)
+    employer = EmployerFactory(status=Employer.Status.PENDING)
+    url = reverse("employers:edit", args=[employer.pk])
+    assert 'name="members"' not in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "name": employer.name,
+            "status": "approved",
+            "province": "liege",
+            "commune": "Liège",
+            "members": [moderator.pk],
+        },
+    )
+    assert response.status_code == 302
+    employer.refresh_from_db()
+    assert employer.status == "approved"  # the moderator's own job still works
+    assert not employer.members.filter(pk=moderator.pk).exists()
