@@ -8,10 +8,11 @@ moderators through `jobs.services.portal.employer_review`.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.forms import modelform_factory
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -130,28 +131,44 @@ class FeedSourceForm(WagtailAdminModelForm):
     )
 
 
-class FeedSourceCreateView(generic.CreateView):
+class ShowsNewTokenOnce:
+    """Answers the save that issued a token with a page that shows it, once.
+
+    The token is never put in a message: Django's messages travel in a cookie and would carry
+    the secret back and forth (issue #9, defect 5). The page is not cached; the next visit of
+    the source shows only the token's prefix.
+    """
+
+    issued_token: str | None = None
+
+    def issue_token(self, instance) -> None:
+        self.issued_token = instance.rotate_token()
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if self.issued_token is None:
+            return response
+        page = TemplateResponse(
+            self.request,
+            "jobs/admin/feed_token.html",
+            {"source": self.object, "token": self.issued_token, "edit_url": response.url},
+        )
+        page["Cache-Control"] = "no-store"
+        return page
+
+
+class FeedSourceCreateView(ShowsNewTokenOnce, generic.CreateView):
     def save_instance(self):
         instance = super().save_instance()
-        token = instance.rotate_token()
-        messages.warning(
-            self.request,
-            _("API token for %(source)s (shown once, copy it now): %(token)s")
-            % {"source": instance, "token": token},
-        )
+        self.issue_token(instance)
         return instance
 
 
-class FeedSourceEditView(generic.EditView):
+class FeedSourceEditView(ShowsNewTokenOnce, generic.EditView):
     def save_instance(self):
         instance = super().save_instance()
         if self.form.cleaned_data.get("issue_token"):
-            token = instance.rotate_token()
-            messages.warning(
-                self.request,
-                _("New API token for %(source)s (shown once, copy it now): %(token)s")
-                % {"source": instance, "token": token},
-            )
+            self.issue_token(instance)
         return instance
 
 
@@ -159,13 +176,23 @@ class FeedSourceViewSet(ModelViewSet):
     model = FeedSource
     icon = "download"
     menu_label = _("Feed sources")
-    base_form_class = FeedSourceForm
     add_view_class = FeedSourceCreateView
     edit_view_class = FeedSourceEditView
     list_display = ["name", "label", "token_prefix", BooleanColumn("is_active"), "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "label"]
-    form_fields = ["name", "label", "url", "is_active"]
+    # ModelViewSet has no `base_form_class`: the form class comes with the edit handler.
+    # Without it the "issue a new token" field was never rendered nor processed.
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("label"),
+            FieldPanel("url"),
+            FieldPanel("is_active"),
+            FieldPanel("issue_token"),  # a field of FeedSourceForm, not of the model
+        ],
+        base_form_class=FeedSourceForm,
+    )
 
 
 class IngestRunViewSet(ModelViewSet):

@@ -70,14 +70,36 @@ class TestAdmin:
         response = admin_client.post(
             reverse("feed_sources:add"),
             {"name": "leforem", "label": "Le Forem", "is_active": "on"},
-            follow=True,
         )
         assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
         source = FeedSource.objects.get(name="leforem")
-        shown = [str(m) for m in response.context["messages"]]
-        token = shown[0].rsplit(" ", 1)[-1]
+        token = response.context["token"]
         assert FeedSource.hash_token(token) == source.token_hash
         assert token not in source.token_hash
+        assert token in response.content.decode()
+        assert all(token not in morsel.value for morsel in response.cookies.values())
+        assert token not in admin_client.get(reverse("feed_sources:index")).content.decode()
+
+    def test_a_feed_token_can_be_rotated_and_is_never_put_in_a_cookie(self, admin_client):
+        """#9 defect 5: the "issue a new token" control is rendered and processed."""
+        source = FeedSource.objects.create(name="board", label="Board")
+        old_token = source.rotate_token()
+        url = reverse("feed_sources:edit", args=[source.pk])
+        assert 'name="issue_token"' in admin_client.get(url).content.decode()
+        data = {"name": "board", "label": "Board", "is_active": "on", "issue_token": "on"}
+        response = admin_client.post(url, data)
+        assert response.status_code == 200
+        token = response.context["token"]
+        source.refresh_from_db()
+        assert FeedSource.hash_token(token) == source.token_hash
+        assert FeedSource.hash_token(old_token) != source.token_hash
+        assert all(token not in morsel.value for morsel in response.cookies.values())
+        assert all(token not in str(m) for m in response.context.get("messages", []))
+        unchanged = admin_client.post(url, {**data, "issue_token": ""})
+        assert unchanged.status_code == 302  # a plain save issues nothing
+        source.refresh_from_db()
+        assert FeedSource.hash_token(token) == source.token_hash
 
     def test_moderator_approves_an_employer(self, admin_client):
         employer = EmployerFactory(status=Employer.Status.PENDING)
