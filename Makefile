@@ -29,7 +29,11 @@ setup: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
+# The task worker runs beside the development server (offer suggestions, large feeds) and
+# stops with it.
 serve:
+	$(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite by default; DATABASE_URL selects PostgreSQL)

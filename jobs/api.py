@@ -6,12 +6,14 @@ answered with the run's report (200); larger ones are written to disk and queued
 background task (202) whose progress `GET /api/jobs/ingest/<run>/` returns.
 
 401: no or unknown token. 403: the source is disabled, or the run belongs to another source.
+413: the body is larger than `FEED_API_MAX_BYTES`. A payload file is deleted once its run has
+succeeded; a failed run keeps it, so the run can be resumed.
 The API is authenticated by token, not by session cookie, so CSRF protection does not apply.
 """
 
 from __future__ import annotations
 
-import shutil
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -80,13 +82,21 @@ def ingest(request):
     format = request.GET.get("format") or CONTENT_TYPES.get(content_type, "auto")
     if format not in ("auto", *FORMATS):
         return _error(400, f"Unknown format {format!r}.")
-    run = IngestRun.objects.create(source=source, trigger=IngestRun.Trigger.API, format=format)
+    limit = settings.FEED_API_MAX_BYTES
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if declared.isdigit() and int(declared) > limit:
+        return _too_large(limit)
     folder = Path(settings.WAKE_DATA_DIR) / "ingest"
     folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as handle:
+        received = Path(handle.name)
+        complete = _copy_at_most(request, handle, limit)
+    if not complete:
+        received.unlink()
+        return _too_large(limit)
+    run = IngestRun.objects.create(source=source, trigger=IngestRun.Trigger.API, format=format)
     suffix = {"jsonl": ".jsonl", "csv": ".csv", "jsonld": ".json"}.get(format, "")
-    path = folder / f"run-{run.pk}{suffix}"
-    with path.open("wb") as handle:
-        shutil.copyfileobj(request, handle, 64 * 1024)
+    path = received.rename(folder / f"run-{run.pk}{suffix}")
     run.file_name = str(path)
     run.save(update_fields=["file_name"])
     if path.stat().st_size > SYNC_LIMIT_BYTES:
@@ -97,8 +107,24 @@ def ingest(request):
         posting_ingest(records=read_payload(path, format), source=source, run=run)
     except FeedFormatError as exc:
         return _error(400, str(exc))
+    path.unlink(missing_ok=True)  # the run holds the report; the payload is not kept
     run.refresh_from_db()
     return JsonResponse(_run_payload(run))
+
+
+def _too_large(limit: int) -> JsonResponse:
+    return _error(413, f"The body is larger than {limit} bytes: split the feed into batches.")
+
+
+def _copy_at_most(source, target, limit: int, chunk: int = 64 * 1024) -> bool:
+    """Copy `source` to `target`; False (and stop) once more than `limit` bytes came."""
+    copied = 0
+    while block := source.read(chunk):
+        copied += len(block)
+        if copied > limit:
+            return False
+        target.write(block)
+    return True
 
 
 @require_GET

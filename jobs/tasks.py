@@ -20,6 +20,8 @@ def ingest_file(*, run_id: int, path: str, format: str = "auto", workers: int = 
     report = posting_ingest(
         records=read_payload(Path(path), format), source=run.source, run=run, workers=workers
     )
+    # Succeeded: the run holds the report, the payload is not kept. A failed run keeps it.
+    Path(path).unlink(missing_ok=True)
     summary = report.as_dict()
     summary.pop("errors")
     return summary

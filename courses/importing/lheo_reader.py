@@ -64,7 +64,9 @@ def read_lheo(content: bytes) -> list[OfferRecord]:
         raise ImportFileError(
             _("The XML file is malformed: %(error)s") % {"error": error}
         ) from error
-    except UnicodeError as error:
+    except (UnicodeError, LookupError, ValueError) as error:
+        # LookupError: the declaration names an encoding Python does not know; ValueError:
+        # one the XML parser cannot read (multi-byte encodings). Both are the file's problem.
         raise ImportFileError(
             _("The XML file has an encoding problem: %(error)s") % {"error": error}
         ) from error

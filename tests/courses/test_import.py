@@ -310,3 +310,11 @@ def test_admin_upload_dry_run_then_confirm(client, provider):
     outsider = get_user_model().objects.create_user("out", "out@example.invalid", "pw")
     client.force_login(outsider)
     assert client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize("encoding", ["x-no-such-encoding", "utf-16"])
+def test_xml_declaring_an_encoding_it_cannot_be_read_in_is_refused_clearly(encoding):
+    """#9 defect 10: an unknown encoding gave a LookupError traceback."""
+    content = f'<?xml version="1.0" encoding="{encoding}"?><lheo><offres/></lheo>'.encode()
+    with pytest.raises(ImportFileError, match=r"encoding|malformed"):
+        read_offer_file(content=content, filename="catalogue.xml")

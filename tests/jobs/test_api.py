@@ -42,7 +42,7 @@ class TestIngestApi:
         assert self.post(client, payload(), token="nope").status_code == 401
 
     def test_disabled_source_is_403(self, client, feed_with_token):
-        source, token = feed_with_token
+        _source, token = feed_with_token
         source.is_active = False
         source.save()
         assert self.post(client, payload(), token=token).status_code == 403
@@ -52,7 +52,7 @@ class TestIngestApi:
         from django.test import Client
 
         client = Client(enforce_csrf_checks=True)
-        source, token = feed_with_token
+        _source, token = feed_with_token
         response = self.post(client, payload(), token=token)
         assert response.status_code == 200, response.content
         body = response.json()
@@ -83,3 +83,67 @@ class TestIngestApi:
         run = IngestRun.objects.create(source=other)
         response = client.get(f"{self.url}{run.pk}/", HTTP_AUTHORIZATION=f"Bearer {token}")
         assert response.status_code == 403
+
+
+@pytest.mark.django_db
+class TestApiLimits:
+    """#9 defect 8: bounded bodies, payloads not kept once ingested."""
+
+    url = "/api/jobs/ingest/"
+
+    def test_a_body_over_the_limit_is_refused_with_413_and_leaves_nothing(
+        self, client, feed_with_token, settings, tmp_path
+    ):
+        settings.FEED_API_MAX_BYTES = 200
+        settings.WAKE_DATA_DIR = tmp_path
+        _source, token = feed_with_token
+        response = client.post(
+            self.url,
+            payload(20),
+            content_type="application/x-ndjson",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        assert response.status_code == 413
+        assert "larger than 200 bytes" in response.json()["error"]
+        assert not IngestRun.objects.exists() and not JobPosting.objects.exists()
+        assert list(tmp_path.rglob("*.*")) == []  # nothing written to disk
+
+    def test_the_payload_is_deleted_once_its_run_succeeded(
+        self, client, feed_with_token, settings, tmp_path
+    ):
+        settings.WAKE_DATA_DIR = tmp_path
+        _source, token = feed_with_token
+        response = client.post(
+            self.url,
+            payload(3),
+            content_type="application/x-ndjson",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        assert response.status_code == 200
+        assert response.json()["created"] == 3
+        assert list((tmp_path / "ingest").iterdir()) == []  # the run holds the report
+
+    def test_a_body_without_a_length_is_cut_at_the_limit(self, feed_with_token, settings, tmp_path):
+        """A chunked body has no Content-Length: the copy itself stops at the limit."""
+        import io
+
+        from django.test import RequestFactory
+
+        from jobs import api as feed_api
+
+        settings.FEED_API_MAX_BYTES = 200
+        settings.WAKE_DATA_DIR = tmp_path
+        _source, token = feed_with_token
+        body = payload(20).encode()
+        request = RequestFactory().post(
+            self.url,
+            body,
+            content_type="application/x-ndjson",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        del request.META["CONTENT_LENGTH"]
+        request._stream = io.BytesIO(body)
+        response = feed_api.ingest(request)
+        assert response.status_code == 413
+        assert not IngestRun.objects.exists()
+        assert list((tmp_path / "ingest").iterdir()) == []
