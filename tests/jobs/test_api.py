@@ -42,7 +42,7 @@ class TestIngestApi:
         assert self.post(client, payload(), token="nope").status_code == 401
 
     def test_disabled_source_is_403(self, client, feed_with_token):
-        _source, token = feed_with_token
+        source, token = feed_with_token
         source.is_active = False
         source.save()
         assert self.post(client, payload(), token=token).status_code == 403
@@ -52,7 +52,7 @@ class TestIngestApi:
         from django.test import Client
 
         client = Client(enforce_csrf_checks=True)
-        _source, token = feed_with_token
+        source, token = feed_with_token
         response = self.post(client, payload(), token=token)
         assert response.status_code == 200, response.content
         body = response.json()
