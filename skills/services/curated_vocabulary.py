@@ -273,6 +273,9 @@ def _check_targets(concepts, entries, errors, report) -> dict[str, Skill]:
     Returns the ESCO skills by URI. A target obsolete in ESCO is loaded with a warning: the
     extractor ignores obsolete concepts, so the entry needs a curator's review.
     """
+    if not Skill.objects.esco().exists():
+        errors.append("No ESCO skill in the database: run import_esco first.")
+        return {}
     uris = {concept.broader_uri for concept in concepts}
     uris |= {entry.target for entry in entries if not entry.target.startswith(LOCAL_TARGET_PREFIX)}
     esco = {skill.uri: skill for skill in Skill.objects.esco().filter(uri__in=uris)}

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from skills.extraction.taxonomy import taxonomy_fingerprint
-from skills.models import LOCAL_URI_PREFIX, Skill, SkillSynonym
+from skills.models import LOCAL_URI_PREFIX, OccupationSkill, Skill, SkillSynonym
 from skills.services.curated_vocabulary import (
     LOCAL_CONCEPTS_FILE,
     VOCABULARY_FILE,
@@ -232,6 +232,13 @@ class TestImportErrors:
         assert error.value.messages[0].startswith("local_concepts.csv, line 7: ")
         assert not Skill.objects.local().exists()
         assert not SkillSynonym.objects.exists()
+
+    def test_without_esco_one_error_says_what_to_do(self):
+        OccupationSkill.objects.all().delete()  # PROTECT: links go first
+        Skill.objects.all().delete()
+        with pytest.raises(ValidationError) as error:
+            curated_vocabulary_import(folder=CURATED_SMALL)
+        assert error.value.messages == ["No ESCO skill in the database: run import_esco first."]
 
     def test_wrong_columns(self, folder):
         replace(folder / VOCABULARY_FILE, "term;language", "terme;language")
