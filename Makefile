@@ -25,6 +25,7 @@ run: setup serve
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_esco
+	$(PY) manage.py import_curated_vocabulary
 	$(PY) manage.py build_extraction_index
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0

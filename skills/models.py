@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.languages import TAXONOMY_LANGUAGE_CHOICES, active_language
+from core.languages import TAXONOMY_LANGUAGE_CHOICES, TAXONOMY_LANGUAGES, active_language
 from core.text import fold
 
 ESCO_URI_PREFIX = "http://data.europa.eu/esco/"
@@ -398,14 +398,65 @@ class OccupationJobTitle(models.Model):
 
 
 class SkillSynonym(models.Model):
-    """A curated surface form for a skill (jargon, tool name, Belgian usage) in either language."""
+    """A curated surface form for a skill: jargon, a tool name, Belgian usage, a noun form.
+
+    Rows come from two places, told apart by `origin`: the reviewed vocabulary shipped in
+    `skills/data/curated/` (written only by `import_curated_vocabulary`, which updates and
+    deletes its own rows) and curators' additions in the admin (never touched by the import).
+    An empty `language` means both languages: a tool name is written the same in French and
+    English text, and one row per term keeps the file and the table in step.
+    """
+
+    # "" rather than a made-up code: the value lands in HTML `lang` attributes, where an empty
+    # value is the standard way to say "no particular language".
+    BOTH_LANGUAGES = ""
+
+    class Kind(models.TextChoices):
+        TOOL = "tool", _("tool or software")
+        METHOD = "method", _("method or standard")
+        CERTIFICATION = "certification", _("certification or licence")
+        NOUN_FORM = "noun_form", _("noun form of a skill")
+        TRADE_TERM = "trade_term", _("trade term")
+        UNSPECIFIED = "", _("unspecified")
+
+    class Origin(models.TextChoices):
+        VOCABULARY = "vocabulary", _("shipped vocabulary")
+        CURATOR = "curator", _("added by a curator")
 
     skill = models.ForeignKey(
         Skill, on_delete=models.CASCADE, related_name="synonyms", verbose_name=_("skill")
     )
     label = models.CharField(_("label"), max_length=255)
-    language = models.CharField(_("language"), max_length=2, choices=TAXONOMY_LANGUAGE_CHOICES)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=[(BOTH_LANGUAGES, _("both languages")), *TAXONOMY_LANGUAGE_CHOICES],
+        blank=True,
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, blank=True)
+    requires_context = models.BooleanField(
+        _("requires a technical context"),
+        default=False,
+        help_text=_(
+            "For ambiguous short names (Java, Go, Tableau): the term counts only when the "
+            "words around it are about tools or a trade."
+        ),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        blank=True,
+        help_text=_("Where the term and its meaning come from (a referential, a vendor page)."),
+    )
     note = models.TextField(_("note"), blank=True)
+    origin = models.CharField(
+        _("origin"),
+        max_length=16,
+        choices=Origin.choices,
+        default=Origin.CURATOR,
+        db_index=True,
+        editable=False,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -427,7 +478,12 @@ class SkillSynonym(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} ({self.language}) → {self.skill}"
+        return f"{self.label} ({self.get_language_display()}) → {self.skill}"
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages this synonym is written in: one, or both when `language` is empty."""
+        return (self.language,) if self.language else tuple(map(str, TAXONOMY_LANGUAGES))
 
 
 class RejectedMatchPattern(models.Model):

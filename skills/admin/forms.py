@@ -120,9 +120,11 @@ class LocalConceptForm(WagtailAdminModelForm):
 
 
 class SkillSynonymForm(WagtailAdminModelForm):
+    """A synonym or curated vocabulary entry; saving it makes the row the curator's."""
+
     class Meta:
         model = SkillSynonym
-        fields = ["skill", "label", "language", "note"]
+        fields = ["skill", "label", "language", "kind", "requires_context", "source", "note"]
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -130,6 +132,9 @@ class SkillSynonymForm(WagtailAdminModelForm):
             "skill": data["skill"],
             "label": data["label"],
             "language": data["language"],
+            "kind": data.get("kind", ""),
+            "requires_context": data.get("requires_context", False),
+            "source": data.get("source", ""),
             "note": data.get("note", ""),
         }
 

@@ -174,8 +174,17 @@ class SkillSynonymViewSet(ModelViewSet):
     add_view_class = SynonymCreateView
     edit_view_class = SynonymEditView
     copy_view_enabled = False
-    list_display = ["label", "language", "skill", "created_by", "created_at"]
-    list_filter = ["language"]
+    list_display = [
+        "label",
+        "language",
+        "skill",
+        "kind",
+        BooleanColumn("requires_context", label=_("context")),
+        "origin",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["language", "kind", "requires_context", "origin"]
 
     def get_form_class(self, for_update=False):
         return SkillSynonymForm

@@ -8,7 +8,8 @@ Pipeline for one text:
    and list items, short ones merged with the next; a passage weighs what its part weighs);
 3. exact layer: every label/synonym found by the Aho-Corasick automaton, with its span, except
    inside the names and phrases of the gazetteer (places, organisations, HR and legal
-   phrases, sense blockers: "Ile de France", "échange téléphonique");
+   phrases, sense blockers: "Ile de France", "échange téléphonique"); curated terms that
+   require a context are dropped outside one (`context.ContextRule`);
 4. ranking layer: each passage scored against every skill (`semantic.SemanticIndex`);
 5. per passage, raw = ranking score + weight x specificity of the literal hit (a label nested
    inside a longer hit counts half, a curated synonym more); per skill, the best passage
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.utils.translation import gettext as _
 
+from skills.extraction.context import ContextRule, hide_refused_words
 from skills.extraction.gazetteer import Gazetteer, load_entries
 from skills.extraction.language import detect_language
 from skills.extraction.names import name_forms, written_as_name
@@ -42,7 +44,7 @@ from skills.extraction.structure import (
     split_parts,
 )
 from skills.extraction.surface import SurfaceHit, SurfaceIndex, rejected_keys
-from skills.extraction.taxonomy import Method, TaxonomySnapshot
+from skills.extraction.taxonomy import TOOL_EVIDENCE_KINDS, Method, TaxonomySnapshot
 from skills.extraction.text import (
     LANGUAGES,
     Normaliser,
@@ -156,6 +158,10 @@ class Calibration:
     # vouched for it. (ESCO labels pass on their score: on the development sets, letting
     # specific-looking labels through on their own cost more precision than it gained recall.)
     curated_always: bool = True
+    # ... and scores at least this: a tool or term a curator vouched for, read literally (and in
+    # context, for ambiguous ones), is a requirement the text names, even in a title or a
+    # short need where the passage rule below divides literal evidence ("Excel - niveau 1").
+    curated_floor: float | None = 0.5
     # In a short passage (a title, a label) a literal hit is conclusive only if it covers most
     # of it: "montage" inside "suivre les étapes de montage d'un produit touristique" is not.
     short_passage_tokens: int = 6
@@ -216,6 +222,7 @@ class Extractor:
             lang: frozenset(normaliser.terms(FRAME_WORDS))
             for lang, normaliser in self.normalisers.items()
         }
+        self.context = context_rule(snapshot)
         self.semantic = SemanticIndex(snapshot, self.normalisers, rejected)
         self.occupations = OccupationIndex(snapshot)
         self.occupation_uris = [occ.uri for occ in snapshot.occupations]
@@ -313,7 +320,17 @@ class Extractor:
         analysis.passage_weights = np.asarray(weights, dtype=np.float32)
         analysis.decoded = decoded
         names = mask_names(self.gazetteer, tokens, lang, text)
-        analysis.hits = self.surface.find(tokens, lang, text)
+        hits, out_of_context = self.context.filter(
+            self.surface.find(tokens, lang, text),
+            tokens=tokens,
+            passages=token_ranges,
+            text=text,
+            lang=lang,
+        )
+        if out_of_context:
+            # The ranking layer would read the tool back into the words just refused.
+            analysis.tokens = hide_refused_words(tokens, out_of_context, hits)
+        analysis.hits = hits
         keep_evidence(analysis, names)
         return analysis
 
@@ -445,10 +462,15 @@ class Extractor:
         if not len(candidates):
             return []
         calibrated = self.calibration(best[candidates])
+        curated = self._curated_hits(analysis, n_skills=len(best))[candidates]
+        if self.calibration.curated_floor is not None:
+            calibrated = np.where(
+                curated, np.maximum(calibrated, self.calibration.curated_floor), calibrated
+            )
         if threshold is not None:
             keep = calibrated >= threshold
             if self.calibration.curated_always:
-                keep |= self._curated_hits(analysis, n_skills=len(best))[candidates]
+                keep |= curated
             candidates, calibrated = candidates[keep], calibrated[keep]
             keep = self._product_selection(analysis, candidates, calibrated, best_sentence)
             candidates, calibrated = candidates[keep], calibrated[keep]
@@ -542,6 +564,26 @@ class Extractor:
         return SkillMatch(
             self.uris[skill], score, (), Method.SEMANTIC, evidence, label_fr, label_en
         )
+
+
+def context_rule(snapshot: TaxonomySnapshot) -> ContextRule:
+    """The context rule for this taxonomy: which forms it guards and which are tool hits.
+
+    A tool hit is any form of a technical skill (ESCO's digital collection, local concepts)
+    or a curated tool, method, certification or trade term; noun forms ("recrutement") and
+    ordinary ESCO labels say nothing about tools.
+    """
+    curated, guarded, tools = {}, [], []
+    for idx, form in enumerate(snapshot.forms):
+        if form.method in CURATED_METHODS:
+            curated[idx] = form.text
+        if form.requires_context:
+            guarded.append(idx)
+        elif form.skill in snapshot.technical_skills or form.kind in TOOL_EVIDENCE_KINDS:
+            tools.append(idx)
+    return ContextRule(
+        curated_terms=curated, guarded_forms=guarded, tool_forms=tools, cues=snapshot.context_cues
+    )
 
 
 def passages(text: str):

@@ -157,7 +157,7 @@ class SurfaceIndex:
                 if known:
                     token = tokens[first]
                     written = _plain(text[token.start : token.end])
-                    if not any(_inflection_of(written, word) for word in known):
+                    if not any(inflection_of(written, word) for word in known):
                         spec *= 0.5
             for skill, form in pairs[entry]:
                 hits.append(SurfaceHit(skill, form, first, last, spec))
@@ -168,7 +168,7 @@ def _plain(word: str) -> str:
     return fold(word)
 
 
-def _inflection_of(written: str, label_word: str) -> bool:
+def inflection_of(written: str, label_word: str) -> bool:
     """Whether two folded words differ only by an ending of at most three letters."""
     if written == label_word:
         return True
@@ -177,6 +177,10 @@ def _inflection_of(written: str, label_word: str) -> bool:
 
 
 def _rank(form) -> int:
+    if form.requires_context:
+        # A curated term that needs a context guards every form of its skill written the same
+        # way: "Blender" as a local concept's label must not match a kitchen blender either.
+        return 10
     return {Method.SYNONYM: 3, Method.LOCAL: 2}.get(form.method, 0) + (1 if form.preferred else 0)
 
 

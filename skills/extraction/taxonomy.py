@@ -12,7 +12,9 @@ from pathlib import Path
 
 from django.db.models import Count, Max
 
+from skills.extraction.cues import CONTEXT_CUES_PATH, read_context_cues
 from skills.extraction.gazetteer import data_digest as gazetteer_digest
+from skills.extraction.text import LANGUAGES
 from skills.models import (
     Occupation,
     OccupationJobTitle,
@@ -25,6 +27,18 @@ from skills.models import (
 # Bump when the index layout or the normalisation changes: old caches are then ignored. The
 # fingerprint also hashes this package's source, so a code change never loads a stale pickle.
 INDEX_FORMAT_VERSION = "3"
+DIGITAL_COLLECTION = "digital"  # slug of ESCO's digital skills collection (`esco_import`)
+# Curated kinds whose literal hit shows a passage is about tools, for the context rule; noun
+# forms ("recrutement") do not.
+TOOL_EVIDENCE_KINDS = frozenset(
+    kind.value
+    for kind in (
+        SkillSynonym.Kind.TOOL,
+        SkillSynonym.Kind.METHOD,
+        SkillSynonym.Kind.CERTIFICATION,
+        SkillSynonym.Kind.TRADE_TERM,
+    )
+)
 
 
 def _code_digest() -> str:
@@ -53,6 +67,10 @@ class SurfaceForm:
     text: str
     method: str
     preferred: bool = False
+    # Curated terms with an everyday sense too: they count only in a technical context
+    # (`context.ContextRule`).
+    requires_context: bool = False
+    kind: str = ""  # a curated synonym's SkillSynonym.Kind: tool, method, noun_form, …
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +104,11 @@ class TaxonomySnapshot:
     occupations: list[OccupationRecord] = field(default_factory=list)
     # (surface form as curators typed it, skill index or None for every skill)
     rejections: list[tuple[str, int | None]] = field(default_factory=list)
+    # Skills whose literal label shows a passage is about tools or techniques: ESCO's digital
+    # collection and the local concepts (context for ambiguous terms, see `context.py`).
+    technical_skills: set[int] = field(default_factory=set)
+    # {language: folded cue words} of `skills/data/curated/context_cues.csv`
+    context_cues: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def taxonomy_fingerprint() -> str:
@@ -94,7 +117,8 @@ def taxonomy_fingerprint() -> str:
     The code of this package and the gazetteer lists count too: an edit of either rebuilds.
 
     Counts and the latest `updated_at` catch imports and edits of concepts; synonyms, rejected
-    patterns and job titles are hashed in full (they are few, and have no `updated_at`).
+    patterns and job titles are hashed in full (they are few, and have no `updated_at`), and
+    so is the file of context cue words.
     """
     parts: list[str] = [INDEX_FORMAT_VERSION, _code_digest(), gazetteer_digest()]
     for model in (Skill, Occupation):
@@ -105,9 +129,11 @@ def taxonomy_fingerprint() -> str:
     parts.append(f"titles:{titles['n']}:{titles['last']}")
     digest = hashlib.sha256("|".join(parts).encode())
     for row in SkillSynonym.objects.order_by("id").values_list(
-        "id", "skill_id", "label", "language"
+        "id", "skill_id", "label", "language", "requires_context", "kind"
     ):
         digest.update(repr(row).encode())
+    digest.update(b"|cues|")
+    digest.update(CONTEXT_CUES_PATH.read_bytes())
     digest.update(b"|rejected|")
     for row in RejectedMatchPattern.objects.order_by("id").values_list("id", "skill_id", "pattern"):
         digest.update(repr(row).encode())
@@ -157,17 +183,36 @@ def load_snapshot() -> TaxonomySnapshot:
             SkillRecord(uri, label_fr, label_en, desc_fr, desc_en, kind, links.get(pk, 0))
         )
         method = Method.LOCAL if origin == Skill.Origin.LOCAL else Method.LABEL
+        if origin == Skill.Origin.LOCAL:
+            snapshot.technical_skills.add(idx)
         for lang, preferred, alternatives in (("fr", label_fr, alt_fr), ("en", label_en, alt_en)):
             if preferred:
                 snapshot.forms.append(SurfaceForm(idx, lang, preferred, method, preferred=True))
             for alt in alternatives or []:
                 if isinstance(alt, str) and alt.strip():
                     snapshot.forms.append(SurfaceForm(idx, lang, alt, method))
-    for skill_id, label, lang in SkillSynonym.objects.values_list("skill_id", "label", "language"):
+    synonyms = SkillSynonym.objects.order_by("id").values_list(
+        "skill_id", "label", "language", "requires_context", "kind"
+    )
+    for skill_id, label, language, requires_context, kind in synonyms:
         if skill_id in index_of and label.strip():
-            snapshot.forms.append(
-                SurfaceForm(index_of[skill_id], lang or "fr", label, Method.SYNONYM)
-            )
+            # An empty language is both: one form per language, each native to its automaton.
+            for lang in (language,) if language else LANGUAGES:
+                snapshot.forms.append(
+                    SurfaceForm(
+                        index_of[skill_id],
+                        lang,
+                        label,
+                        Method.SYNONYM,
+                        requires_context=requires_context,
+                        kind=kind,
+                    )
+                )
+    digital = Skill.objects.filter(collections__slug=DIGITAL_COLLECTION).values_list(
+        "id", flat=True
+    )
+    snapshot.technical_skills.update(index_of[pk] for pk in digital if pk in index_of)
+    snapshot.context_cues = read_context_cues()
     for pattern, skill_id in RejectedMatchPattern.objects.values_list("pattern", "skill_id"):
         if skill_id is None:
             snapshot.rejections.append((pattern, None))

@@ -1,0 +1,101 @@
+"""Curated terms in the extractor: ambiguous names count only in a technical context."""
+
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+
+from skills.extraction.cues import read_context_cues
+from skills.extraction.extractor import Extractor
+from skills.extraction.taxonomy import load_snapshot
+from skills.models import LOCAL_URI_PREFIX
+from skills.services.curated_vocabulary import curated_vocabulary_import
+
+CURATED_SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "curated_small"
+SKILL = "http://data.europa.eu/esco/skill/"
+JAVA = SKILL + "19a8293b-8e95-4de3-983f-77484079c389"
+UNITY = SKILL + "d1a86399-24d8-415f-98b9-e8cbb6b04a26"
+R = SKILL + "51586df8-1c46-4b47-8583-773cb63bf00b"
+SPREADSHEETS = SKILL + "1973c966-f236-40c9-b2d4-5d71a89019be"
+WORD_PROCESSING = SKILL + "81633a44-f1db-4a01-a940-804c6905e330"
+TABLEAU = LOCAL_URI_PREFIX + "tableau"
+BLENDER = LOCAL_URI_PREFIX + "blender"
+GOLANG = LOCAL_URI_PREFIX + "golang"
+SPRING = LOCAL_URI_PREFIX + "spring"
+
+
+@pytest.fixture(scope="module")
+def extractor(django_db_setup, django_db_blocker) -> Extractor:
+    """The extractor of the fixture slice plus the small vocabulary, which is rolled back at
+    once so that other tests see the slice alone."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        curated_vocabulary_import(folder=CURATED_SMALL)
+        snapshot = load_snapshot()
+        transaction.set_rollback(True)
+    return Extractor(snapshot, fingerprint="test-vocabulary")
+
+
+def found(extractor: Extractor, text: str) -> dict:
+    return {match.uri: match for match in extractor.extract(text, lang="fr")}
+
+
+class TestTechnicalContext:
+    @pytest.mark.parametrize(
+        ("text", "uri"),
+        [
+            ("Java, Spring et SQL", JAVA),
+            ("Java, Spring et SQL", SPRING),
+            ("Nous cherchons un développeur Java.", JAVA),
+            ("Unity et C# pour le gameplay", UNITY),
+            ("maîtrise d'Excel et de Word", SPREADSHEETS),
+            ("maîtrise d'Excel et de Word", WORD_PROCESSING),
+            ("Vous réalisez des tableaux de bord dans Tableau et Power BI.", TABLEAU),
+            ("Vous connaissez R et Python.", R),
+            ("Go et Spring Boot", GOLANG),
+            ("Animation 3D sous Blender.", BLENDER),
+            ("Tableaux de bord mensuels (excel, power bi).", SPREADSHEETS),
+        ],
+    )
+    def test_term_in_a_technical_context_counts(self, extractor, text, uri):
+        match = found(extractor, text)[uri]
+        assert match.method in ("synonym", "local")
+        assert match.score >= extractor.threshold
+
+    @pytest.mark.parametrize(
+        ("text", "uri"),
+        [
+            ("Un séjour à Java pour découvrir la culture locale.", JAVA),
+            ("Une équipe soudée : l'unité de production tourne en trois pauses.", UNITY),
+            ("Vous suivez un tableau de bord de production.", TABLEAU),
+            ("Un Tableau de bord mensuel est envoyé au client.", TABLEAU),
+            ("Le département R&D logiciel recrute.", R),
+            ("Vous archivez jusqu'à 10 Go de données par jour sur le serveur.", GOLANG),
+            ("Un blender pour les smoothies du matin.", BLENDER),
+            ("On exporte tout en excel mais le reste se fait à la main.", SPREADSHEETS),
+            ("Un tableau Excel suffit.", SPREADSHEETS),
+        ],
+    )
+    def test_term_outside_a_technical_context_does_not(self, extractor, text, uri):
+        assert uri not in found(extractor, text)
+
+    def test_refused_words_are_not_inferred_either(self, extractor):
+        """The ranking layer must not read the kitchen blender as the 3D software."""
+        ranked = extractor.rank("Un blender pour les smoothies du matin.", lang="fr", top_k=20)
+        assert BLENDER not in [match.uri for match in ranked]
+
+    def test_unambiguous_curated_term_needs_no_context(self, extractor):
+        match = found(extractor, "Golang")[GOLANG]
+        assert match.score >= extractor.threshold
+
+    def test_curated_requirement_outranks_a_generic_word(self, extractor):
+        """A tool the text names is a requirement, scored with the confident skills."""
+        matches = extractor.extract("Formation Excel et Word, niveau 1 - tableur", lang="fr")
+        assert matches[0].uri == SPREADSHEETS
+        assert matches[0].score >= extractor.threshold
+
+
+class TestContextCues:
+    def test_shipped_cues_are_folded_words_in_both_languages(self):
+        cues = read_context_cues()
+        assert {"developpeur", "logiciel", "maitrise", "soudeur"} <= cues["fr"]
+        assert {"developer", "software"} <= cues["en"]
