@@ -1,6 +1,7 @@
 from courses.models.choices import (
     EQF_LEVEL_CHOICES,
     Audience,
+    DurationUnit,
     LinkRelation,
     Modality,
     OfferFormat,
@@ -14,6 +15,7 @@ from courses.models.moderation import OfferModerationTask, OfferModerationTaskSt
 from courses.models.pages import (
     OfferIndexPage,
     OfferPage,
+    OfferPlace,
     OfferTag,
     ProviderIndexPage,
     ProviderPage,
@@ -23,6 +25,7 @@ from courses.models.pages import (
 __all__ = [
     "EQF_LEVEL_CHOICES",
     "Audience",
+    "DurationUnit",
     "FundingScheme",
     "LinkRelation",
     "Modality",
@@ -32,6 +35,7 @@ __all__ = [
     "OfferModerationTaskState",
     "OfferOccupation",
     "OfferPage",
+    "OfferPlace",
     "OfferSkill",
     "OfferTag",
     "ProviderIndexPage",
