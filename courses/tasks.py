@@ -7,7 +7,7 @@ import logging
 
 from django_tasks import task
 
-from courses.models import OfferPage
+from courses.models import CatalogueImport, OfferPage
 from courses.services.links import offer_confirm_title_skills, offer_suggest_skills
 
 logger = logging.getLogger(__name__)
@@ -35,3 +35,13 @@ def suggest_offer_skills(
         else:
             done += 1
     return done
+
+
+@task()
+def run_catalogue_import(*, run_id: int) -> str:
+    """Run a regional catalogue import confirmed in the admin; returns its final status."""
+    from courses.services.regional import catalogue_import_run
+
+    run = CatalogueImport.objects.select_related("created_by").get(pk=run_id)
+    catalogue_import_run(run=run)
+    return run.status

@@ -10,6 +10,7 @@ from courses.models.choices import (
     SessionStatus,
 )
 from courses.models.funding import FundingScheme
+from courses.models.imports import CatalogueImport
 from courses.models.links import OfferOccupation, OfferSkill
 from courses.models.moderation import OfferModerationTask, OfferModerationTaskState
 from courses.models.pages import (
@@ -25,6 +26,7 @@ from courses.models.pages import (
 __all__ = [
     "EQF_LEVEL_CHOICES",
     "Audience",
+    "CatalogueImport",
     "DurationUnit",
     "FundingScheme",
     "LinkRelation",

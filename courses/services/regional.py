@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,7 @@ from core.text import fold
 from courses.importing.regional_reader import RegionalRecord
 from courses.models import (
     Audience,
+    CatalogueImport,
     DurationUnit,
     Modality,
     OfferFormat,
@@ -600,3 +602,60 @@ def regional_catalogue_import(
             confirm_from_score=AUTO_CONFIRM_SCORE,
         )
     return report
+
+
+# ---------------------------------------------------------------------------- admin runs
+
+
+def catalogue_import_queue(*, content: bytes, file_name: str, user) -> CatalogueImport:
+    """Keep the uploaded file and queue its import as a background task (after commit)."""
+    import uuid
+
+    from courses.tasks import run_catalogue_import  # the task module imports this one
+
+    token = uuid.uuid4().hex
+    (catalogue_import_dir() / token).write_bytes(content)
+    run = CatalogueImport.objects.create(
+        file_name=file_name[:255], stored_as=token, created_by=user
+    )
+    transaction.on_commit(lambda: run_catalogue_import.enqueue(run_id=run.pk))
+    return run
+
+
+def catalogue_import_run(*, run: CatalogueImport) -> RegionalImportReport | None:
+    """Run a queued import: status running, then succeeded (report stored) or failed (the
+    file unreadable, a row error, or an unexpected failure, whose message is stored)."""
+    from courses.importing import ImportFileError
+    from courses.importing.regional_reader import read_regional_catalogue
+
+    run.status, run.started_at = CatalogueImport.Status.RUNNING, timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    path = catalogue_import_dir() / run.stored_as
+    report = None
+    try:
+        records = read_regional_catalogue(path.read_bytes())
+        run.total = sum(len(record.rows) for record in records)
+        run.save(update_fields=["total"])
+        report = regional_catalogue_import(records=records, dry_run=False, user=run.created_by)
+    except ImportFileError as error:
+        run.status, run.report = CatalogueImport.Status.FAILED, str(error)
+    except Exception as error:  # the run must end in a state the admin can show
+        run.status, run.report = CatalogueImport.Status.FAILED, repr(error)
+        raise
+    else:
+        failed = bool(report.errors)
+        run.status = CatalogueImport.Status.FAILED if failed else CatalogueImport.Status.SUCCEEDED
+        run.report, run.changes = report.as_text(), report.changes
+    finally:
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "report", "changes", "finished_at"])
+        path.unlink(missing_ok=True)
+    return report
+
+
+def catalogue_import_dir():
+    from django.conf import settings
+
+    folder = settings.WAKE_DATA_DIR / "catalogue-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
