@@ -225,3 +225,78 @@ def offer_export_view(request):
         response["Content-Disposition"] = f'attachment; filename="cadastre-{stamp}.{fmt}"'
         return response
     return TemplateResponse(request, "courses/admin/offer_export.html", {"form": form})
+
+
+# --- Regional catalogue -----------------------------------------------------------------------
+
+CATALOGUE_SESSION_KEY = "courses_catalogue_pending"
+MAX_CATALOGUE_BYTES = 50 * 1024 * 1024
+
+
+def can_import_catalogue(user) -> bool:
+    """The regional catalogue touches every provider: platform moderators and superusers only."""
+    from courses.services.moderation import MODERATORS_GROUP_NAME
+
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name=MODERATORS_GROUP_NAME).exists()
+
+
+@require_http_methods(["GET", "POST"])
+def catalogue_import_view(request):
+    """Upload the regional export, see the dry-run report, confirm: the import then runs as a
+    background task and its page shows the status and the report."""
+    import uuid
+
+    from courses.forms import CatalogueImportForm
+    from courses.importing import ImportFileError
+    from courses.importing.regional_reader import read_regional_catalogue
+    from courses.services.regional import catalogue_import_queue, regional_catalogue_import
+
+    if not can_import_catalogue(request.user):
+        raise PermissionDenied
+    form = CatalogueImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "report": None}
+
+    if request.method == "POST" and request.POST.get("confirm"):
+        pending = request.session.get(CATALOGUE_SESSION_KEY) or {}
+        path = _pending_dir() / pending.get("token", "missing")
+        if not pending or pending.get("token") != request.POST.get("token") or not path.exists():
+            messages.error(request, _("This import has expired; upload the file again."))
+            return HttpResponseRedirect(reverse("courses_admin:catalogue_import"))
+        run = catalogue_import_queue(
+            content=path.read_bytes(), file_name=pending["filename"], user=request.user
+        )
+        path.unlink(missing_ok=True)
+        del request.session[CATALOGUE_SESSION_KEY]
+        return HttpResponseRedirect(reverse("courses_admin:catalogue_import_run", args=[run.pk]))
+
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read(MAX_CATALOGUE_BYTES + 1)
+        if len(content) > MAX_CATALOGUE_BYTES:
+            form.add_error("file", _("The file is larger than 50 MB."))
+            return TemplateResponse(request, "courses/admin/catalogue_import.html", context)
+        try:
+            records = read_regional_catalogue(content)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+            return TemplateResponse(request, "courses/admin/catalogue_import.html", context)
+        report = regional_catalogue_import(records=records, dry_run=True)
+        context["report"] = report
+        if not report.errors:
+            token = uuid.uuid4().hex
+            (_pending_dir() / token).write_bytes(content)
+            request.session[CATALOGUE_SESSION_KEY] = {"token": token, "filename": upload.name}
+            context["token"] = token
+    return TemplateResponse(request, "courses/admin/catalogue_import.html", context)
+
+
+def catalogue_import_run_view(request, run_id: int):
+    """The status of a catalogue import and, once it has run, its report."""
+    from courses.models import CatalogueImport
+
+    if not can_import_catalogue(request.user):
+        raise PermissionDenied
+    run = get_object_or_404(CatalogueImport, pk=run_id)
+    return TemplateResponse(request, "courses/admin/catalogue_import_run.html", {"run": run})

@@ -95,3 +95,10 @@ class OfferExportForm(forms.Form):
                 self.add_error("skill", _("No skill has this URI."))
             cleaned["skill_obj"] = skill
         return cleaned
+
+
+class CatalogueImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Regional catalogue export"),
+        help_text=_("The semicolon-separated export of the Walloon training offer (CSV, UTF-8)."),
+    )

@@ -7,15 +7,19 @@ import logging
 
 from django_tasks import task
 
-from courses.models import OfferPage
-from courses.services.links import offer_suggest_skills
+from courses.models import CatalogueImport, OfferPage
+from courses.services.links import offer_confirm_title_skills, offer_suggest_skills
 
 logger = logging.getLogger(__name__)
 
 
 @task()
-def suggest_offer_skills(*, offer_ids: list[int]) -> int:
+def suggest_offer_skills(
+    *, offer_ids: list[int], title_only: bool = False, confirm_from_score: float | None = None
+) -> int:
     """Store the extractor's suggestions for each offer still there; returns how many were read.
+    `title_only` reads the title alone; with `confirm_from_score`, suggestions scored at least
+    that high are then confirmed (`offer_confirm_title_skills`, for title-only imports).
 
     One offer whose text the extractor fails on does not cost the others of an import their
     suggestions: the failure is logged and the next offer is read.
@@ -23,9 +27,21 @@ def suggest_offer_skills(*, offer_ids: list[int]) -> int:
     done = 0
     for offer in OfferPage.objects.filter(pk__in=offer_ids).order_by("pk"):
         try:
-            offer_suggest_skills(offer=offer)
+            offer_suggest_skills(offer=offer, text=offer.title if title_only else None)
+            if confirm_from_score is not None:
+                offer_confirm_title_skills(offer=offer, min_score=confirm_from_score)
         except Exception:
             logger.exception("Skill suggestion failed for offer %s", offer.pk)
         else:
             done += 1
     return done
+
+
+@task()
+def run_catalogue_import(*, run_id: int) -> str:
+    """Run a regional catalogue import confirmed in the admin; returns its final status."""
+    from courses.services.regional import catalogue_import_run
+
+    run = CatalogueImport.objects.select_related("created_by").get(pk=run_id)
+    catalogue_import_run(run=run)
+    return run.status

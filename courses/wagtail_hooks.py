@@ -69,6 +69,23 @@ def register_import_menu_item():
     )
 
 
+class CatalogueImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        from courses.admin_views import can_import_catalogue
+
+        return can_import_catalogue(request.user)
+
+
+@hooks.register("register_cadastre_menu_item")
+def register_catalogue_import_menu_item():
+    return CatalogueImportMenuItem(
+        _("Import the regional catalogue"),
+        reverse("courses_admin:catalogue_import"),
+        icon_name="upload",
+        order=150,
+    )
+
+
 @hooks.register("register_admin_menu_item")
 def register_cadastre_menu():
     return SubmenuMenuItem(_("Cadastre"), cadastre_menu, icon_name="list-ul", order=250)

@@ -1,6 +1,7 @@
 from courses.models.choices import (
     EQF_LEVEL_CHOICES,
     Audience,
+    DurationUnit,
     LinkRelation,
     Modality,
     OfferFormat,
@@ -9,11 +10,13 @@ from courses.models.choices import (
     SessionStatus,
 )
 from courses.models.funding import FundingScheme
+from courses.models.imports import CatalogueImport
 from courses.models.links import OfferOccupation, OfferSkill
 from courses.models.moderation import OfferModerationTask, OfferModerationTaskState
 from courses.models.pages import (
     OfferIndexPage,
     OfferPage,
+    OfferPlace,
     OfferTag,
     ProviderIndexPage,
     ProviderPage,
@@ -23,6 +26,8 @@ from courses.models.pages import (
 __all__ = [
     "EQF_LEVEL_CHOICES",
     "Audience",
+    "CatalogueImport",
+    "DurationUnit",
     "FundingScheme",
     "LinkRelation",
     "Modality",
@@ -32,6 +37,7 @@ __all__ = [
     "OfferModerationTaskState",
     "OfferOccupation",
     "OfferPage",
+    "OfferPlace",
     "OfferSkill",
     "OfferTag",
     "ProviderIndexPage",

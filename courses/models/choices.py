@@ -16,6 +16,9 @@ class ProviderKind(models.TextChoices):
     SOCIAL_PROMOTION = "promotion-sociale", _("Adult education (promotion sociale)")
     FOREM = "forem", _("Forem")
     ASSOCIATION = "association", _("Association")
+    CISP = "cisp", _("Socio-professional integration centre (CISP)")
+    PUBLIC_ADMINISTRATION = "administration", _("Public administration")
+    OTHER = "autre", _("Other")
 
 
 class OfferFormat(models.TextChoices):
@@ -24,6 +27,16 @@ class OfferFormat(models.TextChoices):
     QUALIFYING = "qualifying", _("Qualifying training")
     CERTIFYING = "certifying", _("Certifying training")
     WORKSHOP = "workshop", _("Workshop or masterclass")
+
+
+class DurationUnit(models.TextChoices):
+    """The units a regional export states durations in (kept as given, with the hours)."""
+
+    HOURS = "hours", _("hours")
+    DAYS = "days", _("days")
+    WEEKS = "weeks", _("weeks")
+    MONTHS = "months", _("months")
+    YEARS = "years", _("years")
 
 
 class Modality(models.TextChoices):

@@ -22,6 +22,7 @@ from core.places import Province
 from courses.models.choices import (
     EQF_LEVEL_CHOICES,
     Audience,
+    DurationUnit,
     Modality,
     OfferFormat,
     ProviderKind,
@@ -88,6 +89,12 @@ class ProviderPage(Page):
         default=False,
         help_text=_("Illustrative content loaded by the demo; not a real offer."),
     )
+    enterprise_number = models.CharField(
+        _("enterprise number (BCE)"),
+        max_length=10,
+        blank=True,
+        help_text=_("Ten digits, as the Crossroads Bank for Enterprises gives it."),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -108,7 +115,11 @@ class ProviderPage(Page):
             heading=_("Contact"),
         ),
     ]
-    settings_panels = [*Page.settings_panels, FieldPanel("is_demo")]
+    settings_panels = [
+        *Page.settings_panels,
+        FieldPanel("enterprise_number"),
+        FieldPanel("is_demo"),
+    ]
     search_fields = [
         *Page.search_fields,
         index.SearchField("description"),
@@ -122,6 +133,13 @@ class ProviderPage(Page):
     class Meta:
         verbose_name = _("training provider")
         verbose_name_plural = _("training providers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise_number"],
+                condition=~Q(enterprise_number=""),
+                name="unique_provider_enterprise_number",
+            )
+        ]
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import offer_list
@@ -214,6 +232,13 @@ class OfferPage(Page):
         _("EQF level"), choices=EQF_LEVEL_CHOICES, null=True, blank=True
     )
     duration_hours = models.PositiveIntegerField(_("duration (hours)"), null=True, blank=True)
+    # The duration as the source stated it ("3 Jours"), kept next to the hours computed from it.
+    duration_value = models.DecimalField(
+        _("stated duration"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    duration_unit = models.CharField(
+        _("stated duration unit"), max_length=8, choices=DurationUnit.choices, blank=True
+    )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     audiences = models.JSONField(_("audiences"), default=list, blank=True)
     prerequisites = models.TextField(_("prerequisites"), blank=True)
@@ -239,6 +264,29 @@ class OfferPage(Page):
         on_delete=models.SET_NULL,
         related_name="offers",
         help_text="Denormalised parent page, kept in sync on save (fast listings, unique ids).",
+    )
+    import_source = models.CharField(
+        _("import source"),
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="Which bulk import owns the offer (archiving only touches that import's offers).",
+    )
+    import_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The revision the last import wrote; a later one is an edit in the platform.",
+    )
+    archived_reason = models.CharField(
+        _("archiving reason"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("Why the offer was unpublished by an import; empty while it is listed."),
     )
     keywords = ClusterTaggableManager(
         through=OfferTag, blank=True, verbose_name=_("keywords"), help_text=_("Free keywords.")
@@ -277,6 +325,7 @@ class OfferPage(Page):
             heading=_("Price and registration"),
         ),
         InlinePanel("sessions", heading=_("Sessions"), label=_("Session")),
+        InlinePanel("places", heading=_("Places"), label=_("Place")),
         FieldPanel("keywords"),
     ]
     settings_panels = [*Page.settings_panels, FieldPanel("external_id"), FieldPanel("is_demo")]
@@ -390,3 +439,21 @@ class Session(Orderable):
     @property
     def effective_province(self) -> str:
         return self.province or (self.page.provider.province if self.page.provider else "")
+
+
+class OfferPlace(Orderable):
+    """A locality where the offer is given, without dates (regional exports list places, not
+    sessions): one per locality the source names, with its province when it resolves."""
+
+    page = ParentalKey(OfferPage, on_delete=models.CASCADE, related_name="places")
+    commune = models.CharField(_("commune"), max_length=128)
+    province = models.CharField(_("province"), max_length=16, choices=Province.choices, blank=True)
+
+    panels = [FieldRowPanel([FieldPanel("commune"), FieldPanel("province")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+
+    def __str__(self) -> str:
+        return self.commune

@@ -148,16 +148,49 @@ def offer_suggest_skills(*, offer: OfferPage, text: str | None = None) -> Sugges
     return report
 
 
-def offer_queue_suggestions(*, offer_ids: Iterable[int]) -> None:
+def offer_queue_suggestions(
+    *,
+    offer_ids: Iterable[int],
+    title_only: bool = False,
+    confirm_from_score: float | None = None,
+) -> None:
     """Have the offers' skill suggestions computed in the background (`offer_suggest_skills`)
     once the current transaction commits, at once outside one; nothing is queued when it rolls
-    back. The one entry point for the editor's saves, imports and the review screen."""
+    back. The one entry point for the editor's saves, imports and the review screen.
+
+    For catalogues that give titles only, `title_only` reads the title alone (the summary
+    repeats it, which would only dilute the scores) and `confirm_from_score` then confirms the
+    suggestions scored at least that high (`offer_confirm_title_skills`)."""
     offer_ids = sorted(set(offer_ids))
     if not offer_ids:
         return
     from courses.tasks import suggest_offer_skills  # the task module imports this one
 
-    transaction.on_commit(lambda: suggest_offer_skills.enqueue(offer_ids=offer_ids))
+    transaction.on_commit(
+        lambda: suggest_offer_skills.enqueue(
+            offer_ids=offer_ids, title_only=title_only, confirm_from_score=confirm_from_score
+        )
+    )
+
+
+IMPORTED_TITLE_METHOD = "imported-title"
+
+
+@transaction.atomic
+def offer_confirm_title_skills(*, offer: OfferPage, min_score: float) -> list[str]:
+    """Confirm the offer's skill suggestions scored at least `min_score`, with method
+    `imported-title`; returns their URIs.
+
+    A regional export gives titles only and nobody reviews 1,400 offers before they count: a
+    title that names a skill almost verbatim is trusted at once (it then shows publicly and
+    counts in supply). The provider can still reject it; a rejection is remembered like any
+    other and the link is never confirmed again by a later import.
+    """
+    links = list(offer.skill_links.pending().filter(score__gte=min_score).select_related("skill"))
+    for link in links:
+        link.status, link.method = LinkStatus.CONFIRMED, IMPORTED_TITLE_METHOD
+        link.save(update_fields=["status", "method", "updated_at"])
+    return [link.skill.uri for link in links]
 
 
 def _decide(link, *, accept: bool, user=None):

@@ -22,6 +22,9 @@ def offer_edit_post_data(offer, **overrides) -> dict:
         }
         for s in offer.sessions.all()
     ]
+    places = [
+        {"id": str(p.pk), "commune": p.commune, "province": p.province} for p in offer.places.all()
+    ]
     data = {
         "title": offer.title,
         "slug": offer.slug,
@@ -38,6 +41,7 @@ def offer_edit_post_data(offer, **overrides) -> dict:
         "registration_url": offer.registration_url,
         "keywords": "",
         "sessions": inline_formset(sessions, initial=len(sessions)),
+        "places": inline_formset(places, initial=len(places)),
         "external_id": offer.external_id,
         "comments": inline_formset([]),
     }

@@ -31,6 +31,7 @@ def create_form(**overrides):
                 }
             ]
         ),
+        "places": inline_formset([]),
         "comments": inline_formset([]),
     }
     data.update(overrides)
