@@ -34,8 +34,6 @@ def test_an_app_imports_only_the_apps_below_it(app):
         f"{path.relative_to(settings.BASE_DIR)} imports {module}"
         for path in sources
         for module in imported_modules(path)
-        if (other := module.split(".")[0]) in LEVEL
-        and other != app
-        and LEVEL[other] >= LEVEL[app]
+        if (other := module.split(".")[0]) in LEVEL and other != app and LEVEL[other] >= LEVEL[app]
     )
     assert offenders == []
