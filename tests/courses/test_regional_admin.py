@@ -91,7 +91,7 @@ def test_superuser_sees_row_errors_and_cannot_confirm(client, existing_provider)
     bad = SAMPLE.read_bytes().replace(b"14 Heures", b"longtemps")
     response = upload(client, bad)
     body = response.content.decode()
-    assert "Row 2:" in body and "token" not in response.context
+    assert "Ligne 2" in body and "token" not in response.context  # the admin speaks French
     assert not OfferPage.objects.exists()
 
 

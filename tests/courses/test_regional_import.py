@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from courses.importing import ImportFileError
 from courses.importing.regional_reader import read_regional_catalogue
@@ -26,6 +27,14 @@ from courses.services.regional import (
 from skills.links import LinkStatus
 from skills.models import Skill
 from tests.courses.factories import make_provider
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Reports are matched in English here; the platform speaks French by default."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
