@@ -7,6 +7,8 @@ looking postings up within the user's own organisation (another organisation's p
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -26,6 +28,27 @@ from skills.models import Occupation, Skill
 
 LOGIN_URL = reverse_lazy("jobs:login")
 portal_login_required = login_required(login_url=LOGIN_URL)
+
+
+def approved_employer_required(view):
+    """Sign-in first; then an account with no organisation goes to the dashboard (which offers
+    registration), and one whose organisation awaits approval (or was refused) gets a page that
+    says so, with a 403, instead of a bare error. The services still check on every write."""
+
+    @portal_login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        employer = selectors.employer_for_user(request.user)
+        request.portal_employer = employer
+        if employer is None:
+            return redirect("jobs:dashboard")
+        if not employer.is_approved:
+            return render(
+                request, "jobs/portal/awaiting_approval.html", {"employer": employer}, status=403
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _own_posting(request, pk: int) -> JobPosting:
@@ -73,6 +96,7 @@ class PortalLogoutView(auth_views.LogoutView):
 @portal_login_required
 def dashboard(request):
     employer = selectors.employer_for_user(request.user)
+    request.portal_employer = employer
     context = {"employer": employer}
     if employer is not None and employer.is_approved:
         context["postings"] = selectors.postings_for_employer(employer)
@@ -80,7 +104,7 @@ def dashboard(request):
     return render(request, "jobs/portal/dashboard.html", context)
 
 
-@portal_login_required
+@approved_employer_required
 def need_create(request):
     portal.approved_employer_for(request.user)
     form = NeedForm(request.POST or None)
@@ -90,7 +114,7 @@ def need_create(request):
     return render(request, "jobs/portal/need_form.html", {"form": form})
 
 
-@portal_login_required
+@approved_employer_required
 def posting_edit(request, pk: int):
     posting = _own_posting(request, pk)
     initial = {
@@ -107,7 +131,7 @@ def posting_edit(request, pk: int):
     return render(request, "jobs/portal/need_form.html", {"form": form, "posting": posting})
 
 
-@portal_login_required
+@approved_employer_required
 def posting_review(request, pk: int):
     """What the platform understood (occupation, skills), to confirm or correct, then publish;
     and the training offers that teach those skills."""
@@ -124,7 +148,7 @@ def posting_review(request, pk: int):
     return render(request, "jobs/portal/posting_review.html", context)
 
 
-@portal_login_required
+@approved_employer_required
 @require_POST
 def posting_skill_remove(request, pk: int):
     posting = _own_posting(request, pk)
@@ -134,7 +158,7 @@ def posting_skill_remove(request, pk: int):
     return redirect("jobs:posting_review", pk=posting.pk)
 
 
-@portal_login_required
+@approved_employer_required
 @require_POST
 def posting_skill_add(request, pk: int):
     posting = _own_posting(request, pk)
@@ -148,7 +172,7 @@ def posting_skill_add(request, pk: int):
     return redirect("jobs:posting_review", pk=posting.pk)
 
 
-@portal_login_required
+@approved_employer_required
 @require_POST
 def posting_occupation_choose(request, pk: int):
     posting = _own_posting(request, pk)
@@ -157,7 +181,7 @@ def posting_occupation_choose(request, pk: int):
     return redirect("jobs:posting_review", pk=posting.pk)
 
 
-@portal_login_required
+@approved_employer_required
 @require_POST
 def posting_publish(request, pk: int):
     posting = _own_posting(request, pk)
@@ -166,7 +190,7 @@ def posting_publish(request, pk: int):
     return redirect("jobs:posting_review", pk=posting.pk)
 
 
-@portal_login_required
+@approved_employer_required
 def training_request_create(request, pk: int):
     posting = _own_posting(request, pk)
     skills = Skill.objects.filter(posting_links__posting=posting).order_by("preferred_label_fr")
@@ -188,7 +212,7 @@ def training_request_create(request, pk: int):
     )
 
 
-@portal_login_required
+@approved_employer_required
 def training_request_edit(request, pk: int):
     employer = portal.approved_employer_for(request.user)
     training_request = get_object_or_404(TrainingRequest, pk=pk, employer=employer)

@@ -67,8 +67,8 @@ ROLE_EXPECTATIONS = {
     None: (302, 302, 302),  # anonymous: sent to sign in
     "a": (200, 200, 200),
     "b": (404, 404, 200),  # another organisation's data does not even exist for B
-    "pending": (403, 403, 403),  # not approved yet
-    "moderator": (403, 403, 403),  # moderators work in the admin, not as an employer
+    "pending": (403, 403, 403),  # not approved yet: a page that says so
+    "moderator": (302, 302, 302),  # no organisation: sent to the dashboard, which offers to register
 }
 
 
@@ -111,6 +111,20 @@ def test_dashboard_lists_only_own_postings(client, world):
 def test_unapproved_employer_sees_a_waiting_notice(client, world):
     response = as_user(client, world["users"]["pending"]).get(reverse("jobs:dashboard"))
     assert "approval" in response.content.decode() or "approbation" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix, words", [("", "attente"), ("/en", "waiting")])
+def test_a_pending_employer_is_told_it_awaits_approval_not_forbidden(client, world, prefix, words):
+    as_user(client, world["users"]["pending"])
+    dashboard_url, need_url = reverse("jobs:dashboard"), reverse("jobs:need_create")
+    dashboard = client.get(prefix + dashboard_url)
+    assert need_url not in dashboard.content.decode()
+    response = client.get(prefix + need_url)
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "Studio en attente" in content and words in content
+    assert 'class="site-header"' in content  # the site's page, not a bare error
 
 
 @pytest.mark.django_db
