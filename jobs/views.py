@@ -138,9 +138,26 @@ def posting_review(request, pk: int):
     posting = _own_posting(request, pk)
     query = request.GET.get("q", "").strip()
     suggestions = list(Skill.objects.current().matching_text(query)[:12]) if query else []
+    occupation_query = request.GET.get("occupation_q", "").strip()
+    detail = selectors.posting_detail(posting)
+    proposed = {link.occupation_id for link in detail["occupations"]}
+    occupation_results = (
+        [
+            occupation
+            for occupation in Occupation.objects.current()
+            .matching_text(occupation_query)
+            .order_by("preferred_label_fr")[:20]
+            if occupation.pk not in proposed
+        ]
+        if occupation_query
+        else []
+    )
     context = {
         "posting": posting,
-        **selectors.posting_detail(posting),
+        **detail,
+        "occupation_confirmed": any(link.is_confirmed for link in detail["occupations"]),
+        "occupation_query": occupation_query,
+        "occupation_results": occupation_results,
         "query": query,
         "suggestions": suggestions,
         "offers": selectors.training_offers_for_posting(posting=posting),
@@ -185,8 +202,14 @@ def posting_occupation_choose(request, pk: int):
 @require_POST
 def posting_publish(request, pk: int):
     posting = _own_posting(request, pk)
-    portal.posting_publish(user=request.user, posting=posting)
-    messages.success(request, _("Your posting is published with the skills you confirmed."))
+    occupation_id = request.POST.get("occupation")
+    occupation = get_object_or_404(Occupation, pk=occupation_id) if occupation_id else None
+    try:
+        portal.posting_publish(user=request.user, posting=posting, occupation=occupation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your posting is published with the skills you confirmed."))
     return redirect("jobs:posting_review", pk=posting.pk)
 
 

@@ -101,7 +101,11 @@ def _demo_need(employer: Employer, user, need: datafiles.PortalNeed, stdout) -> 
         province=need.province,
         contract_type=need.contract_type,
     )
-    portal.posting_publish(user=user, posting=posting)
+    # The demo employer accepts the platform's first proposal, as a hurried recruiter would.
+    proposed = posting.occupation_links.active().order_by("rank").first()
+    portal.posting_publish(
+        user=user, posting=posting, occupation=proposed.occupation if proposed else None
+    )
     request = need.training_request
     skills = [
         link.skill for link in posting.skill_links.select_related("skill")[: request.skill_count]

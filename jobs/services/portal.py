@@ -229,17 +229,25 @@ def posting_occupation_choose(*, user, posting: JobPosting, occupation: Occupati
 
 
 @transaction.atomic
-def posting_publish(*, user, posting: JobPosting) -> JobPosting:
-    """Publish an own posting: the skills and primary occupation shown are confirmed (the
-    skills the employer removed stay rejected)."""
+def posting_publish(*, user, posting: JobPosting, occupation: Occupation | None = None) -> JobPosting:
+    """Publish an own posting: the skills shown are confirmed (those the employer removed stay
+    rejected). `occupation`, when given, is chosen first. The occupation is never confirmed
+    silently: when the platform proposed some and the employer confirmed none, ValidationError.
+    """
     _check_owner(user, posting)
-    posting.skill_links.pending().update(status=LinkStatus.CONFIRMED)
-    primary = posting.occupation_links.active().order_by("rank").first()
-    if primary is not None:
-        posting.occupation_links.filter(pk=primary.pk).update(status=LinkStatus.CONFIRMED)
-    posting.status = JobPosting.Status.PUBLISHED
-    posting.posted_on = timezone.localdate()
-    posting.save(update_fields=["status", "posted_on", "updated_at"])
+    with transaction.atomic():
+        if occupation is not None:
+            posting_occupation_choose(user=user, posting=posting, occupation=occupation)
+        proposed = posting.occupation_links.active()
+        if proposed.exists() and not proposed.public().exists():
+            raise ValidationError(
+                _("Choose the occupation that fits the need before publishing."),
+                code="occupation_unconfirmed",
+            )
+        posting.skill_links.pending().update(status=LinkStatus.CONFIRMED)
+        posting.status = JobPosting.Status.PUBLISHED
+        posting.posted_on = timezone.localdate()
+        posting.save(update_fields=["status", "posted_on", "updated_at"])
     return posting
 
 

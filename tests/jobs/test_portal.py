@@ -13,7 +13,7 @@ from jobs.models import Employer, JobPosting, PostingSkill, TrainingRequest
 from jobs.services import portal
 from jobs.services.roles import ADVISORS, MODERATORS
 from skills.links import LinkMethod
-from skills.models import Skill
+from skills.models import Occupation, Skill
 from tests.jobs.factories import EmployerFactory, JobPostingFactory, UserFactory
 
 NEED = {
@@ -207,9 +207,24 @@ def test_from_registration_to_a_published_posting_with_confirmed_skills(client):
     assert link.is_confirmed and link.method == LinkMethod.MANUAL
     assert "<small>confirmé</small>" in client.get(response["Location"]).content.decode()
 
+    # Publishing never confirms the proposed occupation silently: the employer must choose.
+    page = client.get(response["Location"]).content.decode()
+    assert "publishing never picks it for you" in page or "ne le choisit jamais" in page
     client.post(reverse("jobs:posting_publish", args=[posting.pk]))
     posting.refresh_from_db()
+    assert posting.status == JobPosting.Status.DRAFT
+    assert not posting.occupation_links.public().exists()
+
+    # Another occupation than the proposed ones, found by searching, then published with.
+    found = client.get(response["Location"], {"occupation_q": "infographiste"}).content.decode()
+    other = Occupation.objects.current().matching_text("infographiste").first()
+    assert other is not None and f'value="{other.pk}"' in found
+    client.post(reverse("jobs:posting_publish", args=[posting.pk]), {"occupation": other.pk})
+    posting.refresh_from_db()
     assert posting.status == JobPosting.Status.PUBLISHED
+    assert list(posting.occupation_links.public().values_list("occupation", flat=True)) == [
+        other.pk
+    ]
     assert posting.skill_links.public().exists()
     assert not posting.skill_links.pending().exists()
     assert posting.skill_links.get(skill=removed).is_rejected  # removed stays removed
