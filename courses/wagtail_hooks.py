@@ -1,5 +1,7 @@
 """Admin wiring of the cadastre: URLs, menu, snippets and the suggestion hooks."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -40,6 +42,27 @@ def queue_offer_suggestions(request, page):
     """
     if isinstance(page.specific, OfferPage):
         offer_queue_suggestions(offer_ids=[page.pk])
+
+
+@hooks.register("before_edit_page")
+def refuse_stale_workflow_action(request, page):
+    """A workflow action posted from an editor opened before the task ended (approved, cancelled
+    or withdrawn meanwhile) would crash Wagtail's edit view (it asks the missing task for its
+    actions). Say what happened and reload the editor instead; nothing is saved."""
+    if (
+        request.method == "POST"
+        and request.POST.get("action-workflow-action")
+        and page.current_workflow_task is None
+    ):
+        messages.warning(
+            request,
+            _(
+                "This page's moderation step ended while you were editing it, so your action was "
+                "not applied. Review the page as it is now and try again."
+            ),
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
 
 
 @hooks.register("after_create_page")

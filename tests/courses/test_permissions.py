@@ -154,3 +154,29 @@ def test_moderator_can_request_changes(client, two_providers, editor_a, moderato
     state.refresh_from_db()
     assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
     assert OfferPage.objects.get(pk=offer_a.pk).summary != "Brouillon"
+
+
+def test_a_workflow_action_after_the_task_ended_is_refused_not_a_crash(
+    client, two_providers, editor_a, moderator
+):
+    _a, _b, offer_a, _ob = two_providers
+    client.force_login(editor_a)
+    url = reverse("wagtailadmin_pages:edit", args=[offer_a.pk])
+    client.post(url, offer_edit_post_data(offer_a, summary="À modérer", **{"action-submit": "1"}))
+    state = WorkflowState.objects.get(object_id=str(offer_a.pk))
+    state.cancel(user=editor_a)  # the task is gone, the moderator's editor is still open
+
+    client.force_login(moderator)
+    data = offer_edit_post_data(
+        offer_a,
+        summary="Changé pendant la modération",
+        **{"action-workflow-action": "1", "workflow-action-name": "approve"},
+    )
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == url
+    offer_a.refresh_from_db()
+    assert offer_a.get_latest_revision_as_object().summary != "Changé pendant la modération"
+    assert "moderation step ended" in response.content.decode() or (
+        "étape de modération" in response.content.decode()
+    )
