@@ -27,10 +27,20 @@ class PrecheckIssue:
 def offer_precheck_issues(*, offer, today=None) -> list[PrecheckIssue]:
     """Return the problems a moderator should know about; empty when the offer looks complete.
 
-    Codes: `no_future_session`, `deadline_passed`, `no_confirmed_skill`, `missing_price`.
+    Codes: `missing_required` (a field submission will require is empty: drafts may leave it
+    so), `no_future_session`, `deadline_passed`, `no_confirmed_skill`, `missing_price`.
     """
     today = today or timezone.localdate()
     issues: list[PrecheckIssue] = []
+
+    missing = missing_submission_fields(offer=offer)
+    if missing:
+        issues.append(
+            PrecheckIssue(
+                "missing_required",
+                _("Submission will require: %(fields)s.") % {"fields": ", ".join(missing)},
+            )
+        )
 
     sessions = list(offer.sessions.all())
     future = [s for s in sessions if s.start_date >= today and s.status != SessionStatus.CANCELLED]
@@ -63,3 +73,21 @@ def offer_precheck_issues(*, offer, today=None) -> list[PrecheckIssue]:
             )
         )
     return issues
+
+
+def missing_submission_fields(*, offer) -> list[str]:
+    """Labels of the fields the editor form requires on submission that `offer` leaves empty.
+
+    Read from the editor's own form class, so a field made required there is checked here too
+    (Wagtail defers required fields when a draft is saved, not when it is submitted)."""
+    form_class = type(offer).get_edit_handler().get_form_class()
+    missing = []
+    for name, field in form_class.base_fields.items():
+        if not field.required:
+            continue
+        value = getattr(offer, name, None)
+        if hasattr(value, "all"):
+            value = list(value.all())
+        if value is None or value == "" or value == [] or value == ():
+            missing.append(str(field.label or name))
+    return missing

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import WorkflowState
 
 from courses.models import SessionStatus
@@ -105,3 +105,16 @@ def test_submission_records_issues_and_moderator_sees_them(client, provider):
     editor_view = client.get(reverse("wagtailadmin_pages:edit", args=[offer.pk]))
     assert editor_view.status_code == 200
     assert 'data-code="no_confirmed_skill"' in editor_view.content.decode()
+
+
+def test_fields_submission_requires_are_listed_before_submission(provider):
+    """A draft may leave the languages (or the summary) empty; submitting may not. The
+    pre-check says so before the editor submits and hits a form error."""
+    offer = make_offer(provider)
+    assert "missing_required" not in codes(offer)
+    offer.languages, offer.summary = [], ""  # as a saved draft's revision may hold them
+    with translation.override("en"):
+        issue = next(i for i in offer_precheck_issues(offer=offer) if i.code == "missing_required")
+    assert "languages" in issue.message.lower() and "summary" in issue.message.lower()
+    offer.languages, offer.summary = ["fr"], "Un résumé"
+    assert "missing_required" not in codes(offer)
