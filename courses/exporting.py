@@ -79,6 +79,8 @@ def offer_document(offer) -> dict:
         "is_free": offer.is_free,
         "funding": sorted(scheme.slug for scheme in offer.funding_schemes.all()),
         "registration_url": offer.registration_url,
+        "registration_email": offer.registration_email,
+        "registration_phone": offer.registration_phone,
         "keywords": sorted(item.tag.name for item in offer.tagged_items.all()),
         "skills": [
             {"uri": link.skill.uri, "label": link.skill.label(), "relation": link.relation}
@@ -109,6 +111,7 @@ def offer_document(offer) -> dict:
                 "commune": session.commune,
                 "province": session.province,
                 "seats": session.seats,
+                "seats_left": session.seats_left,
                 "status": session.status,
                 "registration_deadline": _date(session.registration_deadline),
             }
@@ -151,6 +154,7 @@ def offer_rows(offers) -> list[dict]:
                 "commune",
                 "province",
                 "seats",
+                "seats_left",
                 "status",
                 "registration_deadline",
             ):

@@ -6,10 +6,13 @@ count (`public()`): what the extractor suggests stays private until someone conf
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from courses.models import (
@@ -18,6 +21,7 @@ from courses.models import (
     OfferSkill,
     ProviderPage,
     Session,
+    SessionStatus,
 )
 from skills.links import span_text
 
@@ -95,6 +99,51 @@ def offers_for_occupation(*, occupation, limit: int | None = None) -> QuerySet |
         .distinct()
     )
     return offers[:limit] if limit else offers
+
+
+@dataclass(frozen=True)
+class Registration:
+    """How a learner registers for an offer, as its page shows it."""
+
+    url: str
+    email: str
+    phone: str
+    next_session: Session | None  # the first upcoming session still open
+    deadline: datetime.date | None
+    seats_left: int | None
+    all_full: bool  # every upcoming session is full or cancelled
+
+    @property
+    def is_open(self) -> bool:
+        return self.next_session is not None
+
+
+def offer_registration(
+    *, offer: OfferPage, sessions: Iterable[Session] | None = None
+) -> Registration:
+    """The call to action of an offer: where to register (the offer's link, else its contact,
+    else the provider's), and for which session. `sessions` are the upcoming ones when the
+    caller already has them."""
+    today = timezone.localdate()
+    upcoming = list(sessions) if sessions is not None else offer.future_sessions()
+    open_sessions = [
+        s
+        for s in upcoming
+        if s.status == SessionStatus.OPEN
+        and (s.registration_deadline is None or s.registration_deadline >= today)
+        and s.seats_left != 0
+    ]
+    provider = offer.provider
+    first = open_sessions[0] if open_sessions else None
+    return Registration(
+        url=offer.registration_url,
+        email=offer.registration_email or (provider.contact_email if provider else ""),
+        phone=offer.registration_phone or (provider.contact_phone if provider else ""),
+        next_session=first,
+        deadline=first.registration_deadline if first else None,
+        seats_left=first.seats_left if first else None,
+        all_full=bool(upcoming) and not open_sessions,
+    )
 
 
 def offer_public_links(*, offer: OfferPage) -> tuple[list[OfferSkill], list[OfferOccupation]]:

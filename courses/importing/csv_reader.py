@@ -31,6 +31,8 @@ OFFER_COLUMNS = [
     "is_free",
     "funding",
     "registration_url",
+    "registration_email",
+    "registration_phone",
     "keywords",
     "skills",
     "occupations",
@@ -44,6 +46,7 @@ SESSION_COLUMNS = [
     "session_commune",
     "session_province",
     "session_seats",
+    "session_seats_left",
     "session_status",
     "session_registration_deadline",
 ]
@@ -102,6 +105,7 @@ def read_csv(content: bytes) -> list[OfferRecord]:
                     commune=row.get("session_commune", ""),
                     province=row.get("session_province", ""),
                     seats=row.get("session_seats", ""),
+                    seats_left=row.get("session_seats_left", ""),
                     status=row.get("session_status", ""),
                     registration_deadline=row.get("session_registration_deadline", ""),
                 )

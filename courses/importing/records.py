@@ -20,6 +20,7 @@ class SessionRecord:
     commune: str = ""
     province: str = ""
     seats: str = ""
+    seats_left: str = ""
     status: str = ""
     registration_deadline: str = ""
     external_id: str = ""

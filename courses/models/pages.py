@@ -251,6 +251,12 @@ class OfferPage(Page):
         "courses.FundingScheme", blank=True, related_name="offers", verbose_name=_("funding")
     )
     registration_url = models.URLField(_("registration URL"), blank=True)
+    registration_email = models.EmailField(
+        _("registration e-mail"),
+        blank=True,
+        help_text=_("Where learners write to register or ask; the provider's address otherwise."),
+    )
+    registration_phone = models.CharField(_("registration phone"), max_length=32, blank=True)
     external_id = models.CharField(
         _("external identifier"),
         max_length=128,
@@ -321,6 +327,7 @@ class OfferPage(Page):
                 FieldRowPanel([FieldPanel("price"), FieldPanel("is_free")]),
                 FieldPanel("funding_schemes", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("registration_url"),
+                FieldRowPanel([FieldPanel("registration_email"), FieldPanel("registration_phone")]),
             ],
             heading=_("Price and registration"),
         ),
@@ -371,13 +378,14 @@ class OfferPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.jsonld import offer_jsonld_script
-        from courses.selectors import offer_public_links, similar_offers
+        from courses.selectors import offer_public_links, offer_registration, similar_offers
 
         context = super().get_context(request, *args, **kwargs)
         skills, occupations = offer_public_links(offer=self)
         context["skill_links"] = skills
         context["occupation_links"] = occupations
         context["next_sessions"] = self.future_sessions()
+        context["registration"] = offer_registration(offer=self, sessions=context["next_sessions"])
         context["audience_labels"] = [
             Audience(value).label for value in self.audiences if value in Audience.values
         ]
@@ -404,6 +412,12 @@ class Session(Orderable):
     commune = models.CharField(_("commune"), max_length=128, blank=True)
     province = models.CharField(_("province"), max_length=16, choices=Province.choices, blank=True)
     seats = models.PositiveIntegerField(_("seats"), null=True, blank=True)
+    seats_left = models.PositiveIntegerField(
+        _("seats left"),
+        null=True,
+        blank=True,
+        help_text=_("Update it as learners register; empty when you do not track it."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.OPEN
     )
@@ -415,7 +429,9 @@ class Session(Orderable):
         FieldRowPanel([FieldPanel("schedule"), FieldPanel("status")]),
         FieldPanel("location"),
         FieldRowPanel([FieldPanel("commune"), FieldPanel("province")]),
-        FieldRowPanel([FieldPanel("seats"), FieldPanel("registration_deadline")]),
+        FieldRowPanel(
+            [FieldPanel("seats"), FieldPanel("seats_left"), FieldPanel("registration_deadline")]
+        ),
         FieldPanel("external_id"),
     ]
 

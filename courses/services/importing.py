@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -136,6 +136,7 @@ SESSION_FIELDS = [
     "commune",
     "province",
     "seats",
+    "seats_left",
     "status",
     "registration_deadline",
     "external_id",
@@ -210,6 +211,7 @@ def _clean_session(raw: SessionRecord, number: int, errors: list[str]) -> dict:
         "commune": raw.commune[:128],
         "province": _choice(raw.province, Province, f"{label} province", errors, default=""),
         "seats": _parse_int(raw.seats, f"{label} seats", errors, low=1),
+        "seats_left": _parse_int(raw.seats_left, f"{label} seats left", errors, low=0),
         "status": _choice(raw.status, SessionStatus, f"{label} status", errors, default="open"),
         "registration_deadline": _parse_date(
             raw.registration_deadline, f"{label} deadline", errors
@@ -258,6 +260,17 @@ def clean_record(record: OfferRecord) -> tuple[CleanOffer | None, list[str]]:
             URLValidator()(url)
         except ValidationError:
             errors.append(_("registration_url: “%(value)s” is not a URL.") % {"value": url})
+    email = values.get("registration_email", "").strip()
+    if email:
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            errors.append(
+                _("registration_email: “%(value)s” is not an e-mail address.") % {"value": email}
+            )
+    phone = values.get("registration_phone", "").strip()
+    if len(phone) > 32:
+        errors.append(_("registration_phone: longer than 32 characters."))
     languages = [v.lower() for v in record.languages] or ["fr"]
     for language in languages:
         if language not in Language.values:
@@ -283,6 +296,8 @@ def clean_record(record: OfferRecord) -> tuple[CleanOffer | None, list[str]]:
         "price": price,
         "is_free": is_free,
         "registration_url": url,
+        "registration_email": email,
+        "registration_phone": phone[:32],
         "external_id": record.external_id,
     }
     sessions = [_clean_session(raw, i, errors) for i, raw in enumerate(record.sessions, 1)]

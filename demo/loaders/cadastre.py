@@ -107,6 +107,7 @@ def _sessions(index: int, variant: OfferVariant, today: datetime.date) -> list[S
             end_date=(begin + length).isoformat(),
             schedule=variant.schedule,
             seats=str(10 + (index + n) % 11),
+            seats_left=str((index * 7 + n) % 9),
             status="full" if (index + n) % 17 == 0 else "open",
             registration_deadline=(begin - datetime.timedelta(days=7)).isoformat(),
         )
@@ -122,6 +123,7 @@ def _offer_record(
     known_skills: set[str],
     known_occupations: set[str],
     today: datetime.date,
+    registration_url: str,
 ) -> OfferRecord:
     words = {
         "job": profession.job,
@@ -156,7 +158,7 @@ def _offer_record(
             "certification": variant.certification,
             "price": variant.price or "",
             "is_free": "no" if variant.price else "yes",
-            "registration_url": "",
+            "registration_url": registration_url,
         },
         languages=list(variant.languages),
         audiences=list(variant.audiences),
@@ -183,6 +185,8 @@ def offer_records(*, today: datetime.date | None = None) -> dict[str, list[Offer
             uri__in=[uri for p in professions for uri in p.occupations]
         ).values_list("uri", flat=True)
     )
+    # Demo offers are fictional: registering sends learners to the provider's own site.
+    websites = {row.slug: row.website for row in datafiles.providers()}
     by_provider: dict[str, list[OfferRecord]] = {}
     index = 0
     for profession in professions:
@@ -195,6 +199,7 @@ def offer_records(*, today: datetime.date | None = None) -> dict[str, list[Offer
                 known_skills=known_skills,
                 known_occupations=known_occupations,
                 today=today,
+                registration_url=websites.get(placement.provider, ""),
             )
             by_provider.setdefault(placement.provider, []).append(record)
     return by_provider

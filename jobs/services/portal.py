@@ -229,7 +229,9 @@ def posting_occupation_choose(*, user, posting: JobPosting, occupation: Occupati
 
 
 @transaction.atomic
-def posting_publish(*, user, posting: JobPosting, occupation: Occupation | None = None) -> JobPosting:
+def posting_publish(
+    *, user, posting: JobPosting, occupation: Occupation | None = None
+) -> JobPosting:
     """Publish an own posting: the skills shown are confirmed (those the employer removed stay
     rejected). `occupation`, when given, is chosen first. The occupation is never confirmed
     silently: when the platform proposed some and the employer confirmed none, ValidationError.

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.places import Province
 from courses.models import (
@@ -199,3 +199,52 @@ def test_move_into_a_provider_with_the_same_external_id_is_refused(client, provi
     response = client.post(url)
     assert response.status_code == 302
     assert OfferPage.objects.get(pk=offer.pk).get_parent().pk == first.pk
+
+
+@pytest.mark.django_db
+def test_offer_page_says_how_to_register(client, provider_index):
+
+    provider = make_provider(name="Centre Inscriptions")
+    provider.contact_email, provider.contact_phone = "accueil@example.be", "081 00 00 00"
+    provider.save_revision().publish()
+    today = timezone.localdate()
+    offer = make_offer(
+        provider,
+        registration_url="https://example.be/inscription",
+        sessions=[
+            {
+                "start_date": today + datetime.timedelta(days=5),
+                "status": "full",
+                "seats": 12,
+                "seats_left": 0,
+            },
+            {
+                "start_date": today + datetime.timedelta(days=40),
+                "registration_deadline": today + datetime.timedelta(days=30),
+                "seats": 12,
+                "seats_left": 3,
+            },
+        ],
+    )
+    url = offer.url
+    with translation.override("en"):
+        response = client.get("/en" + url)
+        assert response.status_code == 200
+        content = response.content.decode()
+    register = content[content.index('id="register"') :]
+    register = register[: register.index("</section>")]
+    later = today + datetime.timedelta(days=30)
+    assert "How to register" in register
+    assert 'href="https://example.be/inscription"' in register
+    assert f"Register by {later.day} {later:%B} {later.year}" in register
+    assert "3 seats left" in register
+    assert "accueil@example.be" in register and "081 00 00 00" in register  # provider's contact
+
+    offer.registration_email = "formations@example.be"
+    offer.save_revision().publish()
+    Session = offer.sessions.model
+    Session.objects.filter(page=offer).update(status="full")
+    content = client.get(url).content.decode()
+    register = content[content.index('id="register"') :]
+    assert "formations@example.be" in register and "accueil@example.be" not in register[:2000]
+    assert "complètes" in register or "full" in register

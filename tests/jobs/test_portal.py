@@ -68,7 +68,11 @@ ROLE_EXPECTATIONS = {
     "a": (200, 200, 200),
     "b": (404, 404, 200),  # another organisation's data does not even exist for B
     "pending": (403, 403, 403),  # not approved yet: a page that says so
-    "moderator": (302, 302, 302),  # no organisation: sent to the dashboard, which offers to register
+    "moderator": (
+        302,
+        302,
+        302,
+    ),  # no organisation: sent to the dashboard, which offers to register
 }
 
 
