@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 
 from courses.models import OfferSkill
 from courses.services.links import offer_occupation_set, offer_skill_set
@@ -191,6 +192,11 @@ class TestSkillPage:
         section = offers_section(response.content.decode())
         assert f'href="{taught.url}"' in section and taught.title in section
         assert unrelated.title not in section and suggested.title not in section
+        # Offers with the same title can be told apart: provider, place, next session.
+        first = taught.future_sessions()[0]
+        assert provider.title in section
+        assert (first.commune or provider.commune) in section
+        assert date_format(first.start_date, "j F Y") in section
 
     def test_no_offer_section_without_offers(self, client):
         response = client.get(f"/competences/{JAVASCRIPT_KEY}/")

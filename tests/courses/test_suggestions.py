@@ -1,6 +1,8 @@
 """Extractor suggestions: computed in the background, stored as suggestions, reviewed by
 editors, rejections remembered."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -208,7 +210,15 @@ def test_review_view_accepts_and_rejects_with_permission_checks(client, provider
         client.post(url, {"action": "reject_skill", "link": other.pk})
         other.refresh_from_db()
         assert other.is_rejected
-    assert client.get(url, {"q": "photoshop"}).status_code == 200
+    found = client.get(url, {"q": "photoshop"})
+    assert found.status_code == 200
+    # Every relation dropdown has its own label (screen readers announce which skill it is for).
+    html = found.content.decode()
+    selects = re.findall(r"<select[^>]*>", html)
+    assert selects
+    for select in selects:
+        ident = re.search(r'id="([^"]+)"', select)
+        assert ident and f'for="{ident.group(1)}"' in html, select
     photoshop = Skill.objects.get(uri=PHOTOSHOP)
     client.post(url, {"action": "add_skill", "skill": photoshop.pk, "relation": "secondary"})
     added = offer.skill_links.get(skill=photoshop)
