@@ -12,8 +12,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from core.languages import TAXONOMY_LANGUAGE_CHOICES, Language
@@ -401,6 +403,14 @@ class JobPosting(models.Model):
     @property
     def is_duplicate(self) -> bool:
         return self.duplicate_of_id is not None
+
+    @property
+    def board_slug(self) -> str:
+        return slugify(self.title)[:80].strip("-") or "offre"
+
+    def get_absolute_url(self) -> str:
+        """The posting's page on the public job board (which answers 410 once it expired)."""
+        return reverse("jobs:board_posting", args=[self.pk, self.board_slug])
 
     @property
     def display_employer(self) -> str:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Prefetch, QuerySet, Value, When
+import datetime
+from typing import Literal
+
+from django.conf import settings
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from core.places import province_distance
 from courses.selectors import offers_teaching_skills
@@ -99,3 +104,91 @@ def training_offers_for_posting(*, posting: JobPosting, limit: int = 10) -> list
         )
     ranked.sort(key=lambda r: (-len(r.covered), r.distance, r.offer.title))
     return ranked[:limit]
+
+
+# --------------------------------------------------------------------------- public job board
+
+
+def _board_cutoffs() -> tuple[datetime.date, datetime.date]:
+    today = timezone.localdate()
+    return today, today - datetime.timedelta(days=settings.JOB_BOARD_DEFAULT_LIFETIME_DAYS)
+
+
+def board_postings(
+    *, province: str = "", contract: str = "", occupation_uri: str = ""
+) -> QuerySet:
+    """Postings on the public board: published, not expired (by their own date, else by the
+    board's lifetime), one per duplicate group (the group's original), newest first."""
+    today, oldest = _board_cutoffs()
+    postings = (
+        JobPosting.objects.published()
+        .unique()
+        .filter(Q(expires_on__gte=today) | Q(expires_on__isnull=True, posted_on__gte=oldest))
+        .select_related("employer", "source")
+        .prefetch_related(
+            Prefetch(
+                "occupation_links",
+                queryset=PostingOccupation.objects.active()
+                .select_related("occupation")
+                .order_by("rank"),
+                to_attr="board_occupation_links",
+            )
+        )
+        .order_by("-posted_on", "-pk")
+    )
+    if province:
+        postings = postings.filter(province=province)
+    if contract:
+        postings = postings.filter(contract_type=contract)
+    if occupation_uri:
+        postings = postings.filter(
+            occupation_links__in=PostingOccupation.objects.active().filter(
+                occupation__uri=occupation_uri
+            )
+        )
+    return postings
+
+
+@dataclass(frozen=True)
+class BoardLookup:
+    """What the board answers for a posting id: the page, a redirect to the group's original,
+    or "gone" (expired or withdrawn: 410, so search engines drop it)."""
+
+    state: Literal["live", "duplicate", "gone"]
+    posting: JobPosting
+
+
+def board_posting(*, pk: int) -> BoardLookup | None:
+    """None when the posting never was public (draft, unknown id)."""
+    posting = JobPosting.objects.select_related("employer", "source", "duplicate_of").filter(pk=pk)
+    posting = posting.first()
+    if posting is None or posting.status == JobPosting.Status.DRAFT:
+        return None
+    if posting.duplicate_of_id is not None:
+        return BoardLookup("duplicate", posting.duplicate_of)
+    today, oldest = _board_cutoffs()
+    expired = (
+        posting.expires_on < today if posting.expires_on else posting.posted_on < oldest
+    )
+    if posting.status != JobPosting.Status.PUBLISHED or expired:
+        return BoardLookup("gone", posting)
+    return BoardLookup("live", posting)
+
+
+def board_posting_concepts(*, posting: JobPosting) -> tuple:
+    """(the occupation link or None, the skill links) the board shows for a posting: the
+    employer's confirmed ones and, for feed postings nobody reviewed, the extractor's reading
+    (the page says which is which); links someone rejected never."""
+    occupation_link = (
+        posting.occupation_links.active().select_related("occupation").order_by("rank").first()
+    )
+    skill_links = list(
+        posting.skill_links.active()
+        .select_related("skill")
+        .order_by(
+            Case(When(status=LinkStatus.CONFIRMED, then=Value(0)), default=Value(1)),
+            "-score",
+            "skill__preferred_label_fr",
+        )
+    )
+    return occupation_link, skill_links

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from jobs import api, views
+from jobs import api, board, views
 
 app_name = "jobs"
 urlpatterns: list = [
+    path("emplois/", board.board, name="board"),
+    path("emplois/<int:pk>/", board.posting_page, name="board_posting_short"),
+    path("emplois/<int:pk>/<slug:slug>/", board.posting_page, name="board_posting"),
     path("api/jobs/ingest/", api.ingest, name="api_ingest"),
     path("api/jobs/ingest/<int:run_id>/", api.ingest_status, name="api_ingest_status"),
     path("employeurs/", views.dashboard, name="dashboard"),
