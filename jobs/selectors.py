@@ -114,9 +114,7 @@ def _board_cutoffs() -> tuple[datetime.date, datetime.date]:
     return today, today - datetime.timedelta(days=settings.JOB_BOARD_DEFAULT_LIFETIME_DAYS)
 
 
-def board_postings(
-    *, province: str = "", contract: str = "", occupation_uri: str = ""
-) -> QuerySet:
+def board_postings(*, province: str = "", contract: str = "", occupation_uri: str = "") -> QuerySet:
     """Postings on the public board: published, not expired (by their own date, else by the
     board's lifetime), one per duplicate group (the group's original), newest first."""
     today, oldest = _board_cutoffs()
@@ -167,9 +165,7 @@ def board_posting(*, pk: int) -> BoardLookup | None:
     if posting.duplicate_of_id is not None:
         return BoardLookup("duplicate", posting.duplicate_of)
     today, oldest = _board_cutoffs()
-    expired = (
-        posting.expires_on < today if posting.expires_on else posting.posted_on < oldest
-    )
+    expired = posting.expires_on < today if posting.expires_on else posting.posted_on < oldest
     if posting.status != JobPosting.Status.PUBLISHED or expired:
         return BoardLookup("gone", posting)
     return BoardLookup("live", posting)
