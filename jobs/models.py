@@ -12,8 +12,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -400,6 +400,10 @@ class JobPosting(models.Model):
         self.updated_at = timezone.now()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        """The posting's page on the public job board (which answers 410 once it expired)."""
+        return reverse("jobs:board_posting", args=[self.pk, self.board_slug])
+
     @property
     def is_duplicate(self) -> bool:
         return self.duplicate_of_id is not None
@@ -407,10 +411,6 @@ class JobPosting(models.Model):
     @property
     def board_slug(self) -> str:
         return slugify(self.title)[:80].strip("-") or "offre"
-
-    def get_absolute_url(self) -> str:
-        """The posting's page on the public job board (which answers 410 once it expired)."""
-        return reverse("jobs:board_posting", args=[self.pk, self.board_slug])
 
     @property
     def display_employer(self) -> str:

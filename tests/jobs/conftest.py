@@ -1,5 +1,6 @@
 import pytest
 
+from tests.courses.conftest import home, provider_index  # noqa: F401
 from tests.jobs.factories import FeedSourceFactory
 
 
