@@ -165,6 +165,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Writable folder for derived artefacts (extractor index cache, exports).
 WAKE_DATA_DIR = Path(os.environ.get("WAKE_DATA_DIR", BASE_DIR / "var"))
 # The feed API refuses larger bodies (413): a feed is sent in batches.
+# Session calendars (.ics) keep sessions that started this many days ago (running courses).
+CALENDAR_PAST_DAYS = 60
 # A posting whose source gave no expiry leaves the public job board this many days after posting.
 JOB_BOARD_DEFAULT_LIFETIME_DAYS = int(os.environ.get("WAKE_JOB_BOARD_LIFETIME_DAYS", "60"))
 FEED_API_MAX_BYTES = int(os.environ.get("WAKE_FEED_API_MAX_BYTES", str(20 * 1024 * 1024)))
