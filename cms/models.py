@@ -40,3 +40,25 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("standard page")
+
+
+class ApiKey(models.Model):
+    """A client of the public API. The key raises its rate limit and identifies it in logs; it
+    grants nothing an anonymous visitor cannot read. Only the key's hash is stored: the key is
+    shown once, when it is issued (`issue_api_key`)."""
+
+    name = models.CharField(_("client"), max_length=128)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("key starts with"), max_length=12, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    panels = [FieldPanel("name"), FieldPanel("contact_email"), FieldPanel("is_active")]
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Last: the demo content builds on every app above, and none of them imports it.
     "demo",
 ]
@@ -197,4 +200,54 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+}
+
+
+# ---------------------------------------------------------------------------- public read API
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["cms.api.keys.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "cms.api.renderers.CSVRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "cms.api.pagination.StableCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cms.api.throttling.AnonymousApiThrottle",
+        "cms.api.throttling.ApiKeyThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_anonymous": os.environ.get("WAKE_API_ANONYMOUS_RATE", "120/minute"),
+        "api_key": os.environ.get("WAKE_API_KEY_RATE", "1200/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # `format` is a filter of the offers (short course, long programme…), as on the site.
+    "URL_FORMAT_OVERRIDE": "output",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "wake! for skills — public API",
+    "DESCRIPTION": (
+        "Read access to the Walloon training cadastre (offers, sessions, providers), the public "
+        "job board, ESCO skills and occupations and shortage lists; concepts are ESCO URIs. "
+        "Anonymous reads are rate-limited; an X-API-Key header raises the limit. Lists are "
+        "cursor-paginated and answer CSV with ?output=csv (or Accept: text/csv). The feed ingestion endpoint (write, "
+        "token-authenticated) is documented under /api/jobs/ingest/."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "FeedToken": {"type": "http", "scheme": "bearer"},
+        }
+    },
+    "PREPROCESSING_HOOKS": ["cms.api.schema.only_public_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cms.api.schema.add_feed_ingestion",
+    ],
 }

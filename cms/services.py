@@ -1,0 +1,15 @@
+"""Writes of the site app."""
+
+from __future__ import annotations
+
+from cms.api.keys import hash_key, new_key
+from cms.models import ApiKey
+
+
+def api_key_issue(*, name: str, contact_email: str = "") -> tuple[ApiKey, str]:
+    """A new active key for `name`: the stored record and the raw key, to hand over once."""
+    raw = new_key()
+    api_key = ApiKey.objects.create(
+        name=name, contact_email=contact_email, key_hash=hash_key(raw), prefix=raw[:10]
+    )
+    return api_key, raw
