@@ -232,8 +232,8 @@ SPECTACULAR_SETTINGS = {
         "Read access to the Walloon training cadastre (offers, sessions, providers), the public "
         "job board, ESCO skills and occupations and shortage lists; concepts are ESCO URIs. "
         "Anonymous reads are rate-limited; an X-API-Key header raises the limit. Lists are "
-        "cursor-paginated and answer CSV with ?output=csv (or Accept: text/csv). The feed ingestion endpoint (write, "
-        "token-authenticated) is documented under /api/jobs/ingest/."
+        "cursor-paginated and answer CSV with ?output=csv (or Accept: text/csv). The feed "
+        "ingestion endpoint (write, token-authenticated) is documented under /api/jobs/ingest/."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
