@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.sitemaps import SITEMAPS
+from cms.views import opendata
 from cms.views.robots import robots_txt
 
 urlpatterns = [
@@ -30,6 +31,8 @@ urlpatterns = [
 
 # French pages at the root, English under /en/: the URLs of a concept stay stable.
 urlpatterns += i18n_patterns(
+    path("donnees-ouvertes/", opendata.open_data, name="open_data"),
+    path("donnees-ouvertes/<str:name>", opendata.open_data_file, name="open_data_file"),
     path("", include("cms.urls")),
     path("", include("courses.urls")),
     path("", include("jobs.urls")),

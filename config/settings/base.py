@@ -168,6 +168,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Writable folder for derived artefacts (extractor index cache, exports).
 WAKE_DATA_DIR = Path(os.environ.get("WAKE_DATA_DIR", BASE_DIR / "var"))
 # The feed API refuses larger bodies (413): a feed is sent in batches.
+# The nightly open-data dump (`export_open_data`): where it is written, how many are kept.
+OPEN_DATA_ROOT = Path(os.environ.get("WAKE_OPEN_DATA_ROOT", WAKE_DATA_DIR / "open-data"))
+OPEN_DATA_KEEP = 7
 # Session calendars (.ics) keep sessions that started this many days ago (running courses).
 CALENDAR_PAST_DAYS = 60
 # A posting whose source gave no expiry leaves the public job board this many days after posting.
