@@ -1,0 +1,1 @@
+"""Posting search on the database engine (filled in below)."""
