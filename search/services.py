@@ -210,13 +210,59 @@ def rebuild_offer_documents() -> IndexReport:
 
 
 def queue_offer_refresh(*, offer_ids: Iterable[int]) -> None:
-    """Refresh these offers' search rows in a task once the current transaction commits."""
-    ids = sorted({int(pk) for pk in offer_ids})
+    """Refresh these offers' search rows in a task once the current transaction commits (at
+    once outside one; never when it rolls back). Ids queued during one transaction go to one
+    task."""
+    _queue("offers", offer_ids)
+
+
+def queue_posting_refresh(*, posting_ids: Iterable[int]) -> None:
+    """As `queue_offer_refresh`, for postings."""
+    _queue("postings", posting_ids)
+
+
+def _enqueue(kind: str, ids: list[int]) -> None:
+    from search.tasks import refresh_offers, refresh_postings  # the tasks import this module
+
+    if kind == "offers":
+        refresh_offers.enqueue(offer_ids=ids)
+    else:
+        refresh_postings.enqueue(posting_ids=ids)
+
+
+class _Pending:
+    """The ids one transaction queued; flushed as one task when it commits."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.ids: set[int] = set()
+
+    def flush(self) -> None:
+        ids, self.ids = sorted(self.ids), set()
+        if ids:
+            _enqueue(self.kind, ids)
+
+
+def _queue(kind: str, ids: Iterable[int]) -> None:
+    ids = {int(pk) for pk in ids}
     if not ids:
         return
-    from search.tasks import refresh_offers  # the task module imports this one
-
-    transaction.on_commit(lambda: refresh_offers.enqueue(offer_ids=ids))
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _enqueue(kind, sorted(ids))
+        return
+    attribute = f"_search_pending_{kind}"
+    pending = getattr(connection, attribute, None)
+    # A rolled-back transaction drops its callbacks: a pending set whose flush is no longer
+    # waiting belongs to it (or was flushed), and a new one is started.
+    waiting = pending is not None and any(
+        entry[1] == pending.flush for entry in connection.run_on_commit
+    )
+    if not waiting:
+        pending = _Pending(kind)
+        setattr(connection, attribute, pending)
+        transaction.on_commit(pending.flush)
+    pending.ids.update(ids)
 
 
 # ------------------------------------------------------------------------------ postings

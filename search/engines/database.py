@@ -186,6 +186,7 @@ class _Plan:
     score: str = "0"
     wanted_ids: tuple[int, ...] = ()
     has_wanted: bool = False
+    table: str = "search_offerdocument"
 
     def statement(
         self, select: str, filters: list[_Condition], tail: str = "", select_params=()
@@ -195,7 +196,7 @@ class _Plan:
         sql = ""
         if self.ctes:
             sql = "WITH " + ", ".join(self.ctes) + " "
-        sql += f"SELECT {select} FROM search_offerdocument d " + " ".join(self.joins)
+        sql += f"SELECT {select} FROM {self.table} d " + " ".join(self.joins)
         if conditions:
             sql += " WHERE " + " AND ".join(cond.sql for cond in conditions)
         sql += tail
