@@ -90,6 +90,9 @@ class Understanding:
     occupation_id: int | None = None
     goal_skill_ids: tuple[int, ...] = ()
     terms: str = ""
+    # Essential skills of an occupation understood from the text (not picked as a goal): a
+    # weaker boost than `boost_skill_ids`.
+    related_skill_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ Environment variables read here:
     DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS (comma separated),
     DATABASE_URL (sqlite:///path or postgres://user@host:port/name; SQLite by default),
     WAKE_DATA_DIR (writable folder for caches such as the extractor index),
-    WAGTAILADMIN_BASE_URL.
+    WAGTAILADMIN_BASE_URL,
+    ELASTICSEARCH_URL (the catalogue's search engine; the database engine without it),
+    SEARCH_ENGINE ("database" or "elasticsearch", to choose explicitly).
 """
 
 import os
@@ -177,6 +179,12 @@ WAGTAILSEARCH_BACKENDS = {
         "SEARCH_CONFIG": "french",
     }
 }
+# Learner search (search/): the database engine unless Elasticsearch is configured. When the
+# configured engine cannot answer, search falls back to the database engine and logs why.
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE") or (
+    "elasticsearch" if ELASTICSEARCH_URL else "database"
+)
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "xlsx", "xml", "txt", "zip"]
 
 TASKS = {
