@@ -201,8 +201,9 @@ class CatalogueSearchForm(_FacetFieldsMixin, forms.Form):
         low, high = cleaned.get("price_min"), cleaned.get("price_max")
         if low is not None and high is not None and low > high:
             self.add_error("price_max", _("The highest price is below the lowest."))
-        if cleaned.get("radius") and not cleaned.get("near") and "near" not in self.errors:
-            self.add_error("radius", _("A distance needs a commune to measure it from."))
+        # The form always sends its distance menu; without a commune it means nothing.
+        if not cleaned.get("near"):
+            cleaned["radius"] = None
         return cleaned
 
     def to_query(self, *, language: str) -> CatalogueQuery:

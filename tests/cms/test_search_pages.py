@@ -80,7 +80,8 @@ class TestSearchPage:
 
     def test_a_form_submission_lands_on_the_canonical_url(self, client, catalogue):
         response = client.get(
-            SEARCH, {"q": " JavaScript ", "near": "", "price_min": "", "sort": "relevance"}
+            SEARCH,
+            {"q": " JavaScript ", "near": "", "radius": "25", "price_min": "", "sort": "relevance"},
         )
         assert response.status_code == 302
         assert response["Location"] == f"{SEARCH}?q=JavaScript"

@@ -91,6 +91,10 @@ class TestCatalogueParams:
         query = parse("q=++Python+&near=&radius=&price_min=&price_max=&sort=relevance&page=1")
         assert catalogue_params(query) == [("q", "Python")]
 
+    def test_a_distance_without_a_commune_is_ignored(self):
+        """The form always sends its distance menu, filled or not."""
+        assert catalogue_params(parse("q=UX&radius=25&near=")) == [("q", "UX")]
+
     def test_commune_is_recognised_without_accents_and_gets_a_default_radius(self):
         query = parse("near=liege")
         assert (query.near, query.radius_km) == ("Liège", 25)
@@ -133,7 +137,6 @@ class TestCatalogueParams:
             ("price_min=abc", "price_min"),
             ("price_min=200&price_max=100", "price_max"),
             ("near=Gotham", "near"),
-            ("radius=20", "radius"),
             ("near=Namur&radius=-1", "radius"),
             ("skill=http://data.europa.eu/esco/skill/unknown", "skill"),
             ("occupation=http://data.europa.eu/esco/occupation/unknown", "occupation"),
