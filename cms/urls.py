@@ -6,7 +6,7 @@ keep their French paths at the root, English under /en/: a concept's URL is stab
 
 from django.urls import include, path
 
-from cms.views import concepts
+from cms.views import concepts, search
 
 concept_urls = (
     [
@@ -26,4 +26,15 @@ concept_urls = (
     "concepts",
 )
 
-urlpatterns = [path("", include(concept_urls))]
+# The learner's search at the cadastre's French path (/formations/ itself, a Wagtail page,
+# sends its visitors here), its JSON twin, and the job-posting search of advisors and employers.
+search_urls = (
+    [
+        path("formations/recherche/", search.offer_search, name="offers"),
+        path("api/search/offers/", search.offer_search_api, name="offers_api"),
+        path("emplois/recherche/", search.posting_search_page, name="postings"),
+    ],
+    "search",
+)
+
+urlpatterns = [path("", include(concept_urls)), path("", include(search_urls))]

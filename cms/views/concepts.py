@@ -17,7 +17,7 @@ from cms.forms import TaxonomySearchForm
 from cms.jsonld import occupation_json_ld, skill_json_ld
 from core.languages import active_language
 from core.text import fold
-from courses.selectors import offers_for_occupation, offers_for_skill
+from courses.selectors import offers_for_skill
 from skills import selectors
 
 RESULTS_PER_PAGE = 20
@@ -68,7 +68,6 @@ def occupation_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "detail": detail,
             "occupation": detail.occupation,
-            "offers": list(offers_for_occupation(occupation=detail.occupation, limit=OFFERS_CAP)),
             "json_ld": occupation_json_ld(detail=detail, request=request, language=language),
         },
     )

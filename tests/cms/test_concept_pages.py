@@ -297,17 +297,15 @@ class TestOccupationPage:
         assert "Développeur Full Stack" in html
         assert reverse("concepts:shortage_list_detail", args=[entry.shortage_list_id]) in html
 
-    def test_lists_the_live_offers_that_prepare_for_it(self, client, provider_index):
+    def test_links_to_the_goal_view_instead_of_a_bare_list(self, client, provider_index):
+        """The offers that prepare for the occupation are the search's goal view, ranked by
+        coverage of its essential skills (tests/cms/test_search_pages.py)."""
         occupation = Occupation.objects.get(key=WEB_DEVELOPER_KEY)
-        provider = make_provider()
-        leading = make_offer(provider, title="Devenir développeur web")
-        make_offer(provider, title="Formation sans ce lien")
+        leading = make_offer(make_provider(), title="Devenir développeur web")
         offer_occupation_set(offer=leading, occupation=occupation)
-        response = client.get(occupation.get_absolute_url())
-        assert response.context["offers"] == [leading]
-        section = offers_section(response.content.decode())
-        assert f'href="{leading.url}"' in section
-        assert "Formation sans ce lien" not in section
+        html = client.get(occupation.get_absolute_url()).content.decode()
+        assert 'id="offers"' not in html
+        assert "/formations/recherche/?occupation=" in html
 
     def test_obsolete_banner(self, client):
         occupation = OccupationFactory(is_obsolete=True)

@@ -1,4 +1,4 @@
-"""The home page points its search box at the taxonomy browser."""
+"""The home page points its search box at the training search."""
 
 import pytest
 from django.conf import settings
@@ -15,12 +15,14 @@ def french_by_default():
         yield
 
 
-def test_home_search_box_targets_the_browser(client):
+def test_home_search_box_targets_the_training_search(client):
     make_home_page()
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'action="/competences/" method="get"' in html
+    assert 'action="/formations/recherche/" method="get"' in html
+    assert 'href="/formations/recherche/?q=d%C3%A9veloppeur+web"' in html
+    assert 'href="/competences/"' in html
     assert 'data-endpoint="/api/taxonomy/autocomplete/"' in html
     assert "cms/js/autocomplete.js" in html
     assert 'href="/penuries/"' in html
@@ -32,5 +34,5 @@ def test_english_home_links_stay_in_english(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="en">' in html
-    assert 'action="/en/competences/"' in html
+    assert 'action="/en/formations/recherche/"' in html
     assert 'href="/" hreflang="fr"' in html

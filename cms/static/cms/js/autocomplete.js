@@ -7,6 +7,10 @@
  * suggestions there are. Without JavaScript the form is a plain GET search.
  *
  * Markup: <div data-autocomplete data-endpoint="..." data-lang="fr"> wrapping the <input>.
+ * Choosing a suggestion opens its page; with data-pick-name="skill" (a picker of the search
+ * page), it adds the concept's URI to the form as that hidden field and submits the form
+ * ("auto": skills as "skill", occupations as "occupation").
+ * data-type="skill" or "occupation" restricts the suggestions to one kind.
  */
 (function () {
   "use strict";
@@ -81,6 +85,8 @@
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         option.dataset.url = result.url;
+        option.dataset.uri = result.uri;
+        option.dataset.type = result.type;
         var label = document.createElement("span");
         label.className = "autocomplete__label";
         label.textContent = result.label;
@@ -118,7 +124,38 @@
 
     function go(index) {
       var option = options[index];
-      if (option && option.dataset.url) window.location.assign(option.dataset.url);
+      if (!option) return;
+      if (wrapper.dataset.pickName && form) {
+        // "auto": a skill becomes a picked skill, an occupation the goal.
+        var name = wrapper.dataset.pickName === "auto" ? option.dataset.type : wrapper.dataset.pickName;
+        pick(name, option.dataset.uri);
+      } else if (option.dataset.url) {
+        window.location.assign(option.dataset.url);
+      }
+    }
+
+    function pick(name, uri) {
+      // One goal at most; skills accumulate (once each).
+      var existing = form.querySelectorAll("input[type=hidden][name='" + name + "']");
+      var present = Array.prototype.some.call(existing, function (field) {
+        return field.value === uri;
+      });
+      if (name === "occupation") {
+        Array.prototype.forEach.call(existing, function (field) {
+          field.remove();
+        });
+        present = false;
+      }
+      if (!present) {
+        var hidden = document.createElement("input");
+        hidden.type = "hidden";
+        hidden.name = name;
+        hidden.value = uri;
+        form.appendChild(hidden);
+      }
+      input.value = "";
+      close();
+      form.submit();
     }
 
     function fetchSuggestions() {
