@@ -1,5 +1,6 @@
 """The public site's own pages."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -62,3 +63,71 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SavedSearch(models.Model):
+    """A search someone asked to be told about: new sessions of matching offers, or new
+    matching postings, by e-mail (after double opt-in) and as an Atom feed.
+
+    The token is the only credential: it is in the confirmation, digest and unsubscribe links,
+    so no account is needed; it is long and random, and never shown elsewhere."""
+
+    class Kind(models.TextChoices):
+        OFFERS = "offers", _("training offers")
+        POSTINGS = "postings", _("job postings")
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("daily")
+        WEEKLY = "weekly", _("weekly")
+
+    email = models.EmailField(_("e-mail"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    query_string = models.TextField(_("search"), help_text=_("The search's URL parameters."))
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+    frequency = models.CharField(
+        _("frequency"), max_length=8, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    last_sent_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("failed sends in a row"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        indexes = [models.Index(fields=["frequency", "confirmed_at", "unsubscribed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.kind} ?{self.query_string}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class AlertDelivery(models.Model):
+    """One item (a session or a posting) a saved search has told its subscriber about: written
+    only once the digest is sent, so an item is told once, and a failed send is retried."""
+
+    class ItemKind(models.TextChoices):
+        SESSION = "session", _("session")
+        POSTING = "posting", _("posting")
+
+    saved_search = models.ForeignKey(
+        SavedSearch, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    item_kind = models.CharField(max_length=16, choices=ItemKind.choices)
+    item_id = models.PositiveBigIntegerField()
+    delivered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alert delivery")
+        verbose_name_plural = _("alert deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["saved_search", "item_kind", "item_id"], name="unique_alert_delivery"
+            )
+        ]

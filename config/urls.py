@@ -33,6 +33,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("donnees-ouvertes/", opendata.open_data, name="open_data"),
     path("donnees-ouvertes/<str:name>", opendata.open_data_file, name="open_data_file"),
+    path("", include("cms.alert_urls")),
     path("", include("cms.urls")),
     path("", include("courses.urls")),
     path("", include("jobs.urls")),

@@ -262,3 +262,15 @@ SPECTACULAR_SETTINGS = {
         "cms.api.schema.add_feed_ingestion",
     ],
 }
+
+
+# ---------------------------------------------------------------------------------- e-mail
+# Console in development (config.settings.dev), SMTP configured by environment elsewhere.
+EMAIL_BACKEND = os.environ.get("WAKE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("WAKE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("WAKE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("WAKE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("WAKE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("WAKE_EMAIL_TLS", "") in {"1", "true", "yes"}
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("WAKE_EMAIL_FROM", "wake! for skills <noreply@localhost>")
