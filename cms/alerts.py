@@ -150,7 +150,8 @@ def saved_search_create(
     try:
         _query(saved)
     except SearchParamsError as error:
-        raise ValidationError(_("This search cannot be followed: %(error)s") % {"error": error})
+        message = _("This search cannot be followed: %(error)s") % {"error": error}
+        raise ValidationError(message) from error
     saved.full_clean()
     saved.save()
     with translation.override(saved.language):

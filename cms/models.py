@@ -131,3 +131,6 @@ class AlertDelivery(models.Model):
                 fields=["saved_search", "item_kind", "item_id"], name="unique_alert_delivery"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.item_kind} {self.item_id} → {self.saved_search_id}"

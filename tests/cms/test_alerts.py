@@ -59,7 +59,7 @@ def add_session(offer, days: int) -> Session:
 
 
 def test_a_new_session_triggers_exactly_the_expected_digests_once(client, offers):
-    welding, pastry = offers
+    welding, _pastry = offers
     soudure = subscribe(client, query="q=soudure", email="soudeuse@example.be")
     patisserie = subscribe(client, query="q=pâtisserie", email="patissier@example.be")
     weekly = subscribe(client, query="q=soudure", email="hebdo@example.be", frequency="weekly")
@@ -134,7 +134,6 @@ def test_an_invalid_search_cannot_be_followed(client, offers):
 
 
 def test_any_search_is_a_feed_and_a_calendar(client, offers):
-    welding, _pastry = offers
     feed = client.get("/flux/formations/", {"q": "soudure"})
     assert feed.status_code == 200 and feed["Content-Type"].startswith("application/atom+xml")
     body = feed.content.decode()
