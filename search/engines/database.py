@@ -357,14 +357,30 @@ class DatabaseEngine:
     def _hits(self, query, plan: _Plan, filters, language) -> tuple[OfferHit, ...]:
         page_size = max(1, min(int(query.page_size or 20), MAX_PAGE_SIZE))
         page = max(1, int(query.page or 1))
+        # The page is chosen on the narrow rows; the texts of its offers are read afterwards
+        # (joining them first made PostgreSQL read every candidate's text before sorting).
         sql, params = plan.statement(
-            f"{self._HIT_COLUMNS}, {plan.score} AS score",
+            f"d.offer_id, d.next_session, d.price, d.is_free, d.duration_hours, "
+            f"{plan.score} AS score",
             filters,
             f" ORDER BY {self._order(query, plan)} "
             f"LIMIT {page_size} OFFSET {(page - 1) * page_size}",
-            joins=[self._HIT_JOIN],
         )
-        rows = _fetch(sql, params)
+        page_rows = _fetch(sql, params)
+        display = (
+            {
+                row[0]: row[1:]
+                for row in _fetch(
+                    "SELECT offer_id, url, title, summary, provider_name, place "
+                    "FROM search_offerdocument "
+                    f"WHERE offer_id IN ({_in_ints(row[0] for row in page_rows)})",
+                    [],
+                )
+            }
+            if page_rows
+            else {}
+        )
+        rows = [(row[0], *display.get(row[0], ("", "", "", "", "")), *row[1:]) for row in page_rows]
         return self._make_hits(rows, plan.wanted_ids, language)
 
     def _make_hits(self, rows, wanted_ids, language) -> tuple[OfferHit, ...]:
