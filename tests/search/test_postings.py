@@ -83,9 +83,7 @@ def test_skills_rank_by_coverage(postings):
 
 
 def test_occupation_and_facets(postings):
-    assert ids(posting_search(query=PostingQuery(occupation=WEB_DEVELOPER))) == [
-        postings["dev"].pk
-    ]
+    assert ids(posting_search(query=PostingQuery(occupation=WEB_DEVELOPER))) == [postings["dev"].pk]
     result = posting_search(query=PostingQuery(filters={"province": ("namur",)}))
     assert set(ids(result)) == {postings["data"].pk, postings["old"].pk}
     provinces = {v.value: v.count for f in result.facets if f.name == "province" for v in f.values}
