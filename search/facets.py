@@ -128,3 +128,21 @@ def multi_value_labels() -> dict[str, dict[str, object]]:
         "language": dict(Language.choices),
         "schedule": dict(Schedule.choices),
     }
+
+
+# Sort keys of missing values: after every real value.
+NO_DATE = datetime.date(9999, 12, 31)
+NO_DURATION = 2**31 - 1
+NO_PRICE = Decimal("9999999999.99")
+
+
+def sort_keys(*, next_session, duration_hours, price, is_free, title: str) -> dict:
+    """The never-null sort columns of `OfferFacets` (free first, then by price)."""
+    from core.text import fold
+
+    return {
+        "session_key": next_session or NO_DATE,
+        "duration_key": duration_hours if duration_hours is not None else NO_DURATION,
+        "price_key": Decimal(0) if is_free else (price if price is not None else NO_PRICE),
+        "sort_title": fold(title)[:64],
+    }

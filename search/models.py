@@ -7,9 +7,11 @@ benchmark fills them without building pages.
 
 Multi-valued facets (provinces, audiences, languages, schedules, funding schemes) are bit
 masks (`search.facets` gives each value its bit): one integer column counts and filters
-without a join. The full-text side lives outside the ORM (migration 0002): on SQLite an FTS5
-table kept in step by triggers, on PostgreSQL a generated `tsvector` column with a GIN index,
-both over the `text_*` columns, which hold the terms `search.text` already folded and stemmed.
+without a join. Facets and sort keys live in their own narrow table (`OfferFacets`), apart
+from the texts (`OfferDocument`). The full-text side lives outside the ORM (migration 0002):
+on SQLite an FTS5 table kept in step by triggers, on PostgreSQL a generated `tsvector` column
+with a GIN index, both over the `text_*` columns, which hold the terms `search.text` already
+folded and stemmed.
 """
 
 from __future__ import annotations
@@ -18,13 +20,31 @@ from django.db import models
 
 
 class OfferDocument(models.Model):
+    """What a hit shows, and the text the full-text index is built on (wide rows, read only
+    for the page of hits and by the full-text index)."""
+
     offer_id = models.BigIntegerField(primary_key=True)
     url = models.CharField(max_length=512, blank=True)
     title = models.CharField(max_length=255)
     summary = models.TextField(blank=True)
     provider_name = models.CharField(max_length=255, blank=True)
     place = models.CharField(max_length=255, blank=True)
-    sort_title = models.CharField(max_length=255, blank=True)
+    # Folded and stemmed terms (search.text) the full-text index is built on.
+    text_title = models.TextField(blank=True)
+    text_body = models.TextField(blank=True)
+    text_skills = models.TextField(blank=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OfferFacets(models.Model):
+    """What the engine filters, counts and sorts on: narrow rows, so that scanning every offer
+    reads a few megabytes, not the texts (measured: wide rows made each scan several times
+    slower). Sort keys are never null, so an index serves "next session first" directly."""
+
+    offer_id = models.BigIntegerField(primary_key=True)
     # Single-valued facets: the stored slug of their choices.
     modality = models.CharField(max_length=16, blank=True)
     format = models.CharField(max_length=16, blank=True)
@@ -41,23 +61,33 @@ class OfferDocument(models.Model):
     price = models.DecimalField(max_digits=8, decimal_places=2, null=True)
     is_free = models.BooleanField(default=False)
     duration_hours = models.PositiveIntegerField(null=True)
-    # The first open session starting today or later.
+    # The first open session starting on the day of indexing or later.
     next_session = models.DateField(null=True)
-    # Folded and stemmed terms (search.text) the full-text index is built on.
-    text_title = models.TextField(blank=True)
-    text_body = models.TextField(blank=True)
-    text_skills = models.TextField(blank=True)
-    indexed_at = models.DateTimeField(auto_now=True)
+    # Sort keys: the value, or one that sorts after every value when it is missing.
+    session_key = models.DateField()
+    duration_key = models.IntegerField()
+    price_key = models.DecimalField(max_digits=12, decimal_places=2)
+    sort_title = models.CharField(max_length=64, blank=True)
 
     class Meta:
         indexes = [
-            models.Index(fields=["next_session"], name="search_offer_next_session"),
-            models.Index(fields=["price"], name="search_offer_price"),
-            models.Index(fields=["duration_hours"], name="search_offer_duration"),
+            models.Index(fields=["session_key", "offer_id"], name="search_facets_session"),
+            models.Index(fields=["duration_key", "offer_id"], name="search_facets_duration"),
+            models.Index(fields=["price_key", "offer_id"], name="search_facets_price"),
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return str(self.offer_id)
+
+
+class IndexState(models.Model):
+    """A token changed whenever search rows change: cached facet counts carry it."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    generation = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.generation}"
 
 
 class OfferSkillDocument(models.Model):

@@ -12,6 +12,7 @@ public, confirmed links only) and carry no rule of their own.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,12 +22,18 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from core.places import Province
-from core.text import fold
 from courses.models import OfferOccupation, OfferPage, OfferSkill, SessionStatus
 from courses.models.choices import LinkRelation
 from jobs.models import JobPosting, PostingOccupation, PostingSkill
 from search import facets
-from search.models import OfferDocument, OfferSkillDocument, PostingDocument, PostingSkillDocument
+from search.models import (
+    IndexState,
+    OfferDocument,
+    OfferFacets,
+    OfferSkillDocument,
+    PostingDocument,
+    PostingSkillDocument,
+)
 from search.text import index_terms
 from skills.links import LinkStatus
 from skills.models import Occupation, Skill
@@ -40,6 +47,20 @@ BATCH = 500
 class IndexReport:
     indexed: int = 0
     removed: int = 0
+
+
+def bump_generation() -> None:
+    """Say that search rows changed: facet counts cached for the previous generation are no
+    longer served. The generation is a random number, not a counter, so that a rolled-back
+    change can never bring back a generation a later change reuses."""
+    generation = secrets.randbits(62)
+    if not IndexState.objects.filter(name="default").update(generation=generation):
+        IndexState.objects.create(name="default", generation=generation)
+
+
+def current_generation() -> int:
+    state = IndexState.objects.filter(name="default").values_list("generation", flat=True)
+    return next(iter(state), 0)
 
 
 # ------------------------------------------------------------------------------- offers
@@ -105,14 +126,24 @@ def _offer_document(offer: OfferPage, skills: list[Skill], occupations: list[Occ
             ],
         )
     )
-    return OfferDocument(
+    price = None if offer.is_free else offer.price
+    is_free = offer.is_free or offer.price == 0
+    document = OfferDocument(
         offer_id=offer.pk,
         url=offer.get_url() or "",
         title=offer.title[:255],
         summary=offer.summary,
         provider_name=(provider.title if provider else "")[:255],
         place=place[:255],
-        sort_title=fold(offer.title)[:255],
+        text_title=index_terms(offer.title, language=language),
+        text_body=index_terms(body, language=language),
+        text_skills=" ".join(
+            part for part in (_skill_terms(skills), _occupation_terms(occupations)) if part
+        ),
+    )
+    next_date = next_session.start_date if next_session else None
+    facet_row = OfferFacets(
+        offer_id=offer.pk,
         modality=offer.modality,
         format=offer.format,
         level=offer.eqf_level,
@@ -124,16 +155,19 @@ def _offer_document(offer: OfferPage, skills: list[Skill], occupations: list[Occ
         language_mask=facets.mask(offer.languages or [], facets.LANGUAGES),
         schedule_mask=facets.mask({s.schedule for s in future}, facets.SCHEDULES),
         funding_mask=facets.funding_mask(s.pk for s in offer.funding_schemes.all()),
-        price=None if offer.is_free else offer.price,
-        is_free=offer.is_free or offer.price == 0,
+        price=price,
+        is_free=is_free,
         duration_hours=offer.duration_hours,
-        next_session=next_session.start_date if next_session else None,
-        text_title=index_terms(offer.title, language=language),
-        text_body=index_terms(body, language=language),
-        text_skills=" ".join(
-            part for part in (_skill_terms(skills), _occupation_terms(occupations)) if part
+        next_session=next_date,
+        **facets.sort_keys(
+            next_session=next_date,
+            duration_hours=offer.duration_hours,
+            price=price,
+            is_free=is_free,
+            title=offer.title,
         ),
     )
+    return document, facet_row
 
 
 def _write_offer_batch(offer_ids: list[int]) -> IndexReport:
@@ -160,7 +194,7 @@ def _write_offer_batch(offer_ids: list[int]) -> IndexReport:
     ):
         occupations_by_offer[link.offer_id].append(link.occupation)
 
-    documents = [
+    pairs = [
         _offer_document(
             offer,
             [link.skill for link in skills_by_offer[offer.pk]],
@@ -168,6 +202,7 @@ def _write_offer_batch(offer_ids: list[int]) -> IndexReport:
         )
         for offer in offers
     ]
+    documents = [document for document, _facets in pairs]
     skill_rows = [
         OfferSkillDocument(
             offer_id=link.offer_id,
@@ -179,9 +214,12 @@ def _write_offer_batch(offer_ids: list[int]) -> IndexReport:
     ]
     with transaction.atomic():
         removed, _ = OfferDocument.objects.filter(offer_id__in=offer_ids).delete()
+        OfferFacets.objects.filter(offer_id__in=offer_ids).delete()
         OfferSkillDocument.objects.filter(offer_id__in=offer_ids).delete()
         OfferDocument.objects.bulk_create(documents, batch_size=BATCH)
+        OfferFacets.objects.bulk_create([row for _doc, row in pairs], batch_size=BATCH)
         OfferSkillDocument.objects.bulk_create(skill_rows, batch_size=2000)
+        bump_generation()
     return IndexReport(indexed=len(documents), removed=max(0, removed - len(documents)))
 
 
@@ -202,6 +240,7 @@ def rebuild_offer_documents() -> IndexReport:
     with transaction.atomic():
         removed = OfferDocument.objects.count()
         OfferDocument.objects.all().delete()
+        OfferFacets.objects.all().delete()
         OfferSkillDocument.objects.all().delete()
         ids = list(OfferPage.objects.live().public().order_by("pk").values_list("pk", flat=True))
         report = refresh_offer_documents(offer_ids=ids)
@@ -335,6 +374,7 @@ def _write_posting_batch(posting_ids: list[int]) -> IndexReport:
         PostingSkillDocument.objects.filter(posting_id__in=posting_ids).delete()
         PostingDocument.objects.bulk_create(documents, batch_size=BATCH)
         PostingSkillDocument.objects.bulk_create(skill_rows, batch_size=2000)
+        bump_generation()
     return IndexReport(indexed=len(documents), removed=max(0, removed - len(documents)))
 
 

@@ -1,7 +1,8 @@
 """The database engine: SQLite or PostgreSQL answer every catalogue and posting search from the
 search tables (`search.models`), with no service besides the database.
 
-One catalogue search is a handful of SQL statements over `search_offerdocument`:
+One catalogue search is a handful of SQL statements over `search_offerfacets` (narrow rows:
+facets and sort keys), the texts (`search_offerdocument`) being read for the page of hits only:
 - candidates: full-text matches (FTS5 bm25 or `ts_rank`, normalised to (0, 1]) and offers
   teaching an understood skill; picked skills and a goal join their coverage counts;
 - filters: one SQL condition per selected facet (bit masks for multi-valued facets);
@@ -17,10 +18,13 @@ understood occupation) + 2 x the share of wanted (picked or goal) skills covered
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -186,17 +190,20 @@ class _Plan:
     score: str = "0"
     wanted_ids: tuple[int, ...] = ()
     has_wanted: bool = False
-    table: str = "search_offerdocument"
+    table: str = "search_offerfacets"
+    # What the rows come from: the table, or the scored candidates joined to it.
+    source: str = ""
 
     def statement(
-        self, select: str, filters: list[_Condition], tail: str = "", select_params=()
+        self, select: str, filters: list[_Condition], tail: str = "", select_params=(), joins=()
     ) -> tuple[str, list]:
         """The SQL and its parameters, in text order: CTEs, SELECT list, WHERE clause."""
         conditions = [*self.where, *filters]
         sql = ""
         if self.ctes:
             sql = "WITH " + ", ".join(self.ctes) + " "
-        sql += f"SELECT {select} FROM {self.table} d " + " ".join(self.joins)
+        source = self.source or f"{self.table} d"
+        sql += f"SELECT {select} FROM {source} " + " ".join([*self.joins, *joins])
         if conditions:
             sql += " WHERE " + " AND ".join(cond.sql for cond in conditions)
         sql += tail
@@ -225,56 +232,25 @@ class DatabaseEngine:
             return self._catalogue(query, understanding, language)
 
     def _plan(self, query: CatalogueQuery, understanding: Understanding, any_word: bool) -> _Plan:
-        plan = _Plan()
-        score = []
-        words = query_words(understanding.terms)
         picked = tuple(dict.fromkeys(understanding.skill_ids))
         wanted = tuple(dict.fromkeys((*picked, *understanding.goal_skill_ids)))
         strong = tuple(s for s in dict.fromkeys(understanding.boost_skill_ids) if s not in wanted)
         related = tuple(
             s for s in dict.fromkeys(understanding.related_skill_ids) if s not in (*wanted, *strong)
         )
-        if words:
-            plan.ctes.append(
-                "text_hits AS ("
-                + vendor_sql.text_hits_sql("search_offerdocument", "offer_id")
-                + ")"
-            )
-            plan.cte_params.append(vendor_sql.match_expression(words, any_word=any_word))
-            plan.joins.append("LEFT JOIN text_hits t ON t.doc_id = d.offer_id")
-            score.append("COALESCE(t.rank, 0)")
-        if strong or related:
-            plan.ctes.append(
-                "boost AS (SELECT offer_id, "
-                f"SUM(CASE WHEN skill_id IN ({_in_ints(strong)}) THEN 1 ELSE 0 END) AS strong, "
-                f"SUM(CASE WHEN skill_id IN ({_in_ints(related)}) THEN 1 ELSE 0 END) AS related "
-                "FROM search_offerskilldocument "
-                f"WHERE skill_id IN ({_in_ints((*strong, *related))}) GROUP BY offer_id)"
-            )
-            plan.joins.append("LEFT JOIN boost b ON b.offer_id = d.offer_id")
-            score.append(f"COALESCE(b.strong, 0) * {STRONG_BOOST}")
-            score.append(f"COALESCE(b.related, 0) * {RELATED_BOOST}")
-        if words:
-            # Text matches, and offers teaching what the text was understood to mean.
-            plan.where.append(
-                _Condition(
-                    "(t.doc_id IS NOT NULL OR b.strong > 0)" if strong else "t.doc_id IS NOT NULL"
-                )
-            )
-        if wanted:
-            plan.ctes.append(
-                "wanted AS (SELECT offer_id, COUNT(*) AS covered, "
-                f"SUM(CASE WHEN skill_id IN ({_in_ints(picked)}) THEN 1 ELSE 0 END) AS picked "
-                "FROM search_offerskilldocument "
-                f"WHERE skill_id IN ({_in_ints(wanted)}) GROUP BY offer_id)"
-            )
-            plan.joins.append("JOIN wanted w ON w.offer_id = d.offer_id")
-            score.append(f"w.covered * {COVERAGE_WEIGHT / len(wanted):.6f}")
-            plan.has_wanted = True
-            plan.wanted_ids = wanted
-            if picked:
-                needed = len(picked) if query.require_all_skills else 1
-                plan.where.append(_Condition(f"w.picked >= {needed}"))
+        plan = scored_plan(
+            table="search_offerfacets",
+            text_table="search_offerdocument",
+            skill_table="search_offerskilldocument",
+            key="offer_id",
+            words=query_words(understanding.terms),
+            any_word=any_word,
+            strong=strong,
+            related=related,
+            wanted=wanted,
+            picked=picked,
+            needed=len(picked) if query.require_all_skills else 1,
+        )
         if understanding.excluded_skill_ids:
             plan.where.append(
                 _Condition(
@@ -283,7 +259,6 @@ class DatabaseEngine:
                     f"AND x.skill_id IN ({_in_ints(understanding.excluded_skill_ids)}))"
                 )
             )
-        plan.score = " + ".join(score) or "0"
         return plan
 
     def _filters(self, query: CatalogueQuery, values: _FacetValues, notes: list[str]):
@@ -324,38 +299,7 @@ class DatabaseEngine:
             notes.append(_("No offer contains every word; offers with some of them are shown."))
         plan = self._plan(query, understanding, any_word)
 
-        # Facet counts: one statement for the facets without a filter, one per filtered one.
-        counts: dict[str, dict[str, int]] = {}
-        totals_without: dict[str, int] = {}
-        unfiltered = [name for name in CATALOGUE_FACETS if name not in filters]
-        sums, keys = [], []
-        for name in unfiltered:
-            for value, _label, cond in values.values[name]:
-                sums.append(f"SUM(CASE WHEN {cond.sql} THEN 1 ELSE 0 END)")
-                keys.append((name, value, cond.params))
-        sql, params = plan.statement(
-            ", ".join(["COUNT(*)", *sums]),
-            list(filters.values()),
-            select_params=[p for _n, _v, ps in keys for p in ps],
-        )
-        row = _fetch(sql, params)[0]
-        total = int(row[0] or 0)
-        for (name, value, _ps), count in zip(keys, row[1:], strict=True):
-            counts.setdefault(name, {})[value] = int(count or 0)
-        for name in filters:
-            others = [cond for other, cond in filters.items() if other != name]
-            own = values.values.get(name, [])
-            sums = [f"SUM(CASE WHEN {cond.sql} THEN 1 ELSE 0 END)" for _v, _l, cond in own]
-            sql, params = plan.statement(
-                ", ".join(["COUNT(*)", *sums]),
-                others,
-                select_params=[p for _v, _l, cond in own for p in cond.params],
-            )
-            row = _fetch(sql, params)[0]
-            totals_without[name] = int(row[0] or 0)
-            counts[name] = {
-                value: int(count or 0) for (value, _l, _c), count in zip(own, row[1:], strict=True)
-            }
+        total, counts, totals_without = _count_facets(plan, filters, values)
 
         facet_list = []
         for name in CATALOGUE_FACETS:
@@ -389,33 +333,54 @@ class DatabaseEngine:
             notes=tuple(notes),
         )
 
-    def _order(self, query: CatalogueQuery) -> str:
-        tiebreak = "d.sort_title, d.offer_id"
-        if query.sort == "next_session":
-            return f"(d.next_session IS NULL), d.next_session, score DESC, {tiebreak}"
-        if query.sort == "duration":
-            return f"(d.duration_hours IS NULL), d.duration_hours, score DESC, {tiebreak}"
-        if query.sort == "price":
+    def _order(self, query: CatalogueQuery, plan: _Plan) -> str:
+        """ORDER BY of the hits. Without a score (browsing), the order is exactly an index's
+        (key, offer_id), which the database walks instead of sorting every offer."""
+        scored = plan.score != "0"
+        key = {
+            "next_session": "d.session_key",
+            "duration": "d.duration_key",
+            "price": "d.price_key",
+        }.get(query.sort)
+        if key is None:  # relevance
             return (
-                "(CASE WHEN d.is_free THEN 0 WHEN d.price IS NULL THEN 2 ELSE 1 END), "
-                f"d.price, score DESC, {tiebreak}"
+                "score DESC, d.session_key, d.offer_id" if scored else "d.session_key, d.offer_id"
             )
-        return f"score DESC, (d.next_session IS NULL), d.next_session, {tiebreak}"
+        return f"{key}, score DESC, d.offer_id" if scored else f"{key}, d.offer_id"
 
     _HIT_COLUMNS = (
-        "d.offer_id, d.url, d.title, d.summary, d.provider_name, d.place, d.next_session, "
+        "d.offer_id, o.url, o.title, o.summary, o.provider_name, o.place, d.next_session, "
         "d.price, d.is_free, d.duration_hours"
     )
+    _HIT_JOIN = " JOIN search_offerdocument o ON o.offer_id = d.offer_id"
 
     def _hits(self, query, plan: _Plan, filters, language) -> tuple[OfferHit, ...]:
         page_size = max(1, min(int(query.page_size or 20), MAX_PAGE_SIZE))
         page = max(1, int(query.page or 1))
+        # The page is chosen on the narrow rows; the texts of its offers are read afterwards
+        # (joining them first made PostgreSQL read every candidate's text before sorting).
         sql, params = plan.statement(
-            f"{self._HIT_COLUMNS}, {plan.score} AS score",
+            f"d.offer_id, d.next_session, d.price, d.is_free, d.duration_hours, "
+            f"{plan.score} AS score",
             filters,
-            f" ORDER BY {self._order(query)} LIMIT {page_size} OFFSET {(page - 1) * page_size}",
+            f" ORDER BY {self._order(query, plan)} "
+            f"LIMIT {page_size} OFFSET {(page - 1) * page_size}",
         )
-        rows = _fetch(sql, params)
+        page_rows = _fetch(sql, params)
+        display = (
+            {
+                row[0]: row[1:]
+                for row in _fetch(
+                    "SELECT offer_id, url, title, summary, provider_name, place "
+                    "FROM search_offerdocument "
+                    f"WHERE offer_id IN ({_in_ints(row[0] for row in page_rows)})",
+                    [],
+                )
+            }
+            if page_rows
+            else {}
+        )
+        rows = [(row[0], *display.get(row[0], ("", "", "", "", "")), *row[1:]) for row in page_rows]
         return self._make_hits(rows, plan.wanted_ids, language)
 
     def _make_hits(self, rows, wanted_ids, language) -> tuple[OfferHit, ...]:
@@ -462,7 +427,7 @@ class DatabaseEngine:
         sql, params = plan.statement(
             f"d.offer_id, {plan.score} AS score",
             filters,
-            f" ORDER BY w.covered DESC, {self._order(query)} LIMIT {PATH_CANDIDATES}",
+            f" ORDER BY s.covered DESC, {self._order(query, plan)} LIMIT {PATH_CANDIDATES}",
         )
         candidates = [row[0] for row in _fetch(sql, params)]
         if not candidates:
@@ -487,7 +452,7 @@ class DatabaseEngine:
         if not chosen:
             return (), 0.0
         rows = _fetch(
-            f"SELECT {self._HIT_COLUMNS}, 0 FROM search_offerdocument d "
+            f"SELECT {self._HIT_COLUMNS}, 0 FROM search_offerfacets d{self._HIT_JOIN} "
             f"WHERE d.offer_id IN ({_in_ints(chosen)})",
             [],
         )
@@ -555,6 +520,134 @@ class DatabaseEngine:
         from search.services import refresh_posting_documents
 
         refresh_posting_documents(posting_ids=posting_ids)
+
+
+def scored_plan(
+    *,
+    table: str,
+    text_table: str,
+    skill_table: str,
+    key: str,
+    words: list,
+    any_word: bool,
+    strong: tuple[int, ...] = (),
+    related: tuple[int, ...] = (),
+    wanted: tuple[int, ...] = (),
+    picked: tuple[int, ...] = (),
+    needed: int = 1,
+) -> _Plan:
+    """The candidates and their scores, as one materialised CTE `scores` (one row per
+    candidate: text rank, understood and related skills taught, wanted and picked skills
+    covered) that drives the query: the database reads the candidates, then looks each one
+    up in `table` by its key, instead of joining every row of `table` to the candidates
+    (which SQLite did row by row: minutes at 100,000 offers). Without text or skills the
+    plan reads `table` alone."""
+    plan = _Plan(table=table)
+    parts = []
+    skills = tuple(dict.fromkeys((*strong, *related, *wanted)))
+    if words:
+        sql = vendor_sql.text_hits_sql(text_table, key)
+        plan.ctes.append(f"text_hits AS MATERIALIZED ({sql})")
+        plan.cte_params.append(vendor_sql.match_expression(words, any_word=any_word))
+        parts.append(
+            "SELECT doc_id AS item, 1 AS matched, rank AS rank, 0 AS strong, 0 AS related, "
+            "0 AS covered, 0 AS picked FROM text_hits"
+        )
+    if skills:
+
+        def flag(ids) -> str:
+            return f"CASE WHEN skill_id IN ({_in_ints(ids)}) THEN 1 ELSE 0 END" if ids else "0"
+
+        parts.append(
+            f"SELECT {key} AS item, 0 AS matched, 0 AS rank, {flag(strong)} AS strong, "
+            f"{flag(related)} AS related, {flag(wanted)} AS covered, {flag(picked)} AS picked "
+            f"FROM {skill_table} WHERE skill_id IN ({_in_ints(skills)})"
+        )
+    if not parts:
+        return plan
+    plan.ctes.append(
+        "scores AS MATERIALIZED (SELECT item, MAX(matched) AS matched, SUM(rank) AS rank, "
+        "SUM(strong) AS strong, SUM(related) AS related, SUM(covered) AS covered, "
+        f"SUM(picked) AS picked FROM ({' UNION ALL '.join(parts)}) AS found GROUP BY item)"
+    )
+    # SQLite: CROSS JOIN keeps the candidates as the outer loop.
+    join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
+    plan.source = f"scores s {join} {table} d ON d.{key} = s.item"
+    score = []
+    if words:
+        score.append("s.rank")
+        plan.where.append(
+            _Condition("(s.matched > 0 OR s.strong > 0)" if strong else "s.matched > 0")
+        )
+    if strong:
+        score.append(f"s.strong * {STRONG_BOOST}")
+    if related:
+        score.append(f"s.related * {RELATED_BOOST}")
+    if wanted:
+        score.append(f"s.covered * {COVERAGE_WEIGHT / len(wanted):.6f}")
+        plan.where.append(_Condition("s.covered > 0"))
+        plan.wanted_ids = wanted
+        plan.has_wanted = True
+    if picked:
+        plan.where.append(_Condition(f"s.picked >= {int(needed)}"))
+    plan.score = " + ".join(score) or "0"
+    return plan
+
+
+def _count_statements(plan: _Plan, filters: dict[str, _Condition], values: _FacetValues):
+    """[(sql, params, [(facet, value)], facet left out or "")]: one statement counting the
+    facets nobody filtered on (with every filter), and one per filtered facet (with the
+    other filters only), which also says how many results dropping that filter gives."""
+    statements = []
+    groups = [("", [n for n in CATALOGUE_FACETS if n not in filters], list(filters.values()))]
+    for name in filters:
+        others = [cond for other, cond in filters.items() if other != name]
+        groups.append((name, [name] if name in values.values else [], others))
+    for left_out, names, conditions in groups:
+        own = [(name, value, cond) for name in names for value, _l, cond in values.values[name]]
+        sql, params = plan.statement(
+            ", ".join(
+                ["COUNT(*)", *(f"SUM(CASE WHEN {c.sql} THEN 1 ELSE 0 END)" for *_x, c in own)]
+            ),
+            conditions,
+            select_params=[p for *_x, cond in own for p in cond.params],
+        )
+        statements.append((sql, params, [(name, value) for name, value, _c in own], left_out))
+    return statements
+
+
+def _count_facets(plan: _Plan, filters: dict[str, _Condition], values: _FacetValues):
+    """(total, {facet: {value: count}}, {filter: total without it}), from the cache while the
+    search rows have not changed (`search.services.bump_generation`): counting every offer
+    of a broad search is the costly part of a search, and the same broad searches recur."""
+    from search.services import current_generation
+
+    statements = _count_statements(plan, filters, values)
+    seconds = getattr(settings, "SEARCH_FACET_CACHE_SECONDS", 600)
+    key = ""
+    if seconds:
+        digest = hashlib.sha256(
+            repr([(sql, params) for sql, params, _k, _l in statements]).encode()
+        ).hexdigest()
+        key = f"search:facets:{connection.alias}:{current_generation()}:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    total = 0
+    counts: dict[str, dict[str, int]] = {}
+    totals_without: dict[str, int] = {}
+    for sql, params, keys, left_out in statements:
+        row = _fetch(sql, params)[0]
+        if left_out:
+            totals_without[left_out] = int(row[0] or 0)
+        else:
+            total = int(row[0] or 0)
+        for (name, value), count in zip(keys, row[1:], strict=True):
+            counts.setdefault(name, {})[value] = int(count or 0)
+    result = (total, counts, totals_without)
+    if key:
+        cache.set(key, result, seconds)
+    return result
 
 
 def _text_matches(words) -> bool:

@@ -28,9 +28,7 @@ from search.contract import (
 )
 from search.engines import sql as vendor_sql
 from search.engines.database import (
-    COVERAGE_WEIGHT,
     MAX_PAGE_SIZE,
-    STRONG_BOOST,
     _as_date,
     _Condition,
     _date_param,
@@ -38,6 +36,7 @@ from search.engines.database import (
     _in_ints,
     _Plan,
     _skill_refs,
+    scored_plan,
 )
 from search.text import query_words
 
@@ -96,41 +95,21 @@ def _facet_values(today: datetime.date) -> dict[str, list[tuple[str, str, _Condi
 
 
 def _plan(query: PostingQuery, understanding: Understanding, any_word: bool) -> _Plan:
-    plan = _Plan(table="search_postingdocument")
-    score = []
-    words = query_words(understanding.terms)
     picked = tuple(dict.fromkeys(understanding.skill_ids))
     strong = tuple(s for s in dict.fromkeys(understanding.boost_skill_ids) if s not in picked)
-    if words:
-        sql = vendor_sql.text_hits_sql("search_postingdocument", "posting_id")
-        plan.ctes.append(f"text_hits AS ({sql})")
-        plan.cte_params.append(vendor_sql.match_expression(words, any_word=any_word))
-        plan.joins.append("LEFT JOIN text_hits t ON t.doc_id = d.posting_id")
-        score.append("COALESCE(t.rank, 0)")
-    if strong:
-        plan.ctes.append(
-            "boost AS (SELECT posting_id, COUNT(*) AS strong FROM search_postingskilldocument "
-            f"WHERE skill_id IN ({_in_ints(strong)}) GROUP BY posting_id)"
-        )
-        plan.joins.append("LEFT JOIN boost b ON b.posting_id = d.posting_id")
-        score.append(f"COALESCE(b.strong, 0) * {STRONG_BOOST}")
-    if words:
-        plan.where.append(
-            _Condition(
-                "(t.doc_id IS NOT NULL OR b.strong > 0)" if strong else "t.doc_id IS NOT NULL"
-            )
-        )
-    if picked:
-        plan.ctes.append(
-            "wanted AS (SELECT posting_id, COUNT(*) AS covered FROM search_postingskilldocument "
-            f"WHERE skill_id IN ({_in_ints(picked)}) GROUP BY posting_id)"
-        )
-        plan.joins.append("JOIN wanted w ON w.posting_id = d.posting_id")
-        score.append(f"w.covered * {COVERAGE_WEIGHT / len(picked):.6f}")
-        plan.wanted_ids = picked
+    plan = scored_plan(
+        table="search_postingdocument",
+        text_table="search_postingdocument",
+        skill_table="search_postingskilldocument",
+        key="posting_id",
+        words=query_words(understanding.terms),
+        any_word=any_word,
+        strong=strong,
+        wanted=picked,
+        picked=picked,
+    )
     if understanding.occupation_id:
         plan.where.append(_Condition(f"d.occupation_id = {int(understanding.occupation_id)}"))
-    plan.score = " + ".join(score) or "0"
     return plan
 
 
