@@ -4,7 +4,8 @@ Environment variables read here:
     DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS (comma separated),
     DATABASE_URL (sqlite:///path or postgres://user@host:port/name; SQLite by default),
     WAKE_DATA_DIR (writable folder for caches such as the extractor index),
-    WAGTAILADMIN_BASE_URL.
+    WAGTAILADMIN_BASE_URL, ELASTICSEARCH_URL, ELASTICSEARCH_INDEX_PREFIX, ELASTICSEARCH_TIMEOUT,
+    ELASTICSEARCH_SYNONYM_RULES_MAX.
 """
 
 import os
@@ -193,3 +194,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Elasticsearch (optional): when ELASTICSEARCH_URL is set, search answers from the indices
+# behind the aliases `<prefix>-offers` and `<prefix>-postings` (built by
+# `manage.py rebuild_elasticsearch_index`), and falls back to the database when they fail.
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "wake")
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
+# Synonym rules per language in the search analyzers (see search/analysis.py).
+ELASTICSEARCH_SYNONYM_RULES_MAX = int(os.environ.get("ELASTICSEARCH_SYNONYM_RULES_MAX", "10000"))
