@@ -60,6 +60,9 @@ class CatalogueQuery:
     language: str = "fr"  # the interface language: labels, stemming of `text` when ambiguous
     understand: bool = True  # run `text` through the extractor / occupation matcher
     dropped_chips: tuple[str, ...] = ()  # URIs understood from `text` the learner removed
+    # Picked skills: by default an offer must teach at least one and offers teaching more rank
+    # first ("3 of 4"); with `require_all_skills`, only offers teaching every one are kept.
+    require_all_skills: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,9 @@ class Understanding:
     occupation_id: int | None = None
     goal_skill_ids: tuple[int, ...] = ()
     terms: str = ""
+    # Essential skills of an occupation understood from the text (not picked as a goal): a
+    # weaker boost than `boost_skill_ids`.
+    related_skill_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,8 @@ class CatalogueResult:
     path_coverage: float = 0.0
     engine: str = "database"
     fallback_reason: str = ""  # set when the configured engine failed and another answered
+    # Plain-language remarks on how the query was read ("distance approximated by province").
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
