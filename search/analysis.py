@@ -3,8 +3,8 @@ rules generated from the taxonomy.
 
 Synonyms come from two places: ESCO's preferred and alternative labels of a skill (one
 equivalence rule per skill and language: "développement web, développement de sites web, dev
-web") and the curated `SkillSynonym` rows (tool names, jargon, Belgian usage), each a one-way rule to its skill's
-preferred label (see `synonym_rules`).
+web") and the curated `SkillSynonym` rows (tool names, jargon, Belgian usage), each a one-way
+rule to its skill's preferred label (see `synonym_rules`).
 
 Where they live: an inline `synonym_graph` filter in the index settings, not a synonyms set.
 The rebuild creates a new index every time anyway (so rules change at each rebuild without the

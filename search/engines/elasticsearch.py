@@ -15,9 +15,13 @@ How a catalogue query becomes a request (the documented cases are checked by
 - **Understood skills** (`Understanding.boost_skill_ids`) are alternatives to the words: an
   offer that teaches one matches even if it says none of the words, so a search never answers
   "0 résultat" while offers teach the skill. Each adds a `constant_score` (more for a core link).
-- **Picked skills** are required: one `term` filter per skill URI.
+- **Picked skills**: an offer must teach at least one (a `terms` filter), and one
+  `constant_score` clause per picked skill (boost `ASKED_SKILL_BOOST`) ranks offers teaching
+  more of them first ("3 of 4"); with `require_all_skills`, one `term` filter per skill.
+- **Related skills** (an occupation understood from the words, not picked): its essential
+  skills are weak alternatives to the words (`RELATED_SKILL_BOOST`).
 - **A goal** (an occupation's essential skills): a filter keeps offers teaching at least one,
-  and one `constant_score` clause per essential skill (boost `GOAL_SKILL_BOOST`) makes the
+  and one `constant_score` clause per essential skill (boost `ASKED_SKILL_BOOST`) makes the
   score grow with the number covered, large enough that coverage orders the results and the
   text score only breaks ties. Which skills a hit covers is read from its `skill_uris` in
   `_source` rather than from named queries: the same answer, with no dependence on which
@@ -71,12 +75,14 @@ logger = logging.getLogger(__name__)
 
 SKILL_BOOST = 4.0  # an understood skill taught by the offer
 CORE_SKILL_BOOST = 2.0  # ... and taught as a core skill
-GOAL_SKILL_BOOST = 100.0  # one essential skill of the goal covered
+RELATED_SKILL_BOOST = 1.0  # an essential skill of an occupation understood from the words
+ASKED_SKILL_BOOST = 100.0  # one picked skill, or one essential skill of the goal, covered
 NEIGHBOUR_RADIUS_KM = 40
 FACET_SIZE = 50  # no facet has more values; Elasticsearch would return 10 buckets otherwise
 PATH_WINDOW = 50  # how many best goal hits the path of two or three offers is chosen from
 PATH_LENGTH = 3
 MAX_WINDOW = 10_000  # `index.max_result_window`
+DISTANCE_NOTE = _("Distance is approximated by province: places have no coordinates here.")
 
 FRENCH_FIELDS = {
     "title": 5,
@@ -379,8 +385,10 @@ class OfferPlan:
 
     text: str = ""
     language: str = "fr"
-    required_uris: tuple[str, ...] = ()
+    picked_uris: tuple[str, ...] = ()
+    require_all: bool = False
     boost_uris: tuple[str, ...] = ()
+    related_uris: tuple[str, ...] = ()
     goal_uris: tuple[str, ...] = ()
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     provinces_near: tuple[str, ...] = ()
@@ -422,7 +430,12 @@ class OfferSearch(FacetedSearch):
     def hard_filters(self) -> list:
         """Filters that are not facets: they narrow hits and every facet's counts alike."""
         plan = self.plan
-        filters = [Q("term", skill_uris=uri) for uri in plan.required_uris]
+        if plan.require_all:
+            filters = [Q("term", skill_uris=uri) for uri in plan.picked_uris]
+        elif plan.picked_uris:
+            filters = [Q("terms", skill_uris=list(plan.picked_uris))]
+        else:
+            filters = []
         if plan.goal_uris:
             filters.append(Q("terms", skill_uris=list(plan.goal_uris)))
         if plan.provinces_near:
@@ -454,7 +467,14 @@ class OfferSearch(FacetedSearch):
             alternatives.append(
                 skill_clause(uri, boost=CORE_SKILL_BOOST, field_name="core_skill_uris")
             )
-        goal = [skill_clause(uri, boost=GOAL_SKILL_BOOST) for uri in plan.goal_uris]
+        if plan.text.strip() or plan.boost_uris:
+            # Related skills widen words or understood skills; alone they would list every
+            # offer teaching a generic essential skill.
+            alternatives += [
+                skill_clause(uri, boost=RELATED_SKILL_BOOST) for uri in plan.related_uris
+            ]
+        asked = dict.fromkeys([*plan.picked_uris, *plan.goal_uris])
+        goal = [skill_clause(uri, boost=ASKED_SKILL_BOOST) for uri in asked]
         if not alternatives and not goal:
             return search
         clauses: dict[str, Any] = {}
@@ -505,6 +525,9 @@ class OfferSearch(FacetedSearch):
 
 @dataclass
 class PostingPlan:
+    """A posting query resolved: `required_uris` are the picked skills (at least one taught,
+    more rank first)."""
+
     text: str = ""
     language: str = "fr"
     required_uris: tuple[str, ...] = ()
@@ -540,8 +563,8 @@ class PostingSearch(FacetedSearch):
     def search(self):
         search = super().search().extra(track_total_hits=True).source(excludes=["description"])
         plan = self.plan
-        for uri in plan.required_uris:
-            search = search.filter(Q("term", skill_uris=uri))
+        if plan.required_uris:
+            search = search.filter(Q("terms", skill_uris=list(plan.required_uris)))
         if plan.occupation_uri:
             search = search.filter(Q("term", occupation_uris=plan.occupation_uri))
         if plan.posted_since:
@@ -557,9 +580,15 @@ class PostingSearch(FacetedSearch):
                 text_query(plan.text, fields=fields, phrase_fields=["title^2", "skill_labels_fr"])
             )
         alternatives += [skill_clause(uri, boost=SKILL_BOOST) for uri in plan.boost_uris]
-        if not alternatives:
+        asked = [skill_clause(uri, boost=ASKED_SKILL_BOOST) for uri in plan.required_uris]
+        if not alternatives and not asked:
             return search
-        return search.query(Q("bool", should=alternatives, minimum_should_match=1))
+        clauses: dict[str, Any] = {}
+        if alternatives:
+            clauses["must"] = [Q("bool", should=alternatives, minimum_should_match=1)]
+        if asked:
+            clauses["should"] = asked
+        return search.query(Q("bool", **clauses))
 
     def body(self) -> dict:
         return self._s.to_dict()
@@ -629,9 +658,7 @@ def offer_hit(
     )
 
 
-def goal_path(
-    hits: list[dict], *, goal_uris: tuple[str, ...]
-) -> tuple[tuple[int, ...], float]:
+def goal_path(hits: list[dict], *, goal_uris: tuple[str, ...]) -> tuple[tuple[int, ...], float]:
     """Two or three offers that together cover most of the goal's skills: greedy set cover
     over the best hits (each step takes the offer adding the most uncovered skills, the better
     ranked on ties). Returns the offer ids and the share of the goal covered."""
@@ -693,9 +720,7 @@ class ElasticsearchEngine:
         self.url = url if url is not None else elasticsearch_url()
         if not self.url and client is None:
             raise EngineUnavailable("ELASTICSEARCH_URL is not set")
-        self.index_prefix = index_prefix or getattr(
-            settings, "ELASTICSEARCH_INDEX_PREFIX", "wake"
-        )
+        self.index_prefix = index_prefix or getattr(settings, "ELASTICSEARCH_INDEX_PREFIX", "wake")
         self.timeout = timeout or getattr(settings, "ELASTICSEARCH_TIMEOUT", 5.0)
         # No retries: a search that waits for a dead node is worse than the database answer.
         self.client = client or Elasticsearch(
@@ -742,9 +767,7 @@ class ElasticsearchEngine:
         raw = self._send(index=self.offer_alias, body=search.body())
         path_hits = None
         if search.plan.goal_uris and query.page <= 1:
-            path_hits = self._send(index=self.offer_alias, body=search.path_body())["hits"][
-                "hits"
-            ]
+            path_hits = self._send(index=self.offer_alias, body=search.path_body())["hits"]["hits"]
         return catalogue_result(
             query=query,
             understanding=understanding,
@@ -868,13 +891,20 @@ def skill_refs(understanding: Understanding) -> dict[int, SkillRef]:
     """URI and label (in the active language) of every skill the understanding names."""
     from skills.models import Skill
 
-    ids = {*understanding.skill_ids, *understanding.boost_skill_ids, *understanding.goal_skill_ids}
+    ids = {
+        *understanding.skill_ids,
+        *understanding.boost_skill_ids,
+        *understanding.goal_skill_ids,
+        *understanding.related_skill_ids,
+    }
     if not ids:
         return {}
-    return {skill.pk: SkillRef(uri=skill.uri, label=skill.label()) for skill in
-            Skill.objects.filter(pk__in=ids).only(
-                "pk", "uri", "preferred_label_fr", "preferred_label_en"
-            )}
+    return {
+        skill.pk: SkillRef(uri=skill.uri, label=skill.label())
+        for skill in Skill.objects.filter(pk__in=ids).only(
+            "pk", "uri", "preferred_label_fr", "preferred_label_en"
+        )
+    }
 
 
 def _uris(ids, skills: dict[int, SkillRef]) -> tuple[str, ...]:
@@ -907,15 +937,17 @@ def near_provinces(commune: str, radius_km: int | None) -> tuple[str, ...]:
 def offer_plan(
     *, query: CatalogueQuery, understanding: Understanding, skills: dict[int, SkillRef]
 ) -> OfferPlan:
-    required = _uris(understanding.skill_ids, skills)
-    if not required and query.skills and not understanding.skill_ids:
+    picked = _uris(understanding.skill_ids, skills)
+    if not picked and query.skills and not understanding.skill_ids:
         # The learner's chips, when the caller skipped understanding altogether.
-        required = tuple(query.skills)
+        picked = tuple(query.skills)
     return OfferPlan(
         text=(understanding.terms or query.text).strip(),
         language=query.language,
-        required_uris=required,
-        boost_uris=tuple(u for u in _uris(understanding.boost_skill_ids, skills) if u),
+        picked_uris=picked,
+        require_all=query.require_all_skills,
+        boost_uris=_uris(understanding.boost_skill_ids, skills),
+        related_uris=_uris(understanding.related_skill_ids, skills),
         goal_uris=_uris(understanding.goal_skill_ids, skills),
         filters=_known_filters(query.filters, CATALOGUE_FACETS),
         provinces_near=near_provinces(query.near, query.radius_km) if query.near else (),
@@ -994,9 +1026,7 @@ def catalogue_result(
     if not picked and query.skills and not understanding.skill_ids:
         picked = [SkillRef(uri=uri, label=uri) for uri in query.skills]
     asked = list({skill.uri: skill for skill in [*picked, *goal]}.values())
-    hits = tuple(
-        offer_hit(hit, today=today, asked=asked, goal=goal) for hit in raw["hits"]["hits"]
-    )
+    hits = tuple(offer_hit(hit, today=today, asked=asked, goal=goal) for hit in raw["hits"]["hits"])
     path: tuple[OfferHit, ...] = ()
     coverage = 0.0
     if path_hits:
@@ -1013,6 +1043,7 @@ def catalogue_result(
         path=path,
         path_coverage=coverage,
         engine=ElasticsearchEngine.name,
+        notes=(str(DISTANCE_NOTE),) if search.plan.provinces_near else (),
     )
 
 

@@ -44,5 +44,9 @@ class Command(BaseCommand):
                 f"{catalogue}: {report.indexed} of {report.expected} documents in {report.index}, "
                 f"alias {report.alias} swapped in {report.seconds:.1f} s"
                 + (f"; synonym rules: {rules}" if rules else "")
-                + (f"; deleted {', '.join(report.deleted_indices)}" if report.deleted_indices else "")
+                + (
+                    f"; deleted {', '.join(report.deleted_indices)}"
+                    if report.deleted_indices
+                    else ""
+                )
             )
