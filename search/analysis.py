@@ -99,7 +99,11 @@ def synonym_rules(sources: Iterable[SynonymSource], *, max_rules: int) -> list[s
                 terms.setdefault(term, None)
         if len(terms) >= 2:
             esco_rules.setdefault(", ".join(terms), None)
-        target = next(iter(terms), "")
+        # The preferred label is the target even when too long to be a synonym itself: the
+        # curated term then finds it as a phrase in the offer's skill labels.
+        preferred = clean_label(source.esco[0]) if source.esco else ""
+        target = preferred if 0 < len(preferred.split()) <= 2 * MAX_LABEL_WORDS else ""
+        target = target or next(iter(terms), "")
         if not target:
             continue
         for label in source.curated:
