@@ -200,6 +200,7 @@ LOGGING = {
 # `manage.py rebuild_elasticsearch_index`), and falls back to the database when they fail.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "wake")
-ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
+# Seconds a search waits before falling back to the database (rebuilds wait longer).
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "3"))
 # Synonym rules per language in the search analyzers (see search/analysis.py).
 ELASTICSEARCH_SYNONYM_RULES_MAX = int(os.environ.get("ELASTICSEARCH_SYNONYM_RULES_MAX", "10000"))

@@ -4,6 +4,9 @@ from search.contract import EngineUnavailable
 from search.es_indexing import CATALOGUES, RebuildFailed, rebuild_index
 
 
+REBUILD_TIMEOUT_SECONDS = 120
+
+
 class Command(BaseCommand):
     help = (
         "Build new Elasticsearch indices for the offer and posting catalogues from the database, "
@@ -24,7 +27,8 @@ class Command(BaseCommand):
         from search.engines.elasticsearch import ElasticsearchEngine
 
         try:
-            engine = ElasticsearchEngine()
+            # Bulk requests of a large catalogue take longer than a search may.
+            engine = ElasticsearchEngine(timeout=REBUILD_TIMEOUT_SECONDS)
         except EngineUnavailable as error:
             raise CommandError(str(error)) from error
         for catalogue in [only] if only else CATALOGUES:

@@ -1,0 +1,109 @@
+"""A configured but unreachable Elasticsearch: every entry point says `EngineUnavailable` (the
+backend then falls back to the database), tasks log instead of failing, and the admin home
+warns. The server is a real closed port, not a mock."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from search.contract import CatalogueQuery, EngineUnavailable, PostingQuery, Understanding
+from search.engines.elasticsearch import ElasticsearchEngine
+from search.es_indexing import index_offers_task, schedule_offer_indexing
+from search.wagtail_hooks import STATUS_CACHE_KEY
+
+CLOSED = "http://127.0.0.1:9"  # the discard port: nothing listens there
+
+
+@pytest.fixture
+def unreachable(settings):
+    settings.ELASTICSEARCH_URL = CLOSED
+    cache.delete(STATUS_CACHE_KEY)
+    yield ElasticsearchEngine(timeout=1)
+    cache.delete(STATUS_CACHE_KEY)
+
+
+class TestUnreachable:
+    def test_catalogue_search(self, unreachable):
+        with pytest.raises(EngineUnavailable, match="127.0.0.1:9"):
+            unreachable.catalogue(
+                query=CatalogueQuery(text="python"), understanding=Understanding()
+            )
+
+    def test_posting_search(self, unreachable):
+        with pytest.raises(EngineUnavailable):
+            unreachable.postings(query=PostingQuery(text="soudeur"), understanding=Understanding())
+
+    @pytest.mark.django_db
+    def test_incremental_indexing(self, unreachable):
+        with pytest.raises(EngineUnavailable):
+            unreachable.index_offers(offer_ids=[1])
+        with pytest.raises(EngineUnavailable):
+            unreachable.index_postings(posting_ids=[1])
+
+    def test_status_reports_instead_of_raising(self, unreachable):
+        statuses = unreachable.status()
+        assert [s.alias for s in statuses] == ["wake-offers", "wake-postings"]
+        assert not any(s.reachable for s in statuses)
+
+    def test_not_configured(self, settings):
+        settings.ELASTICSEARCH_URL = ""
+        with pytest.raises(EngineUnavailable, match="ELASTICSEARCH_URL"):
+            ElasticsearchEngine()
+
+    @pytest.mark.django_db
+    def test_indexing_task_logs_and_moves_on(self, unreachable, caplog):
+        with caplog.at_level(logging.WARNING, logger="search.es_indexing"):
+            result = index_offers_task.enqueue(offer_ids=[1, 2])
+        assert result.return_value == 0
+        assert "not reindexed" in caplog.text
+
+    @pytest.mark.django_db
+    def test_scheduling_waits_for_the_commit(
+        self, unreachable, caplog, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            schedule_offer_indexing(offer_ids=[3, 3, 1])
+        assert len(callbacks) == 1
+        with caplog.at_level(logging.WARNING, logger="search.es_indexing"):
+            callbacks[0]()
+        assert "Offers [1, 3] not reindexed" in caplog.text
+
+    @pytest.mark.django_db
+    def test_nothing_is_scheduled_without_elasticsearch(
+        self, settings, django_capture_on_commit_callbacks
+    ):
+        settings.ELASTICSEARCH_URL = ""
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            schedule_offer_indexing(offer_ids=[1])
+        assert callbacks == []
+
+    @pytest.mark.django_db
+    def test_rebuild_command_fails_without_touching_the_alias(self, unreachable):
+        with pytest.raises(CommandError, match="the alias was not moved"):
+            call_command("rebuild_elasticsearch_index", "--only", "offers")
+
+
+@pytest.mark.django_db
+class TestAdminNotice:
+    @pytest.fixture
+    def admin_client(self, client, django_user_model):
+        user = django_user_model.objects.create_superuser("root", "root@example.invalid", "pw")
+        client.force_login(user)
+        return client
+
+    def test_admin_home_warns_when_elasticsearch_is_unreachable(self, unreachable, admin_client):
+        with translation.override("en"):
+            response = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        assert "Elasticsearch (http://127.0.0.1:9) cannot be reached" in response.content.decode()
+
+    def test_no_notice_without_elasticsearch(self, settings, admin_client):
+        settings.ELASTICSEARCH_URL = ""
+        response = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        assert "Elasticsearch" not in response.content.decode()
