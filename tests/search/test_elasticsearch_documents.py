@@ -41,10 +41,20 @@ class TestMapping:
         assert properties["sessions"]["properties"]["start_date"] == {"type": "date"}
         for name in ("schedule", "commune", "province", "status"):
             assert properties["sessions"]["properties"][name] == {"type": "keyword"}
-        keywords = (
-            "skill_uris occupation_uris provinces modality format price_band funding audiences "
-            "eqf_level languages provider_kind certification"
-        ).split()
+        keywords = [
+            "skill_uris",
+            "occupation_uris",
+            "provinces",
+            "modality",
+            "format",
+            "price_band",
+            "funding",
+            "audiences",
+            "eqf_level",
+            "languages",
+            "provider_kind",
+            "certification",
+        ]
         for name in keywords:
             assert properties[name] == {"type": "keyword"}, name
         assert properties["price"]["type"] == "scaled_float"

@@ -29,7 +29,7 @@ def unreachable(settings):
 
 class TestUnreachable:
     def test_catalogue_search(self, unreachable):
-        with pytest.raises(EngineUnavailable, match="127.0.0.1:9"):
+        with pytest.raises(EngineUnavailable, match=r"127\.0\.0\.1:9"):
             unreachable.catalogue(
                 query=CatalogueQuery(text="python"), understanding=Understanding()
             )

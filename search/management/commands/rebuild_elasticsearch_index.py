@@ -3,7 +3,6 @@ from django.core.management.base import BaseCommand, CommandError
 from search.contract import EngineUnavailable
 from search.es_indexing import CATALOGUES, RebuildFailed, rebuild_index
 
-
 REBUILD_TIMEOUT_SECONDS = 120
 
 
