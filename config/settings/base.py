@@ -4,8 +4,10 @@ Environment variables read here:
     DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS (comma separated),
     DATABASE_URL (sqlite:///path or postgres://user@host:port/name; SQLite by default),
     WAKE_DATA_DIR (writable folder for caches such as the extractor index),
-    WAGTAILADMIN_BASE_URL, ELASTICSEARCH_URL, ELASTICSEARCH_INDEX_PREFIX, ELASTICSEARCH_TIMEOUT,
-    ELASTICSEARCH_SYNONYM_RULES_MAX.
+    WAGTAILADMIN_BASE_URL,
+    ELASTICSEARCH_URL (the catalogue's search engine; the database engine without it),
+    SEARCH_ENGINE ("database" or "elasticsearch", to choose explicitly),
+    ELASTICSEARCH_INDEX_PREFIX, ELASTICSEARCH_TIMEOUT, ELASTICSEARCH_SYNONYM_RULES_MAX.
 """
 
 import os
@@ -178,6 +180,12 @@ WAGTAILSEARCH_BACKENDS = {
         "SEARCH_CONFIG": "french",
     }
 }
+# Learner search (search/): the database engine unless Elasticsearch is configured. When the
+# configured engine cannot answer, search falls back to the database engine and logs why.
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE") or (
+    "elasticsearch" if ELASTICSEARCH_URL else "database"
+)
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "xlsx", "xml", "txt", "zip"]
 
 TASKS = {
@@ -195,10 +203,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
-# Elasticsearch (optional): when ELASTICSEARCH_URL is set, search answers from the indices
-# behind the aliases `<prefix>-offers` and `<prefix>-postings` (built by
-# `manage.py rebuild_elasticsearch_index`), and falls back to the database when they fail.
-ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# Elasticsearch (ELASTICSEARCH_URL above): searches read the indices behind the aliases
+# `<prefix>-offers` and `<prefix>-postings` (built by `manage.py rebuild_elasticsearch_index`),
+# and fall back to the database when they fail.
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "wake")
 # Seconds a search waits before falling back to the database (rebuilds wait longer).
 ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "3"))

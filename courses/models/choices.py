@@ -51,6 +51,8 @@ class Audience(models.TextChoices):
     WORKERS = "workers", _("Workers")
     STUDENTS = "students", _("Students")
     EVERYONE = "everyone", _("Everyone")
+    WOMEN_IN_TECH = "women-in-tech", _("Women in tech")
+    YOUNG_PEOPLE = "young-people", _("Young people")
 
 
 class Schedule(models.TextChoices):
