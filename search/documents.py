@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from elasticsearch.dsl import (
     Boolean,
     Date,
@@ -33,6 +34,7 @@ from elasticsearch.dsl import (
 )
 
 from core.html import html_to_text
+from core.text import fold
 from search.analysis import ENGLISH, ENGLISH_SEARCH, FRENCH, FRENCH_SEARCH, build_analyzers
 
 
@@ -69,6 +71,7 @@ class OfferDocument(Document):
     offer_id = Integer()
     url = Keyword(index=False)
     title = french_text()
+    sort_title = Keyword()  # folded title: the last sort key before the id
     summary = french_text()
     plain_language_summary = french_text()
     description = french_text()
@@ -149,25 +152,6 @@ def build_index(*, name: str, document: type[Document], synonyms_fr, synonyms_en
 
 # --- Projection from the database -------------------------------------------------------------
 
-PRICE_BANDS: tuple[tuple[str, Decimal | None], ...] = (
-    ("under-100", Decimal(100)),
-    ("100-500", Decimal(500)),
-    ("500-1500", Decimal(1500)),
-    ("over-1500", None),
-)
-
-
-def price_band(*, price: Decimal | None, is_free: bool) -> str:
-    """The price facet value: "free", a band by upper bound (excluded), or "" when unknown."""
-    if is_free or price == 0:
-        return "free"
-    if price is None:
-        return ""
-    for band, upper in PRICE_BANDS:
-        if upper is None or price < upper:
-            return band
-    return ""
-
 
 def _date(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
@@ -235,13 +219,17 @@ def offer_source(offer, *, skills: list[tuple], occupations: list[tuple], today=
     """The `_source` of one offer's document. `skills` are (uri, label fr, label en, relation)
     and `occupations` (uri, label fr, label en) rows of its confirmed links."""
     from courses.models import LinkRelation, SessionStatus
+    from search.facets import price_band
 
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     provider = offer.provider
     sessions = list(offer.sessions.all())
     places = list(offer.places.all())
+    # A cancelled session does not put the offer in its province (as the database engine).
     provinces = {provider.province} if provider and provider.province else set()
-    provinces |= {s.province for s in sessions if s.province}
+    provinces |= {
+        s.province for s in sessions if s.province and s.status != SessionStatus.CANCELLED
+    }
     provinces |= {p.province for p in places if p.province}
     upcoming = sorted(
         s.start_date for s in sessions if s.start_date >= today and s.status == SessionStatus.OPEN
@@ -249,11 +237,14 @@ def offer_source(offer, *, skills: list[tuple], occupations: list[tuple], today=
     location = None
     if provider is not None and provider.latitude is not None and provider.longitude is not None:
         location = {"lat": float(provider.latitude), "lon": float(provider.longitude)}
-    price = Decimal(0) if offer.is_free else offer.price
+    is_free = offer.is_free or offer.price == 0
+    # Free is 0: first when sorting by price, within any maximum.
+    price = Decimal(0) if is_free else offer.price
     return {
         "offer_id": offer.pk,
         "url": offer.get_url() or "",
         "title": offer.title,
+        "sort_title": fold(offer.title)[:255],
         "summary": offer.summary,
         "plain_language_summary": offer.plain_language_summary,
         "description": html_to_text(offer.description or ""),
@@ -293,7 +284,7 @@ def offer_source(offer, *, skills: list[tuple], occupations: list[tuple], today=
         "provider_kind": provider.kind if provider else None,
         "certification": "yes" if offer.certification.strip() else "no",
         "price": float(price) if price is not None else None,
-        "is_free": offer.is_free,
+        "is_free": is_free,
         "duration_hours": offer.duration_hours,
         "next_session": _date(upcoming[0]) if upcoming else None,
     }
@@ -305,7 +296,7 @@ def offer_sources(
     """Documents of every live public offer (or of those of `offer_ids` still live), loaded
     `chunk_size` offers at a time."""
     offers = offer_queryset(offer_ids)
-    today = datetime.date.today()
+    today = timezone.localdate()
     ids = list(offers.values_list("pk", flat=True))
     for start in range(0, len(ids), chunk_size):
         chunk = ids[start : start + chunk_size]

@@ -32,9 +32,13 @@ How a catalogue query becomes a request (the documented cases are checked by
   (`start`, `schedule`) are `filters` aggregations of nested session queries, so they never go
   stale between rebuilds.
 - **Place**: communes carry no coordinates here (providers sometimes do; documents keep them
-  as a `geo_point` for later), so "near a commune" filters by the commune's province, and a
-  radius beyond `NEIGHBOUR_RADIUS_KM` adds the neighbouring provinces. Distance learning is
-  reachable from anywhere and always kept.
+  as a `geo_point` for later), so distance is approximated by province as the database engine
+  does it: the commune's province within `SAME_PROVINCE_KM`, with its neighbours within
+  `NEIGHBOURS_KM`, no filter beyond; the result says so in its notes.
+- **Removed chips** (`Understanding.excluded_skill_ids`): offers teaching them are left out.
+
+Facet vocabularies, labels, price bands and start buckets are those of `search.facets`, shared
+with the database engine, so both answer the same values with the same labels.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
@@ -53,6 +58,7 @@ from elasticsearch.dsl import FacetedSearch, Q, TermsFacet
 from elasticsearch.dsl.faceted_search_base import Facet as DslFacet
 from elasticsearch.dsl.faceted_search_base import FacetedResponse
 
+from search import facets as vocabulary
 from search.contract import (
     CATALOGUE_FACETS,
     POSTING_FACETS,
@@ -70,6 +76,7 @@ from search.contract import (
     Understanding,
 )
 from search.documents import OfferDocument, PostingDocument
+from search.engines import register
 
 logger = logging.getLogger(__name__)
 
@@ -77,12 +84,14 @@ SKILL_BOOST = 4.0  # an understood skill taught by the offer
 CORE_SKILL_BOOST = 2.0  # ... and taught as a core skill
 RELATED_SKILL_BOOST = 1.0  # an essential skill of an occupation understood from the words
 ASKED_SKILL_BOOST = 100.0  # one picked skill, or one essential skill of the goal, covered
-NEIGHBOUR_RADIUS_KM = 40
+# The database engine's distance approximation (`search.engines.database`).
+SAME_PROVINCE_KM = 30
+NEIGHBOURS_KM = 80
 FACET_SIZE = 50  # no facet has more values; Elasticsearch would return 10 buckets otherwise
 PATH_WINDOW = 50  # how many best goal hits the path of two or three offers is chosen from
 PATH_LENGTH = 3
 MAX_WINDOW = 10_000  # `index.max_result_window`
-DISTANCE_NOTE = _("Distance is approximated by province: places have no coordinates here.")
+MAX_PAGE_SIZE = 100
 
 FRENCH_FIELDS = {
     "title": 5,
@@ -187,23 +196,22 @@ class FiltersFacet(DslFacet):
         ]
 
 
-def future_sessions(today: datetime.date, **extra):
-    """Sessions that start today or later and are still open."""
+def future_sessions(today: datetime.date):
+    """Sessions that start today or later and are still open: what "next session" means."""
     return Q(
         "bool",
         filter=[
             Q("range", sessions__start_date={"gte": today.isoformat()}),
             Q("term", sessions__status="open"),
-            *(Q("term", **{f"sessions__{name}": value}) for name, value in extra.items()),
         ],
     )
 
 
 def start_buckets(today: datetime.date) -> dict[str, Any]:
-    """Next open session: this month (until its last day), within three months (after this
-    month), later, or none."""
-    next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-    three_months = today + datetime.timedelta(days=91)
+    """Next open session: this month, within three months (after this month), later, or
+    none; the bounds are `search.facets.start_bounds`."""
+    next_month, three_months = vocabulary.start_bounds(today)
+    three_months = max(three_months, next_month)
 
     def starting(lower: datetime.date, upper: datetime.date | None):
         window = {"gte": lower.isoformat()}
@@ -221,20 +229,31 @@ def start_buckets(today: datetime.date) -> dict[str, Any]:
             ),
         )
 
-    return {
+    buckets = {
         "this-month": starting(today, next_month),
-        "three-months": starting(next_month, max(three_months, next_month)),
-        "later": starting(max(three_months, next_month), None),
+        "three-months": starting(next_month, three_months),
+        "later": starting(three_months, None),
         "none": ~Q("nested", path="sessions", query=future_sessions(today)),
     }
+    return {name: buckets[name] for name in vocabulary.START_BUCKETS}
 
 
 def schedule_buckets(today: datetime.date) -> dict[str, Any]:
-    from courses.models import Schedule
-
+    """The schedule of any future session that is not cancelled (open or full)."""
     return {
-        value: Q("nested", path="sessions", query=future_sessions(today, schedule=value))
-        for value in Schedule.values
+        value: Q(
+            "nested",
+            path="sessions",
+            query=Q(
+                "bool",
+                filter=[
+                    Q("range", sessions__start_date={"gte": today.isoformat()}),
+                    Q("term", sessions__schedule=value),
+                ],
+                must_not=[Q("term", sessions__status="cancelled")],
+            ),
+        )
+        for value in vocabulary.SCHEDULES
     }
 
 
@@ -258,15 +277,22 @@ def offer_facets(today: datetime.date) -> dict[str, DslFacet]:
     }
 
 
+POSTED_DAYS = (("week", 7), ("month", 30), ("quarter", 91))
+
+
 def posted_buckets(today: datetime.date) -> dict[str, Any]:
-    """Posted in the last week, the last month (before that week), or earlier."""
-    week = (today - datetime.timedelta(days=7)).isoformat()
-    month = (today - datetime.timedelta(days=30)).isoformat()
-    return {
-        "week": Q("range", posted={"gte": week}),
-        "month": Q("range", posted={"gte": month, "lt": week}),
-        "older": Q("range", posted={"lt": month}),
-    }
+    """Posted in the last 7 days, 30 days (before those 7), 3 months, or earlier (or
+    undated), as the database engine counts them."""
+    buckets = {}
+    upper = None
+    for name, days in POSTED_DAYS:
+        window = {"gte": (today - datetime.timedelta(days=days)).isoformat()}
+        if upper is not None:
+            window["lt"] = upper
+        buckets[name] = Q("range", posted=window)
+        upper = window["gte"]
+    buckets["older"] = Q("range", posted={"lt": upper}) | ~Q("exists", field="posted")
+    return buckets
 
 
 def posting_facets(today: datetime.date) -> dict[str, DslFacet]:
@@ -278,85 +304,44 @@ def posting_facets(today: datetime.date) -> dict[str, DslFacet]:
     }
 
 
-def facet_labels() -> dict[str, tuple[str, dict[str, str]]]:
-    """Facet name -> (label, value -> label), for closed vocabularies; values not listed (a
-    funding scheme) show their own label from the database, else their slug."""
-    from core.languages import Language
-    from core.places import Province
-    from courses.models import Audience, Modality, OfferFormat, ProviderKind, Schedule
-    from courses.models.choices import EQF_LEVEL_CHOICES
-    from jobs.models import JobPosting
-
-    def choices(kind) -> dict[str, str]:
-        return {str(value): label for value, label in kind.choices}
-
-    return {
-        "province": (_("Province"), choices(Province)),
-        "modality": (_("Modality"), choices(Modality)),
-        "format": (_("Format"), choices(OfferFormat)),
-        "price": (
-            _("Price"),
-            {
-                "free": _("Free"),
-                "under-100": _("Under €100"),
-                "100-500": _("€100 to €500"),
-                "500-1500": _("€500 to €1,500"),
-                "over-1500": _("Over €1,500"),
-            },
-        ),
-        "funding": (_("Funding"), _funding_labels()),
-        "audience": (_("Audience"), choices(Audience)),
-        "level": (_("EQF level"), {str(value): label for value, label in EQF_LEVEL_CHOICES}),
-        "language": (_("Language"), choices(Language)),
-        "provider_kind": (_("Provider"), choices(ProviderKind)),
-        "start": (
-            _("Next session"),
-            {
-                "this-month": _("This month"),
-                "three-months": _("Within three months"),
-                "later": _("Later"),
-                "none": _("No date announced"),
-            },
-        ),
-        "schedule": (_("Schedule"), choices(Schedule)),
-        "certification": (_("Certification"), {"yes": _("Certified"), "no": _("No certificate")}),
-        "contract": (_("Contract"), choices(JobPosting.ContractType)),
-        "working_time": (_("Working time"), choices(JobPosting.WorkingTime)),
-        "posted": (
-            _("Posted"),
-            {"week": _("This week"), "month": _("This month"), "older": _("Earlier")},
-        ),
-    }
-
-
-def _funding_labels() -> dict[str, str]:
+def facet_labels() -> dict[str, tuple[str, dict[str, Any]]]:
+    """Facet name -> (label, {value: label}) in display order: the vocabularies and labels of
+    `search.facets` (shared with the database engine), funding schemes from the database."""
     from courses.models import FundingScheme
+    from jobs.models import JobPosting
+    from search.engines.database_postings import POSTED_LABELS, POSTING_FACET_LABELS
 
-    return dict(FundingScheme.objects.values_list("slug", "name"))
+    values = {**vocabulary.single_value_labels(), **vocabulary.multi_value_labels()}
+    values["funding"] = dict(FundingScheme.objects.values_list("slug", "name"))
+    labels = {name: (vocabulary.FACET_LABELS[name], values[name]) for name in CATALOGUE_FACETS}
+    postings = {
+        "province": values["province"],
+        "contract": {v: label for v, label in JobPosting.ContractType.choices if v},
+        "working_time": {v: label for v, label in JobPosting.WorkingTime.choices if v},
+        "posted": POSTED_LABELS,
+    }
+    labels.update(
+        {f"posting:{name}": (POSTING_FACET_LABELS[name], postings[name]) for name in postings}
+    )
+    return labels
 
 
 def facets_from_response(
-    response: FacetedResponse, *, names: tuple[str, ...], selected: dict[str, tuple[str, ...]]
+    response: FacetedResponse,
+    *,
+    names: tuple[str, ...],
+    selected: dict[str, tuple[str, ...]],
+    prefix: str = "",
 ) -> tuple[Facet, ...]:
-    """Contract facets from a faceted response, values in vocabulary order (then by count), a
-    selected value kept even when nothing matches it any more (so it can be unselected)."""
+    """Contract facets from a faceted response, values in vocabulary order, those with no
+    offer left out unless selected (so a selection can always be undone)."""
     labels = facet_labels()
     facets = []
     for name in names:
-        facet_label, value_labels = labels[name]
+        facet_label, value_labels = labels[prefix + name]
         counts = {str(key): count for key, count, _selected in response.facets[name]}
-        chosen = set(selected.get(name, ()))
-        for value in chosen - counts.keys():
-            counts[value] = 0
-        order = list(value_labels)
-        values = sorted(
-            counts.items(),
-            key=lambda item: (
-                order.index(item[0]) if item[0] in value_labels else len(order),
-                -item[1],
-                item[0],
-            ),
-        )
+        chosen = {str(value) for value in selected.get(name, ()) if value}
+        order = [*value_labels, *sorted(counts.keys() - value_labels.keys())]
         facets.append(
             Facet(
                 name=name,
@@ -365,11 +350,11 @@ def facets_from_response(
                     FacetValue(
                         value=value,
                         label=str(value_labels.get(value, value)),
-                        count=count,
+                        count=counts.get(value, 0),
                         selected=value in chosen,
                     )
-                    for value, count in values
-                    if count or value in chosen
+                    for value in order
+                    if counts.get(value, 0) or value in chosen
                 ),
             )
         )
@@ -390,6 +375,7 @@ class OfferPlan:
     boost_uris: tuple[str, ...] = ()
     related_uris: tuple[str, ...] = ()
     goal_uris: tuple[str, ...] = ()
+    excluded_uris: tuple[str, ...] = ()
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     provinces_near: tuple[str, ...] = ()
     price_min: Decimal | None = None
@@ -425,6 +411,8 @@ class OfferSearch(FacetedSearch):
         )
         for hard_filter in self.hard_filters():
             search = search.filter(hard_filter)
+        for excluded in self.excluded():
+            search = search.exclude(excluded)
         return search
 
     def hard_filters(self) -> list:
@@ -439,17 +427,22 @@ class OfferSearch(FacetedSearch):
         if plan.goal_uris:
             filters.append(Q("terms", skill_uris=list(plan.goal_uris)))
         if plan.provinces_near:
-            filters.append(
-                Q("terms", provinces=list(plan.provinces_near)) | Q("term", modality="distance")
-            )
+            filters.append(Q("terms", provinces=list(plan.provinces_near)))
         price = {}
-        if plan.price_min is not None:
+        # A free offer's price is 0: within any maximum, below any positive minimum.
+        if plan.price_min is not None and plan.price_min > 0:
             price["gte"] = float(plan.price_min)
         if plan.price_max is not None:
             price["lte"] = float(plan.price_max)
         if price:
             filters.append(Q("range", price=price))
         return filters
+
+    def excluded(self) -> list:
+        """The skills of chips the learner removed: offers teaching them are left out."""
+        if not self.plan.excluded_uris:
+            return []
+        return [Q("terms", skill_uris=list(self.plan.excluded_uris))]
 
     def query(self, search, query):
         plan = self.plan
@@ -467,47 +460,48 @@ class OfferSearch(FacetedSearch):
             alternatives.append(
                 skill_clause(uri, boost=CORE_SKILL_BOOST, field_name="core_skill_uris")
             )
-        if plan.text.strip() or plan.boost_uris:
-            # Related skills widen words or understood skills; alone they would list every
-            # offer teaching a generic essential skill.
-            alternatives += [
-                skill_clause(uri, boost=RELATED_SKILL_BOOST) for uri in plan.related_uris
-            ]
         asked = dict.fromkeys([*plan.picked_uris, *plan.goal_uris])
-        goal = [skill_clause(uri, boost=ASKED_SKILL_BOOST) for uri in asked]
-        if not alternatives and not goal:
+        scoring = [skill_clause(uri, boost=ASKED_SKILL_BOOST) for uri in asked]
+        if alternatives:
+            # Related skills only rank what words or understood skills found: alone they would
+            # list every offer teaching a generic essential skill.
+            scoring += [skill_clause(uri, boost=RELATED_SKILL_BOOST) for uri in plan.related_uris]
+        if not alternatives and not scoring:
             return search
         clauses: dict[str, Any] = {}
         if alternatives:
             clauses["must"] = [Q("bool", should=alternatives, minimum_should_match=1)]
-        if goal:
-            clauses["should"] = goal
+        if scoring:
+            clauses["should"] = scoring
         return search.query(Q("bool", **clauses))
 
+    def next_session_sort(self) -> dict:
+        """The earliest future open session first (computed at query time: never stale)."""
+        return {
+            "sessions.start_date": {
+                "order": "asc",
+                "mode": "min",
+                "missing": "_last",
+                "nested": {"path": "sessions", "filter": future_sessions(self.today).to_dict()},
+            }
+        }
+
     def sort_clauses(self) -> list:
+        """The database engine's orders: the chosen key (unknown values last), then relevance,
+        then the folded title and the id, so pages never overlap."""
         plan = self.plan
-        tie_breaker = {"offer_id": {"order": "asc"}}
+        tie_breakers = [{"sort_title": {"order": "asc"}}, {"offer_id": {"order": "asc"}}]
         if plan.sort == "next_session":
-            return [
-                {
-                    "sessions.start_date": {
-                        "order": "asc",
-                        "mode": "min",
-                        "missing": "_last",
-                        "nested": {
-                            "path": "sessions",
-                            "filter": future_sessions(self.today).to_dict(),
-                        },
-                    }
-                },
-                "_score",
-                tie_breaker,
-            ]
+            return [self.next_session_sort(), "_score", *tie_breakers]
         if plan.sort == "duration":
-            return [{"duration_hours": {"order": "asc", "missing": "_last"}}, "_score", tie_breaker]
+            return [
+                {"duration_hours": {"order": "asc", "missing": "_last"}},
+                "_score",
+                *tie_breakers,
+            ]
         if plan.sort == "price":
-            return [{"price": {"order": "asc", "missing": "_last"}}, "_score", tie_breaker]
-        return ["_score", tie_breaker]
+            return [{"price": {"order": "asc", "missing": "_last"}}, "_score", *tie_breakers]
+        return ["_score", self.next_session_sort(), *tie_breakers]
 
     def body(self) -> dict:
         """The request body, as sent (for tests and debugging)."""
@@ -519,7 +513,7 @@ class OfferSearch(FacetedSearch):
         body = self.body()
         body.pop("aggs", None)
         body.update({"from": 0, "size": PATH_WINDOW, "_source": ["offer_id", "skill_uris"]})
-        body["sort"] = ["_score", {"offer_id": {"order": "asc"}}]
+        body["sort"] = ["_score", {"offer_id": {"order": "asc"}}]  # most coverage first
         return body
 
 
@@ -605,13 +599,12 @@ def faceted_response(faceted_search: FacetedSearch, raw: dict) -> FacetedRespons
 
 
 def _place(commune: str, province: str) -> str:
+    """The commune, else the province's name (as the database engine shows places)."""
     from core.places import Province
 
-    if province in Province.values:
-        province = str(Province(province).label)
-    if commune and province:
-        return f"{commune} ({province})"
-    return commune or province
+    if commune:
+        return commune
+    return str(Province(province).label) if province in Province.values else ""
 
 
 def _next_session(source: dict, today: datetime.date) -> dict | None:
@@ -625,11 +618,10 @@ def _next_session(source: dict, today: datetime.date) -> dict | None:
     return min(upcoming, key=lambda session: session["start_date"]) if upcoming else None
 
 
-def offer_hit(
-    hit: dict, *, today: datetime.date, asked: list[SkillRef], goal: list[SkillRef]
-) -> OfferHit:
-    """One hit (`{"_source": ..., "_score": ...}`). `asked` are the skills the learner chose or
-    the goal's essential ones: the hit says which it teaches; `goal` ones it lacks are listed."""
+def offer_hit(hit: dict, *, today: datetime.date, asked: list[SkillRef]) -> OfferHit:
+    """One hit (`{"_source": ..., "_score": ...}`). `asked` are the skills the learner picked
+    and the goal's essential ones: the hit says which it teaches and which it lacks. The next
+    session and its place are read from the sessions at query time, not from indexing time."""
     source = hit["_source"]
     taught = set(source.get("skill_uris") or ())
     session = _next_session(source, today)
@@ -639,7 +631,8 @@ def offer_hit(
     else:
         place = _place(source.get("provider_commune", ""), source.get("provider_province", ""))
         next_date = None
-    price = source.get("price")
+    is_free = bool(source.get("is_free"))
+    price = None if is_free else source.get("price")
     return OfferHit(
         offer_id=int(source["offer_id"]),
         url=source.get("url") or "",
@@ -649,11 +642,11 @@ def offer_hit(
         place=place,
         next_session=next_date,
         price=Decimal(str(price)).quantize(Decimal("0.01")) if price is not None else None,
-        is_free=bool(source.get("is_free")),
+        is_free=is_free,
         duration_hours=source.get("duration_hours"),
         score=float(hit.get("_score") or 0.0),
         covered=tuple(skill for skill in asked if skill.uri in taught),
-        missing=tuple(skill for skill in goal if skill.uri not in taught),
+        missing=tuple(skill for skill in asked if skill.uri not in taught),
         wanted=len(asked),
     )
 
@@ -754,13 +747,17 @@ class ElasticsearchEngine:
         return OfferSearch(
             plan=plan,
             index=self.offer_alias,
-            today=today or datetime.date.today(),
+            today=today or timezone.localdate(),
             using=self.client,
         )
 
     def catalogue(self, *, query: CatalogueQuery, understanding: Understanding) -> CatalogueResult:
+        with translation.override("en" if query.language == "en" else "fr"):
+            return self._catalogue(query=query, understanding=understanding)
+
+    def _catalogue(self, *, query: CatalogueQuery, understanding: Understanding) -> CatalogueResult:
         skills = skill_refs(understanding)
-        today = datetime.date.today()
+        today = timezone.localdate()
         search = self.offer_search(
             query=query, understanding=understanding, skills=skills, today=today
         )
@@ -779,13 +776,15 @@ class ElasticsearchEngine:
         )
 
     def postings(self, *, query: PostingQuery, understanding: Understanding) -> PostingResult:
-        skills = skill_refs(understanding)
-        today = datetime.date.today()
-        search = self.posting_search(
-            query=query, understanding=understanding, skills=skills, today=today
-        )
-        raw = self._send(index=self.posting_alias, body=search.body())
-        return posting_result(query=query, understanding=understanding, search=search, raw=raw)
+        with translation.override("en" if query.language == "en" else "fr"):
+            skills = skill_refs(understanding)
+            search = self.posting_search(
+                query=query, understanding=understanding, skills=skills, today=timezone.localdate()
+            )
+            raw = self._send(index=self.posting_alias, body=search.body())
+            return posting_result(
+                query=query, understanding=understanding, search=search, raw=raw, skills=skills
+            )
 
     def posting_search(
         self,
@@ -806,12 +805,12 @@ class ElasticsearchEngine:
             posted_since=query.posted_since,
             sort=query.sort,
             page=max(query.page, 1),
-            page_size=query.page_size,
+            page_size=max(1, min(query.page_size, MAX_PAGE_SIZE)),
         )
         return PostingSearch(
             plan=plan,
             index=self.posting_alias,
-            today=today or datetime.date.today(),
+            today=today or timezone.localdate(),
             using=self.client,
         )
 
@@ -920,18 +919,28 @@ def _known_filters(filters: dict, names: tuple[str, ...]) -> dict[str, tuple[str
     }
 
 
-def near_provinces(commune: str, radius_km: int | None) -> tuple[str, ...]:
-    """The provinces "near `commune`" covers (see the module docstring); empty when the
-    commune is unknown (the filter is then not applied)."""
+def near_provinces(commune: str, radius_km: int | None) -> tuple[tuple[str, ...], str]:
+    """The provinces "near `commune`" covers and the note that says so (see the module
+    docstring); no provinces (no filter) for an unknown commune or a radius beyond
+    `NEIGHBOURS_KM`."""
     from core.places import Province, province_distance, resolve_place
 
     if not commune.strip():
-        return ()
+        return (), ""
     _commune, province = resolve_place(commune=commune)
     if not province:
-        return ()
-    reach = 1 if radius_km is not None and radius_km > NEIGHBOUR_RADIUS_KM else 0
-    return tuple(p for p in Province.values if province_distance(province, p) <= reach)
+        return (), str(
+            _("The commune “%(near)s” is not known; distance is ignored.") % {"near": commune}
+        )
+    radius = radius_km if radius_km is not None else SAME_PROVINCE_KM
+    if radius > NEIGHBOURS_KM:
+        return (), ""
+    reach = 0 if radius <= SAME_PROVINCE_KM else 1
+    allowed = tuple(p for p in vocabulary.PROVINCES if province_distance(province, p) <= reach)
+    note = _("Distance is approximated by province: %(provinces)s.") % {
+        "provinces": ", ".join(str(Province(p).label) for p in allowed)
+    }
+    return allowed, str(note)
 
 
 def offer_plan(
@@ -941,21 +950,31 @@ def offer_plan(
     if not picked and query.skills and not understanding.skill_ids:
         # The learner's chips, when the caller skipped understanding altogether.
         picked = tuple(query.skills)
+    goal = _uris(understanding.goal_skill_ids, skills)
+    asked = {*picked, *goal}
+    boost = tuple(uri for uri in _uris(understanding.boost_skill_ids, skills) if uri not in asked)
+    related = tuple(
+        uri
+        for uri in _uris(understanding.related_skill_ids, skills)
+        if uri not in asked and uri not in boost
+    )
+    provinces, _note = near_provinces(query.near, query.radius_km)
     return OfferPlan(
         text=(understanding.terms or query.text).strip(),
         language=query.language,
         picked_uris=picked,
         require_all=query.require_all_skills,
-        boost_uris=_uris(understanding.boost_skill_ids, skills),
-        related_uris=_uris(understanding.related_skill_ids, skills),
-        goal_uris=_uris(understanding.goal_skill_ids, skills),
+        boost_uris=boost,
+        related_uris=related,
+        goal_uris=goal,
+        excluded_uris=_uris(understanding.excluded_skill_ids, skills),
         filters=_known_filters(query.filters, CATALOGUE_FACETS),
-        provinces_near=near_provinces(query.near, query.radius_km) if query.near else (),
+        provinces_near=provinces,
         price_min=query.price_min,
         price_max=query.price_max,
         sort=query.sort,
         page=max(query.page, 1),
-        page_size=query.page_size,
+        page_size=max(1, min(query.page_size, MAX_PAGE_SIZE)),
     )
 
 
@@ -963,12 +982,16 @@ def drop_filter_suggestions(
     response: FacetedResponse, *, query: CatalogueQuery
 ) -> tuple[Suggestion, ...]:
     """When a search finds nothing, the facet whose removal finds the most: each facet's
-    `_filter_<name>` aggregation already counts the hits with every other filter but its own."""
+    `_filter_<name>` aggregation already counts the hits with every other filter but its own.
+    (The price range and distance are not offered here: counting without them would take one
+    more request each.)"""
+    from search.api import query_params
+
     if response.hits.total.value:
         return ()
     best: tuple[int, str] | None = None
-    for name, values in query.filters.items():
-        if not values or name not in CATALOGUE_FACETS:
+    for name in CATALOGUE_FACETS:
+        if not any(query.filters.get(name, ())):
             continue
         count = response.aggregations[f"_filter_{name}"].doc_count
         if count and (best is None or count > best[0]):
@@ -976,37 +999,15 @@ def drop_filter_suggestions(
     if best is None:
         return ()
     count, name = best
-    label, _values = facet_labels()[name]
-    params = query_params(query, without=name)
+    params = {key: value for key, value in query_params(query).items() if key != name}
     return (
         Suggestion(
             kind="drop_filter",
-            label=str(_("Remove the filter: %(facet)s") % {"facet": label}),
+            label=str(vocabulary.FACET_LABELS[name]),
             params=params,
             count=count,
         ),
     )
-
-
-def query_params(query: CatalogueQuery, *, without: str = "") -> dict[str, tuple[str, ...]]:
-    """The query string of `query` (facet names as parameters), less the facet `without`."""
-    params: dict[str, tuple[str, ...]] = {}
-    if query.text:
-        params["q"] = (query.text,)
-    if query.skills:
-        params["skill"] = tuple(query.skills)
-    if query.occupation:
-        params["goal"] = (query.occupation,)
-    for name, values in query.filters.items():
-        if name != without and values:
-            params[name] = tuple(values)
-    if query.near:
-        params["near"] = (query.near,)
-    if query.radius_km:
-        params["radius"] = (str(query.radius_km),)
-    if query.sort != "relevance":
-        params["sort"] = (query.sort,)
-    return params
 
 
 def catalogue_result(
@@ -1021,18 +1022,17 @@ def catalogue_result(
 ) -> CatalogueResult:
     """A `CatalogueResult` from the response body of `search` (live or recorded)."""
     response = faceted_response(search, raw)
-    goal = [skills[i] for i in understanding.goal_skill_ids if i in skills]
-    picked = [skills[i] for i in understanding.skill_ids if i in skills]
-    if not picked and query.skills and not understanding.skill_ids:
-        picked = [SkillRef(uri=uri, label=uri) for uri in query.skills]
-    asked = list({skill.uri: skill for skill in [*picked, *goal]}.values())
-    hits = tuple(offer_hit(hit, today=today, asked=asked, goal=goal) for hit in raw["hits"]["hits"])
+    asked_uris = dict.fromkeys([*search.plan.picked_uris, *search.plan.goal_uris])
+    by_uri = {skill.uri: skill for skill in skills.values()}
+    asked = [by_uri.get(uri) or SkillRef(uri=uri, label=uri) for uri in asked_uris]
+    hits = tuple(offer_hit(hit, today=today, asked=asked) for hit in raw["hits"]["hits"])
     path: tuple[OfferHit, ...] = ()
     coverage = 0.0
     if path_hits:
         ids, coverage = goal_path(path_hits, goal_uris=search.plan.goal_uris)
         if ids:
-            path = _path_hits(search, ids, today=today, asked=asked, goal=goal)
+            path = _path_hits(search, ids, today=today, asked=asked)
+    _provinces, note = near_provinces(query.near, query.radius_km)
     return CatalogueResult(
         query=query,
         total=int(raw["hits"]["total"]["value"]),
@@ -1041,55 +1041,52 @@ def catalogue_result(
         chips=understanding.chips,
         suggestions=drop_filter_suggestions(response, query=query),
         path=path,
-        path_coverage=coverage,
+        path_coverage=round(coverage, 4),
         engine=ElasticsearchEngine.name,
-        notes=(str(DISTANCE_NOTE),) if search.plan.provinces_near else (),
+        notes=(note,) if note else (),
     )
 
 
-def _path_hits(search: OfferSearch, ids, *, today, asked, goal) -> tuple[OfferHit, ...]:
-    """The path's offers as hits, in path order (one `ids` request to the same alias)."""
-    client = search.using
-    if isinstance(client, str):
-        return ()
+def _path_hits(search: OfferSearch, ids, *, today, asked) -> tuple[OfferHit, ...]:
+    """The path's offers as hits, in path order (one request to the same alias)."""
     try:
-        raw = client.search(
+        raw = search.using.search(
             index=search.index,
             body={"query": {"terms": {"offer_id": list(ids)}}, "size": len(ids)},
         )
     except (TransportError, ApiError) as error:
         raise EngineUnavailable(str(error)) from error
     by_id = {int(hit["_source"]["offer_id"]): hit for hit in raw["hits"]["hits"]}
-    return tuple(
-        offer_hit(by_id[i], today=today, asked=asked, goal=goal) for i in ids if i in by_id
-    )
+    return tuple(offer_hit(by_id[i], today=today, asked=asked) for i in ids if i in by_id)
 
 
 def posting_result(
-    *, query: PostingQuery, understanding: Understanding, search: PostingSearch, raw: dict
+    *,
+    query: PostingQuery,
+    understanding: Understanding,
+    search: PostingSearch,
+    raw: dict,
+    skills: dict[int, SkillRef],
 ) -> PostingResult:
-    from core.places import Province
     from jobs.models import JobPosting
 
     response = faceted_response(search, raw)
-    skills = skill_refs(understanding)
-    asked = [skills[i] for i in understanding.skill_ids if i in skills]
+    by_uri = {skill.uri: skill for skill in skills.values()}
+    asked = [by_uri.get(uri) or SkillRef(uri=uri, label=uri) for uri in search.plan.required_uris]
     contracts = dict(JobPosting.ContractType.choices)
     hits = []
     for hit in raw["hits"]["hits"]:
         source = hit["_source"]
         taught = set(source.get("skill_uris") or ())
-        province = source.get("province") or ""
+        contract = source.get("contract") or ""
         hits.append(
             PostingHit(
                 posting_id=int(source["posting_id"]),
                 url=source.get("url") or "",
                 title=source.get("title") or "",
                 employer=source.get("employer") or "",
-                place=_place(source.get("commune") or "", province)
-                if province in Province.values or not province
-                else source.get("commune") or "",
-                contract=str(contracts.get(source.get("contract") or "", "")),
+                place=_place(source.get("commune") or "", source.get("province") or ""),
+                contract=str(contracts.get(contract, contract)) if contract else "",
                 posted=datetime.date.fromisoformat(source["posted"])
                 if source.get("posted")
                 else None,
@@ -1102,7 +1099,12 @@ def posting_result(
         query=query,
         total=int(raw["hits"]["total"]["value"]),
         hits=tuple(hits),
-        facets=facets_from_response(response, names=POSTING_FACETS, selected=query.filters),
+        facets=facets_from_response(
+            response, names=POSTING_FACETS, selected=query.filters, prefix="posting:"
+        ),
         chips=understanding.chips,
         engine=ElasticsearchEngine.name,
     )
+
+
+register(ElasticsearchEngine.name, ElasticsearchEngine)

@@ -13,8 +13,11 @@ from search.documents import (
     build_index,
     offer_count,
     offer_sources,
-    price_band,
 )
+from tests.search import elasticsearch_fixtures
+
+cadastre = elasticsearch_fixtures.cadastre
+provider_index = elasticsearch_fixtures.provider_index
 
 
 def offer_mapping() -> dict:
@@ -86,25 +89,6 @@ class TestMapping:
         for name in ("province", "contract", "working_time", "skill_uris", "occupation_uris"):
             assert properties[name] == {"type": "keyword"}
         assert properties["posted"] == {"type": "date"}
-
-
-@pytest.mark.parametrize(
-    ("price", "is_free", "band"),
-    [
-        (None, True, "free"),
-        (0, False, "free"),
-        (99, False, "under-100"),
-        (100, False, "100-500"),
-        (1499.99, False, "500-1500"),
-        (1500, False, "over-1500"),
-        (None, False, ""),
-    ],
-)
-def test_price_bands(price, is_free, band):
-    from decimal import Decimal
-
-    value = Decimal(str(price)) if price is not None else None
-    assert price_band(price=value, is_free=is_free) == band
 
 
 @pytest.mark.django_db

@@ -13,6 +13,10 @@ from search.contract import CatalogueQuery, Understanding
 from search.engines.elasticsearch import ElasticsearchEngine
 from search.es_indexing import rebuild_index
 from skills.models import SkillSynonym
+from tests.search import elasticsearch_fixtures
+
+cadastre = elasticsearch_fixtures.cadastre
+provider_index = elasticsearch_fixtures.provider_index
 
 pytestmark = [
     pytest.mark.elasticsearch,

@@ -129,8 +129,12 @@ class TestSkillQuery:
         assert {"terms": {"skill_uris": [PYTHON, JS, HTML]}} in query["filter"]
         assert len(query["should"]) == 3
         assert all(c["constant_score"]["boost"] == ASKED_SKILL_BOOST for c in query["should"])
-        # Relevance with a goal: coverage first, the offer id as a stable tie-breaker.
-        assert body["sort"] == ["_score", {"offer_id": {"order": "asc"}}]
+        # Relevance with a goal: coverage first, then the next session, the title, the id.
+        assert body["sort"][0] == "_score"
+        assert body["sort"][2:] == [
+            {"sort_title": {"order": "asc"}},
+            {"offer_id": {"order": "asc"}},
+        ]
 
     def test_goal_path_request_reads_the_best_window_without_aggregations(self, engine):
         search = engine.offer_search(
@@ -194,20 +198,39 @@ class TestFacet:
         body = body_for(engine, filters={"colour": ("red",), "province": ()})
         assert "post_filter" not in body
 
-    def test_near_a_commune_filters_by_province_and_keeps_distance_learning(self, engine):
+    def test_near_a_commune_filters_by_province_as_the_database_engine(self, engine):
         body = body_for(engine, near="Mons", radius_km=20)
-        near = body["query"]["bool"]["filter"][0]["bool"]["should"]
-        assert {"terms": {"provinces": ["hainaut"]}} in near
-        assert {"term": {"modality": "distance"}} in near
+        assert body["query"]["bool"]["filter"] == [{"terms": {"provinces": ["hainaut"]}}]
         wider = body_for(engine, near="Mons", radius_km=80)["query"]["bool"]["filter"][0]
-        provinces = wider["bool"]["should"][0]["terms"]["provinces"]
-        assert "hainaut" in provinces and len(provinces) > 1
+        provinces = wider["terms"]["provinces"]
+        assert "hainaut" in provinces and "luxembourg" not in provinces and len(provinces) > 1
+        assert "query" not in body_for(engine, near="Mons", radius_km=200)
+        assert "query" not in body_for(engine, near="Atlantis")
 
     def test_price_range_is_a_hard_filter(self, engine):
         body = body_for(engine, price_min=100, price_max=500)
         assert body["query"]["bool"]["filter"] == [
             {"range": {"price": {"gte": 100.0, "lte": 500.0}}}
         ]
+        # A zero minimum is no minimum (free offers, priced 0, stay in).
+        body = body_for(engine, price_min=0, price_max=50)
+        assert body["query"]["bool"]["filter"] == [{"range": {"price": {"lte": 50.0}}}]
+
+    def test_removed_chips_exclude_the_offers_teaching_them(self, engine):
+        body = body_for(engine, Understanding(terms="web", excluded_skill_ids=(1,)), text="web")
+        assert {"bool": {"must_not": [{"terms": {"skill_uris": [PYTHON]}}]}} in body["query"][
+            "bool"
+        ]["filter"]
+
+    def test_related_skills_only_rank_what_words_found(self, engine):
+        understanding = Understanding(terms="développeur web", related_skill_ids=(2, 3))
+        body = body_for(engine, understanding, text="développeur web")
+        alternatives = body["query"]["bool"]["must"][0]["bool"]["should"]
+        assert [next(iter(c)) for c in alternatives] == ["bool"]  # the words alone
+        ranking = body["query"]["bool"]["should"]
+        assert [c["constant_score"]["filter"]["term"]["skill_uris"] for c in ranking] == [JS, HTML]
+        # Without words, related skills do nothing (no list of every generic skill's offers).
+        assert "query" not in body_for(engine, Understanding(related_skill_ids=(2,)))
 
 
 class TestSortAndPage:

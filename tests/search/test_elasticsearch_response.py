@@ -77,14 +77,14 @@ class TestCatalogueResponse:
         assert first.url == "/organismes/technofutur-tic/developpeur-web/"
         # The September session is past and the November one cancelled.
         assert first.next_session == datetime.date(2027, 1, 11)
-        assert first.place == "Mons (Hainaut)"
-        assert first.price == Decimal("0.00") and first.is_free
+        assert first.place == "Mons"  # the next session's commune
+        assert first.price is None and first.is_free
         assert first.duration_hours == 480
         assert first.score == pytest.approx(312.4)
         assert first.covered == (PY, JS, HTML) and first.missing == () and first.wanted == 3
         # No session: the provider's place; the goal skill it lacks is listed.
         assert second.next_session is None
-        assert second.place == "Liège (Liège)"
+        assert second.place == "Liège"
         assert second.price == Decimal("350.00") and not second.is_free
         assert second.covered == (JS, HTML) and second.missing == (PY,)
 
@@ -144,14 +144,15 @@ class TestCatalogueResponse:
         # `_filter_province` counts every filter but the province one: 9 offers.
         assert suggestion.count == 9
         assert suggestion.params == {"q": ("javascript",), "modality": ("hybrid",)}
-        assert "Province" in suggestion.label
+        assert suggestion.label == "Province"
 
     def test_near_adds_a_note(self, recorded):
         with translation.override("en"):
             result = parse(recorded, near="Mons")
-        assert result.notes == (
-            "Distance is approximated by province: places have no coordinates here.",
-        )
+        assert result.notes == ("Distance is approximated by province: Hainaut.",)
+        with translation.override("en"):
+            unknown = parse(recorded, near="Atlantis")
+        assert unknown.notes == ("The commune “Atlantis” is not known; distance is ignored.",)
 
 
 def hit(offer_id: int, *uris: str) -> dict:

@@ -107,3 +107,37 @@ class TestAdminNotice:
         response = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200
         assert "Elasticsearch" not in response.content.decode()
+
+
+@pytest.mark.django_db
+class TestFallback:
+    @pytest.fixture
+    def elasticsearch_configured(self, settings):
+        from search.engines import register
+
+        settings.SEARCH_ENGINE = "elasticsearch"
+        settings.ELASTICSEARCH_URL = CLOSED
+        # A fresh engine for these settings (registering drops the one built before).
+        register(ElasticsearchEngine.name, ElasticsearchEngine)
+        yield
+        register(ElasticsearchEngine.name, ElasticsearchEngine)
+
+    def test_public_search_falls_back_to_the_database_and_logs(
+        self, elasticsearch_configured, caplog
+    ):
+        from search.api import catalogue_search, posting_search
+
+        with caplog.at_level(logging.WARNING, logger="search.api"):
+            result = catalogue_search(query=CatalogueQuery(text="python", understand=False))
+            postings = posting_search(query=PostingQuery(text="soudeur", understand=False))
+        assert result.engine == "database"
+        assert result.fallback_reason.startswith("elasticsearch: Elasticsearch at")
+        assert postings.engine == "database" and postings.fallback_reason
+        assert "fell back to the database engine" in caplog.text
+
+    def test_the_configured_engine_is_this_one(self, elasticsearch_configured):
+        from search.engines import get_engine
+
+        engine = get_engine()
+        assert isinstance(engine, ElasticsearchEngine)
+        assert engine.url == CLOSED

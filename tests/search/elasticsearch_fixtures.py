@@ -1,5 +1,6 @@
-"""Fixtures of the Elasticsearch tests: a small published cadastre built with the courses
-factories (the page tree needs a home page and a provider index)."""
+"""Fixtures of the Elasticsearch tests, bound by the modules that use them: a small published
+cadastre built with the courses factories (the page tree needs a home page and a provider
+index)."""
 
 from __future__ import annotations
 
