@@ -8,8 +8,10 @@ database has. Only then does one `_aliases` request move the alias from the old 
 new one (atomic: a search sees the old index or the new, never none), and the old indices are
 deleted. A failed check deletes the new index and leaves the alias where it was.
 
-Updates made while a rebuild runs go to the old index through the alias and may be missing
-from the new one; the incremental task for those offers, or the next rebuild, brings them back.
+Between rebuilds, `search.tasks` (after commit, on publish, unpublish and link changes) calls
+`ElasticsearchEngine.index_offers` / `index_postings` through `search.engines`. Updates made
+while a rebuild runs go to the old index through the alias and may be missing from the new one;
+the next change to those offers, or the next rebuild, brings them back.
 """
 
 from __future__ import annotations
@@ -19,9 +21,6 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-
-from django.db import transaction
-from django_tasks import task
 
 from search.analysis import skill_synonym_rules
 from search.contract import EngineUnavailable
@@ -174,59 +173,18 @@ def _indices_behind(client, alias: str) -> list[str]:
     return sorted(client.indices.get_alias(name=alias).body)
 
 
-# --- Incremental updates -----------------------------------------------------------------------
+# --- Whole catalogues ---------------------------------------------------------------------------
 
 
-def configured_engine():
-    """The Elasticsearch engine when `ELASTICSEARCH_URL` is set, else None."""
-    from search.engines.elasticsearch import ElasticsearchEngine, elasticsearch_url
+def rebuild_all(engine=None, **options) -> list[RebuildReport]:
+    """Rebuild both catalogues (the command's default; also what a test suite calls after
+    creating its data, with a test-only `ELASTICSEARCH_INDEX_PREFIX`)."""
+    from search.engines.elasticsearch import ElasticsearchEngine
 
-    return ElasticsearchEngine() if elasticsearch_url() else None
-
-
-@task()
-def index_offers_task(*, offer_ids: list[int]) -> int:
-    """Bring these offers' documents in step (indexed if live, deleted otherwise). An
-    unreachable engine is logged, not retried: the next rebuild catches up."""
-    engine = configured_engine()
-    if engine is None:
-        return 0
-    try:
-        engine.index_offers(offer_ids=offer_ids)
-    except EngineUnavailable as error:
-        logger.warning("Offers %s not reindexed: %s", offer_ids, error)
-        return 0
-    return len(offer_ids)
+    engine = engine or ElasticsearchEngine()
+    return [rebuild_index(engine, catalogue=catalogue, **options) for catalogue in CATALOGUES]
 
 
-@task()
-def index_postings_task(*, posting_ids: list[int]) -> int:
-    engine = configured_engine()
-    if engine is None:
-        return 0
-    try:
-        engine.index_postings(posting_ids=posting_ids)
-    except EngineUnavailable as error:
-        logger.warning("Postings %s not reindexed: %s", posting_ids, error)
-        return 0
-    return len(posting_ids)
-
-
-def schedule_offer_indexing(*, offer_ids: Iterable[int]) -> None:
-    """After the current transaction commits, reindex these offers in a task (nothing when
-    Elasticsearch is not configured). For publish, unpublish and link-change hooks."""
-    ids = sorted(set(offer_ids))
-    if ids and configured_engine_url():
-        transaction.on_commit(lambda: index_offers_task.enqueue(offer_ids=ids))
-
-
-def schedule_posting_indexing(*, posting_ids: Iterable[int]) -> None:
-    ids = sorted(set(posting_ids))
-    if ids and configured_engine_url():
-        transaction.on_commit(lambda: index_postings_task.enqueue(posting_ids=ids))
-
-
-def configured_engine_url() -> str:
-    from search.engines.elasticsearch import elasticsearch_url
-
-    return elasticsearch_url()
+def delete_indices(engine) -> None:
+    """Delete every index under `engine`'s prefix (test clean-up; never used on a live site)."""
+    engine.client.indices.delete(index=f"{engine.index_prefix}-*", ignore_unavailable=True)

@@ -847,7 +847,7 @@ class ElasticsearchEngine:
 
     def _sync(self, *, alias: str, ids: list[int], sources, id_field: str) -> None:
         """Index the documents still public, delete the others (absent ones are no error)."""
-        from elasticsearch.helpers import BulkIndexError, bulk
+        from elasticsearch.helpers import bulk
 
         if not ids:
             return
@@ -861,11 +861,20 @@ class ElasticsearchEngine:
         try:
             if not self.client.indices.exists_alias(name=alias):
                 raise EngineUnavailable(f"alias {alias} is missing; rebuild the index")
-            bulk(self.client, actions, index=alias, refresh="wait_for", raise_on_error=False)
-        except BulkIndexError as error:  # pragma: no cover - raise_on_error=False
-            raise EngineUnavailable(str(error)) from error
+            _ok, errors = bulk(
+                self.client, actions, index=alias, refresh="wait_for", raise_on_error=False
+            )
         except (TransportError, ApiError) as error:
             raise EngineUnavailable(f"Elasticsearch at {self.url} failed: {error}") from error
+        # Deleting a document that was never indexed is no error; anything else is a bug (a
+        # field the strict mapping refuses): logged, the next rebuild would fail loudly on it.
+        failures = [
+            item
+            for item in errors
+            if not (item.get("delete", {}).get("status") == 404 and "delete" in item)
+        ]
+        if failures:
+            logger.error("Elasticsearch refused %d documents: %s", len(failures), failures[:3])
 
     # Health --------------------------------------------------------------------------------
 

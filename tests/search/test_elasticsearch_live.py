@@ -11,7 +11,7 @@ import pytest
 
 from search.contract import CatalogueQuery, Understanding
 from search.engines.elasticsearch import ElasticsearchEngine
-from search.es_indexing import rebuild_index
+from search.es_indexing import delete_indices, rebuild_index
 from skills.models import SkillSynonym
 from tests.search import elasticsearch_fixtures
 
@@ -30,7 +30,7 @@ def engine():
         url=os.environ["ELASTICSEARCH_URL"], index_prefix=f"wake-test-{uuid.uuid4().hex[:10]}"
     )
     yield engine
-    engine.client.indices.delete(index=f"{engine.index_prefix}-*", ignore_unavailable=True)
+    delete_indices(engine)
 
 
 def search(engine, understanding=None, **query):

@@ -13,7 +13,6 @@ from django.utils import translation
 
 from search.contract import CatalogueQuery, EngineUnavailable, PostingQuery, Understanding
 from search.engines.elasticsearch import ElasticsearchEngine
-from search.es_indexing import index_offers_task, schedule_offer_indexing
 from search.wagtail_hooks import STATUS_CACHE_KEY
 
 CLOSED = "http://127.0.0.1:9"  # the discard port: nothing listens there
@@ -56,31 +55,18 @@ class TestUnreachable:
             ElasticsearchEngine()
 
     @pytest.mark.django_db
-    def test_indexing_task_logs_and_moves_on(self, unreachable, caplog):
-        with caplog.at_level(logging.WARNING, logger="search.es_indexing"):
-            result = index_offers_task.enqueue(offer_ids=[1, 2])
-        assert result.return_value == 0
-        assert "not reindexed" in caplog.text
+    def test_the_refresh_task_logs_and_moves_on(self, unreachable, settings, caplog):
+        """The backend's after-commit task reaches this engine, which cannot index: the
+        database rows are written, the failure is logged, nothing is raised."""
+        from search.engines import register
+        from search.tasks import refresh_offers
 
-    @pytest.mark.django_db
-    def test_scheduling_waits_for_the_commit(
-        self, unreachable, caplog, django_capture_on_commit_callbacks
-    ):
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            schedule_offer_indexing(offer_ids=[3, 3, 1])
-        assert len(callbacks) == 1
-        with caplog.at_level(logging.WARNING, logger="search.es_indexing"):
-            callbacks[0]()
-        assert "Offers [1, 3] not reindexed" in caplog.text
-
-    @pytest.mark.django_db
-    def test_nothing_is_scheduled_without_elasticsearch(
-        self, settings, django_capture_on_commit_callbacks
-    ):
-        settings.ELASTICSEARCH_URL = ""
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            schedule_offer_indexing(offer_ids=[1])
-        assert callbacks == []
+        settings.SEARCH_ENGINE = "elasticsearch"
+        register(ElasticsearchEngine.name, ElasticsearchEngine)
+        with caplog.at_level(logging.WARNING, logger="search.engines"):
+            refresh_offers.enqueue(offer_ids=[1, 2])
+        register(ElasticsearchEngine.name, ElasticsearchEngine)
+        assert "Search engine elasticsearch could not index (index_offers)" in caplog.text
 
     @pytest.mark.django_db
     def test_rebuild_command_fails_without_touching_the_alias(self, unreachable):
