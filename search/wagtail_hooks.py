@@ -15,12 +15,13 @@ PROBE_TIMEOUT_SECONDS = 2.0
 
 
 def elasticsearch_problems() -> list[str]:
-    """What is wrong with the configured Elasticsearch, as sentences; empty when it is not
-    configured or answers with both aliases in place. Cached a minute."""
+    """What is wrong with the configured Elasticsearch, as sentences; empty when it is not the
+    configured engine or answers with both aliases in place. Cached a minute."""
+    from search.engines import configured_engine_name
     from search.engines.elasticsearch import ElasticsearchEngine, elasticsearch_url
 
     url = elasticsearch_url()
-    if not url:
+    if not url or configured_engine_name() != ElasticsearchEngine.name:
         return []
     cached = cache.get(STATUS_CACHE_KEY)
     if cached is not None:

@@ -21,6 +21,7 @@ CLOSED = "http://127.0.0.1:9"  # the discard port: nothing listens there
 @pytest.fixture
 def unreachable(settings):
     settings.ELASTICSEARCH_URL = CLOSED
+    settings.SEARCH_ENGINE = "elasticsearch"
     cache.delete(STATUS_CACHE_KEY)
     yield ElasticsearchEngine(timeout=1)
     cache.delete(STATUS_CACHE_KEY)
@@ -88,8 +89,10 @@ class TestAdminNotice:
         assert response.status_code == 200
         assert "Elasticsearch (http://127.0.0.1:9) cannot be reached" in response.content.decode()
 
-    def test_no_notice_without_elasticsearch(self, settings, admin_client):
-        settings.ELASTICSEARCH_URL = ""
+    def test_no_notice_when_the_database_engine_is_chosen(
+        self, unreachable, settings, admin_client
+    ):
+        settings.SEARCH_ENGINE = "database"
         response = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200
         assert "Elasticsearch" not in response.content.decode()
