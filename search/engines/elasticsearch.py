@@ -43,6 +43,7 @@ with the database engine, so both answer the same values with the same labels.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 from dataclasses import dataclass, field
@@ -765,7 +766,7 @@ class ElasticsearchEngine:
         path_hits = None
         if search.plan.goal_uris and query.page <= 1:
             path_hits = self._send(index=self.offer_alias, body=search.path_body())["hits"]["hits"]
-        return catalogue_result(
+        result = catalogue_result(
             query=query,
             understanding=understanding,
             search=search,
@@ -774,6 +775,16 @@ class ElasticsearchEngine:
             today=today,
             path_hits=path_hits,
         )
+        asked = [*understanding.skill_ids, *understanding.boost_skill_ids]
+        if result.total == 0 and asked:
+            neighbours = neighbour_skills(asked)
+            if neighbours:
+                raw = self._send(index=self.offer_alias, body=skill_count_body(neighbours))
+                suggestions = skill_suggestions(raw, neighbours=neighbours)
+                result = dataclasses.replace(
+                    result, suggestions=(*result.suggestions, *suggestions)
+                )
+        return result
 
     def postings(self, *, query: PostingQuery, understanding: Understanding) -> PostingResult:
         with translation.override("en" if query.language == "en" else "fr"):
@@ -1113,6 +1124,62 @@ def posting_result(
         ),
         chips=understanding.chips,
         engine=ElasticsearchEngine.name,
+    )
+
+
+def neighbour_skills(skill_ids) -> dict[str, SkillRef]:
+    """Skills next to these in ESCO (same skill group, broader or narrower skill), by URI,
+    labelled in the active language: where to look when the asked skills have no offer."""
+    from skills.models import Skill
+
+    asked = list(dict.fromkeys(skill_ids))
+    groups = Skill.broader_groups.through.objects.filter(skill_id__in=asked)
+    neighbour_ids = set(
+        Skill.broader_groups.through.objects.filter(
+            skillgroup_id__in=groups.values("skillgroup_id")
+        ).values_list("skill_id", flat=True)
+    )
+    broader = Skill.broader_skills.through.objects
+    neighbour_ids.update(
+        broader.filter(from_skill_id__in=asked).values_list("to_skill_id", flat=True)
+    )
+    neighbour_ids.update(
+        broader.filter(to_skill_id__in=asked).values_list("from_skill_id", flat=True)
+    )
+    neighbour_ids.difference_update(asked)
+    return {
+        skill.uri: SkillRef(uri=skill.uri, label=skill.label())
+        for skill in Skill.objects.filter(pk__in=neighbour_ids).only(
+            "uri", "preferred_label_fr", "preferred_label_en"
+        )
+    }
+
+
+SKILL_SUGGESTIONS = 3
+
+
+def skill_count_body(neighbours: dict[str, SkillRef]) -> dict:
+    """How many offers teach each neighbour skill, most taught first (no hits)."""
+    uris = sorted(neighbours)
+    return {
+        "size": 0,
+        "query": {"terms": {"skill_uris": uris}},
+        "aggs": {
+            "skills": {"terms": {"field": "skill_uris", "include": uris, "size": SKILL_SUGGESTIONS}}
+        },
+    }
+
+
+def skill_suggestions(raw: dict, *, neighbours: dict[str, SkillRef]) -> tuple[Suggestion, ...]:
+    return tuple(
+        Suggestion(
+            kind="skill",
+            label=neighbours[bucket["key"]].label,
+            params={"skill": (bucket["key"],)},
+            count=int(bucket["doc_count"]),
+        )
+        for bucket in raw["aggregations"]["skills"]["buckets"]
+        if bucket["key"] in neighbours and bucket["doc_count"]
     )
 
 

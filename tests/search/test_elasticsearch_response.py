@@ -178,3 +178,40 @@ class TestGoalPath:
         path, coverage = goal_path([hit(1, "a", "b"), hit(2, "a")], goal_uris=("a", "b"))
         assert path == ()
         assert coverage == 1.0
+
+
+@pytest.mark.django_db
+class TestSkillSuggestions:
+    def test_neighbours_in_esco_are_counted_and_suggested(self):
+        from search.engines.elasticsearch import (
+            neighbour_skills,
+            skill_count_body,
+            skill_suggestions,
+        )
+        from skills.models import Skill, SkillGroup
+
+        group = SkillGroup.objects.filter(skills__isnull=False).first()
+        members = list(group.skills.order_by("pk")[:3])
+        asked, *others = members
+        neighbours = neighbour_skills([asked.pk])
+        assert asked.uri not in neighbours
+        assert {skill.uri for skill in others} <= set(neighbours)
+        body = skill_count_body(neighbours)
+        assert body["size"] == 0
+        assert body["aggs"]["skills"]["terms"]["include"] == sorted(neighbours)
+        first = others[0].uri
+        recorded = {
+            "hits": {"total": {"value": 5, "relation": "eq"}, "hits": []},
+            "aggregations": {
+                "skills": {
+                    "doc_count_error_upper_bound": 0,
+                    "sum_other_doc_count": 0,
+                    "buckets": [{"key": first, "doc_count": 5}],
+                }
+            },
+        }
+        (suggestion,) = skill_suggestions(recorded, neighbours=neighbours)
+        assert suggestion.kind == "skill"
+        assert suggestion.params == {"skill": (first,)}
+        assert suggestion.count == 5
+        assert suggestion.label == Skill.objects.get(uri=first).label()
