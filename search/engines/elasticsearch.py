@@ -892,12 +892,18 @@ class ElasticsearchEngine:
     def status(self) -> list[IndexStatus]:
         """One status per catalogue alias; never raises."""
         statuses = []
+        failure = ""
         for alias in (self.offer_alias, self.posting_alias):
+            if failure:
+                # One unreachable server is enough: do not wait for the timeout twice.
+                statuses.append(IndexStatus(reachable=False, alias=alias, error=failure))
+                continue
             try:
                 exists = bool(self.client.indices.exists_alias(name=alias))
                 count = self.client.count(index=alias)["count"] if exists else None
             except (TransportError, ApiError) as error:
-                statuses.append(IndexStatus(reachable=False, alias=alias, error=str(error)))
+                failure = str(error)
+                statuses.append(IndexStatus(reachable=False, alias=alias, error=failure))
                 continue
             statuses.append(IndexStatus(reachable=True, alias=alias, exists=exists, count=count))
         return statuses
