@@ -764,7 +764,7 @@ class ElasticsearchEngine:
         )
         raw = self._send(index=self.offer_alias, body=search.body())
         path_hits = None
-        if search.plan.goal_uris and query.page <= 1:
+        if search.plan.goal_uris and raw["hits"]["total"]["value"]:
             path_hits = self._send(index=self.offer_alias, body=search.path_body())["hits"]["hits"]
         result = catalogue_result(
             query=query,
