@@ -160,6 +160,76 @@ def skill_synonym_rules(*, skill_ids: Iterable[int], language: str) -> list[str]
     )
 
 
+# French function words, accent-folded (the stop filter runs after folding, so "à" is "a").
+# Without them an every-word query ("formation en gestion de projet") would require "en" and
+# "de" in the same field; the database engine drops stop words too.
+FRENCH_STOP_WORDS = [
+    "a",
+    "au",
+    "aux",
+    "avec",
+    "ce",
+    "ces",
+    "cet",
+    "cette",
+    "d",
+    "dans",
+    "de",
+    "des",
+    "du",
+    "elle",
+    "en",
+    "et",
+    "il",
+    "ils",
+    "je",
+    "l",
+    "la",
+    "le",
+    "les",
+    "leur",
+    "leurs",
+    "lui",
+    "ma",
+    "mais",
+    "me",
+    "mes",
+    "moi",
+    "mon",
+    "n",
+    "ne",
+    "nos",
+    "notre",
+    "nous",
+    "on",
+    "ou",
+    "par",
+    "pas",
+    "pour",
+    "qu",
+    "que",
+    "qui",
+    "s",
+    "sa",
+    "se",
+    "ses",
+    "son",
+    "sur",
+    "t",
+    "ta",
+    "te",
+    "tes",
+    "toi",
+    "ton",
+    "tu",
+    "un",
+    "une",
+    "vos",
+    "votre",
+    "vous",
+    "y",
+]
+
 # Analyzer names the document mappings refer to (`search/documents.py`).
 FRENCH = "french_text"
 FRENCH_SEARCH = "french_search"
@@ -169,15 +239,19 @@ ENGLISH_SEARCH = "english_search"
 
 def build_analyzers(*, synonyms_fr: list[str], synonyms_en: list[str]) -> list:
     """The four analyzers of an index: French and English, each in an index-time form and a
-    search-time form that adds the synonym graph (before stemming, so expanded terms are
-    stemmed like the indexed ones). A language without rules gets no synonym filter: an empty
-    `synonym_graph` is refused by some Elasticsearch versions."""
+    search-time form that adds the synonym graph. Synonyms come before the stop words and
+    stemming: rules are parsed by the filters that precede them, and a stop word removed there
+    would leave a gap that makes a multi-word rule unparsable (skipped, with `lenient`);
+    expanded terms are then stemmed like the indexed ones. A language without rules gets no
+    synonym filter: an empty `synonym_graph` is refused by some Elasticsearch versions."""
     from elasticsearch.dsl import analyzer, token_filter
 
     elision = token_filter(
         "french_elision", "elision", articles_case=True, articles=FRENCH_ELISION_ARTICLES
     )
     french_stemmer = token_filter("french_stemmer", "stemmer", language="light_french")
+    french_stop = token_filter("french_stop", "stop", stopwords=FRENCH_STOP_WORDS)
+    english_stop = token_filter("english_stop", "stop", stopwords="_english_")
     english_possessive = token_filter(
         "english_possessive", "stemmer", language="possessive_english"
     )
@@ -192,17 +266,19 @@ def build_analyzers(*, synonyms_fr: list[str], synonyms_en: list[str]) -> list:
 
     french_base = [elision, "lowercase", "asciifolding"]
     english_base = [english_possessive, "lowercase", "asciifolding"]
+    french_end = [french_stop, french_stemmer]
+    english_end = [english_stop, english_stemmer]
     return [
-        analyzer(FRENCH, tokenizer="standard", filter=[*french_base, french_stemmer]),
+        analyzer(FRENCH, tokenizer="standard", filter=[*french_base, *french_end]),
         analyzer(
             FRENCH_SEARCH,
             tokenizer="standard",
-            filter=[*french_base, *synonyms("skill_synonyms_fr", synonyms_fr), french_stemmer],
+            filter=[*french_base, *synonyms("skill_synonyms_fr", synonyms_fr), *french_end],
         ),
-        analyzer(ENGLISH, tokenizer="standard", filter=[*english_base, english_stemmer]),
+        analyzer(ENGLISH, tokenizer="standard", filter=[*english_base, *english_end]),
         analyzer(
             ENGLISH_SEARCH,
             tokenizer="standard",
-            filter=[*english_base, *synonyms("skill_synonyms_en", synonyms_en), english_stemmer],
+            filter=[*english_base, *synonyms("skill_synonyms_en", synonyms_en), *english_end],
         ),
     ]

@@ -93,6 +93,7 @@ PATH_WINDOW = 50  # how many best goal hits the path of two or three offers is c
 PATH_LENGTH = 3
 MAX_WINDOW = 10_000  # `index.max_result_window`
 MAX_PAGE_SIZE = 100
+ANY_WORD_NOTE = _("No offer contains every word; offers with some of them are shown.")
 
 FRENCH_FIELDS = {
     "title": 5,
@@ -113,6 +114,7 @@ ENGLISH_FIELDS = {
     "summary.en": 1,
     "description.en": 0.5,
 }
+PHRASE_FIELDS = ["title^2", "skill_labels_fr", "skill_labels_en"]
 POSTING_FIELDS = {
     "title": 5,
     "skill_labels_fr": 3,
@@ -136,8 +138,9 @@ def weighted_fields(language: str) -> list[str]:
     return [f"{name}^{boost:g}" for name, boost in fields.items()]
 
 
-def text_query(text: str, *, fields: list[str], phrase_fields: list[str]):
-    """Words, typo-tolerant, every word required (see the module docstring)."""
+def text_query(text: str, *, fields: list[str], phrase_fields: list[str], operator: str = "and"):
+    """Words, typo-tolerant, every word required (see the module docstring); `operator="or"`
+    when no offer holds every word."""
     return Q(
         "bool",
         should=[
@@ -146,13 +149,13 @@ def text_query(text: str, *, fields: list[str], phrase_fields: list[str]):
                 query=text,
                 type="best_fields",
                 fields=fields,
-                operator="and",
+                operator=operator,
                 fuzziness="AUTO",
                 prefix_length=1,
                 max_expansions=50,
                 tie_breaker=0.3,
             ),
-            Q("multi_match", query=text, type="cross_fields", fields=fields, operator="and"),
+            Q("multi_match", query=text, type="cross_fields", fields=fields, operator=operator),
             Q("multi_match", query=text, type="phrase", fields=phrase_fields, boost=2),
         ],
         minimum_should_match=1,
@@ -377,6 +380,7 @@ class OfferPlan:
     related_uris: tuple[str, ...] = ()
     goal_uris: tuple[str, ...] = ()
     excluded_uris: tuple[str, ...] = ()
+    any_word: bool = False  # no offer holds every word: rank those with some of them
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     provinces_near: tuple[str, ...] = ()
     price_min: Decimal | None = None
@@ -453,7 +457,8 @@ class OfferSearch(FacetedSearch):
                 text_query(
                     plan.text,
                     fields=weighted_fields(plan.language),
-                    phrase_fields=["title^2", "skill_labels_fr", "skill_labels_en"],
+                    phrase_fields=PHRASE_FIELDS,
+                    operator="or" if plan.any_word else "and",
                 )
             )
         for uri in plan.boost_uris:
@@ -740,11 +745,13 @@ class ElasticsearchEngine:
         understanding: Understanding,
         skills: dict[int, SkillRef] | None = None,
         today: datetime.date | None = None,
+        any_word: bool = False,
     ) -> OfferSearch:
         """The faceted search for `query` (not sent). `skills` maps the understanding's skill
         ids to URIs and labels; looked up in the database when not given."""
         skills = skills if skills is not None else skill_refs(understanding)
         plan = offer_plan(query=query, understanding=understanding, skills=skills)
+        plan.any_word = any_word
         return OfferSearch(
             plan=plan,
             index=self.offer_alias,
@@ -763,6 +770,14 @@ class ElasticsearchEngine:
             query=query, understanding=understanding, skills=skills, today=today
         )
         raw = self._send(index=self.offer_alias, body=search.body())
+        notes = []
+        if not raw["hits"]["total"]["value"] and self._no_offer_has_every_word(search.plan):
+            # As the database engine: rank by any of the words rather than answer nothing.
+            search = self.offer_search(
+                query=query, understanding=understanding, skills=skills, today=today, any_word=True
+            )
+            raw = self._send(index=self.offer_alias, body=search.body())
+            notes.append(str(ANY_WORD_NOTE))
         path_hits = None
         if search.plan.goal_uris and raw["hits"]["total"]["value"]:
             path_hits = self._send(index=self.offer_alias, body=search.path_body())["hits"]["hits"]
@@ -775,6 +790,8 @@ class ElasticsearchEngine:
             today=today,
             path_hits=path_hits,
         )
+        if notes:
+            result = dataclasses.replace(result, notes=(*notes, *result.notes))
         asked = [*understanding.skill_ids, *understanding.boost_skill_ids]
         if result.total == 0 and asked:
             neighbours = neighbour_skills(asked)
@@ -824,6 +841,20 @@ class ElasticsearchEngine:
             today=today or timezone.localdate(),
             using=self.client,
         )
+
+    def _no_offer_has_every_word(self, plan: OfferPlan) -> bool:
+        """True when the words are several and no offer at all (whatever the filters) holds
+        every one of them."""
+        if len(plan.text.split()) < 2:
+            return False
+        body = {
+            "size": 0,
+            "track_total_hits": 1,
+            "query": text_query(
+                plan.text, fields=weighted_fields(plan.language), phrase_fields=PHRASE_FIELDS
+            ).to_dict(),
+        }
+        return not self._send(index=self.offer_alias, body=body)["hits"]["total"]["value"]
 
     def _send(self, *, index: str, body: dict) -> dict:
         try:

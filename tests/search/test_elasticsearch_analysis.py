@@ -97,13 +97,16 @@ class TestAnalyzers:
             "french_elision",
             "lowercase",
             "asciifolding",
+            "french_stop",
             "french_stemmer",
         ]
+        # Synonyms before stop words: a rule like "gestion de projet" keeps its "de" to parse.
         assert analyzers["french_search"]["filter"] == [
             "french_elision",
             "lowercase",
             "asciifolding",
             "skill_synonyms_fr",
+            "french_stop",
             "french_stemmer",
         ]
         # No English rules: no empty synonym filter.

@@ -75,6 +75,17 @@ class TestTextQuery:
         assert cross["operator"] == "and" and "fuzziness" not in cross
         assert any(m["type"] == "phrase" for m in matches)
 
+    def test_when_no_offer_has_every_word_any_word_is_enough(self, engine):
+        search = engine.offer_search(
+            query=CatalogueQuery(text="atelier soudure"),
+            understanding=Understanding(terms="atelier soudure"),
+            skills=SKILLS,
+            today=TODAY,
+            any_word=True,
+        )
+        operators = {m.get("operator") for m in clauses(search.body()["query"], "multi_match")}
+        assert operators == {"or", None}  # None: the phrase clause
+
     def test_english_interface_weighs_the_english_fields(self, engine):
         body = body_for(engine, text="project management", language="en")
         best = next(m for m in clauses(body, "multi_match") if m["type"] == "best_fields")
