@@ -719,7 +719,7 @@ class ElasticsearchEngine:
         self.url = url if url is not None else elasticsearch_url()
         if not self.url and client is None:
             raise EngineUnavailable("ELASTICSEARCH_URL is not set")
-        self.index_prefix = index_prefix or getattr(settings, "ELASTICSEARCH_INDEX_PREFIX", "wake")
+        self._index_prefix = index_prefix
         self.timeout = timeout or getattr(settings, "ELASTICSEARCH_TIMEOUT", 5.0)
         # No retries: a search that waits for a dead node is worse than the database answer.
         self.client = client or Elasticsearch(
@@ -727,6 +727,12 @@ class ElasticsearchEngine:
         )
 
     # Index names ---------------------------------------------------------------------------
+
+    @property
+    def index_prefix(self) -> str:
+        """The prefix given, else the setting read now: the engine is built once per process
+        (`search.engines.get_engine`), and a test suite changes the prefix per test."""
+        return self._index_prefix or getattr(settings, "ELASTICSEARCH_INDEX_PREFIX", "wake")
 
     @property
     def offer_alias(self) -> str:
