@@ -6,7 +6,8 @@ Environment variables read here:
     WAKE_DATA_DIR (writable folder for caches such as the extractor index),
     WAGTAILADMIN_BASE_URL,
     ELASTICSEARCH_URL (the catalogue's search engine; the database engine without it),
-    SEARCH_ENGINE ("database" or "elasticsearch", to choose explicitly).
+    SEARCH_ENGINE ("database" or "elasticsearch", to choose explicitly),
+    ELASTICSEARCH_INDEX_PREFIX, ELASTICSEARCH_TIMEOUT, ELASTICSEARCH_SYNONYM_RULES_MAX.
 """
 
 import os
@@ -274,3 +275,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("WAKE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("WAKE_EMAIL_TLS", "") in {"1", "true", "yes"}
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("WAKE_EMAIL_FROM", "wake! for skills <noreply@localhost>")
+# Elasticsearch (ELASTICSEARCH_URL above): searches read the indices behind the aliases
+# `<prefix>-offers` and `<prefix>-postings` (built by `manage.py rebuild_elasticsearch_index`),
+# and fall back to the database when they fail.
+ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "wake")
+# Seconds a search waits before falling back to the database (rebuilds wait longer).
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "3"))
+# Synonym rules per language in the search analyzers (see search/analysis.py).
+ELASTICSEARCH_SYNONYM_RULES_MAX = int(os.environ.get("ELASTICSEARCH_SYNONYM_RULES_MAX", "10000"))
