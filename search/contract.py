@@ -93,6 +93,8 @@ class Understanding:
     # Essential skills of an occupation understood from the text (not picked as a goal): a
     # weaker boost than `boost_skill_ids`.
     related_skill_ids: tuple[int, ...] = ()
+    # Skills of chips the learner removed (`dropped_chips`): offers teaching them are left out.
+    excluded_skill_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

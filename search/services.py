@@ -236,8 +236,10 @@ class _Pending:
     def __init__(self, kind: str):
         self.kind = kind
         self.ids: set[int] = set()
+        self.flushed = False
 
     def flush(self) -> None:
+        self.flushed = True
         ids, self.ids = sorted(self.ids), set()
         if ids:
             _enqueue(self.kind, ids)
@@ -255,8 +257,10 @@ def _queue(kind: str, ids: Iterable[int]) -> None:
     pending = getattr(connection, attribute, None)
     # A rolled-back transaction drops its callbacks: a pending set whose flush is no longer
     # waiting belongs to it (or was flushed), and a new one is started.
-    waiting = pending is not None and any(
-        entry[1] == pending.flush for entry in connection.run_on_commit
+    waiting = (
+        pending is not None
+        and not pending.flushed
+        and any(entry[1] == pending.flush for entry in connection.run_on_commit)
     )
     if not waiting:
         pending = _Pending(kind)

@@ -164,7 +164,13 @@ def understand(query: CatalogueQuery | PostingQuery) -> Understanding:
                 )
                 related_skill_ids = essential_skill_ids(occupation.pk)
 
+    excluded = (
+        tuple(Skill.objects.filter(uri__in=dropped).order_by("pk").values_list("pk", flat=True))
+        if dropped
+        else ()
+    )
     return Understanding(
+        excluded_skill_ids=excluded,
         chips=tuple(chips),
         skill_ids=tuple(skill_ids),
         boost_skill_ids=tuple(boost_skill_ids),

@@ -275,6 +275,14 @@ class DatabaseEngine:
             if picked:
                 needed = len(picked) if query.require_all_skills else 1
                 plan.where.append(_Condition(f"w.picked >= {needed}"))
+        if understanding.excluded_skill_ids:
+            plan.where.append(
+                _Condition(
+                    "NOT EXISTS (SELECT 1 FROM search_offerskilldocument x "
+                    "WHERE x.offer_id = d.offer_id "
+                    f"AND x.skill_id IN ({_in_ints(understanding.excluded_skill_ids)}))"
+                )
+            )
         plan.score = " + ".join(score) or "0"
         return plan
 
