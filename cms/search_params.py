@@ -37,6 +37,8 @@ from courses.models import FundingScheme
 from courses.models.choices import Audience, Modality, OfferFormat, ProviderKind, Schedule
 from jobs.models import JobPosting
 from search.contract import CATALOGUE_FACETS, POSTING_FACETS, CatalogueQuery, PostingQuery
+from search.engines.database_postings import POSTED_LABELS
+from search.facets import PRICE_BANDS, START_BUCKETS
 from skills.models import Occupation, Skill
 
 MAX_SKILLS = 10
@@ -56,10 +58,9 @@ CATALOGUE_SORTS = (
 )
 POSTING_SORTS = (("relevance", _("Relevance")), ("date", _("Most recent")))
 
-# The values each facet accepts; the engines label and count them.
-PRICE_BUCKETS = ("free", "under-100", "100-500", "500-1500", "over-1500")
-START_BUCKETS = ("this-month", "three-months", "later", "none")
-POSTED_BUCKETS = ("week", "month", "three-months", "older")
+# The values each facet accepts, as the search defines them; the engines label and count them.
+PRICE_BUCKETS = tuple(slug for slug, _low, _high in PRICE_BANDS)
+POSTED_BUCKETS = tuple(POSTED_LABELS)
 
 
 def _facet_choices() -> dict[str, tuple[str, ...]]:

@@ -9,6 +9,7 @@ the same scheme). Which engine answered is the search interface's business, not 
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from django.contrib.auth.views import redirect_to_login
@@ -108,6 +109,11 @@ def offer_search(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(target)
 
     result = catalogue_search(query=query)
+    last_page = max(1, math.ceil(result.total / query.page_size))
+    if query.page > last_page:  # an old link past the end of a search that shrank
+        return HttpResponseRedirect(
+            f"{request.path}?{to_querystring(catalogue_params(query, page=last_page))}"
+        )
     context = search_display.catalogue_context(result=result, path=request.path)
     context["unresolved_picks"] = unresolved
     return render(request, "cms/search/offer_search.html", context)

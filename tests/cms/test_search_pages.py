@@ -133,6 +133,11 @@ class TestSearchPage:
         assert hits[0].hit.wanted >= 1
         assert len(hits[0].hit.covered) >= 1
 
+    def test_a_page_past_the_end_goes_to_the_last_one(self, client, catalogue):
+        response = client.get(SEARCH, {"q": "JavaScript", "page": "40"})
+        assert response.status_code == 302
+        assert response["Location"] == f"{SEARCH}?q=JavaScript"
+
     def test_picker_without_javascript_resolves_the_text(self, client, catalogue):
         response = client.get(SEARCH, {"pick": "javascript"})
         assert response.status_code == 302

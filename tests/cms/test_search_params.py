@@ -165,6 +165,7 @@ class TestPostingParams:
             ("province", "hainaut"),
             ("contract", "permanent"),
             ("working_time", "part_time"),
+            ("posted", "quarter"),
             ("since", "2026-01-31"),
             ("sort", "date"),
             ("page", "2"),
@@ -174,6 +175,7 @@ class TestPostingParams:
             "province": ("hainaut",),
             "contract": ("permanent",),
             "working_time": ("part_time",),
+            "posted": ("quarter",),
         }
         assert query.posted_since.isoformat() == "2026-01-31"
         assert sorted(posting_params(query)) == sorted(pairs)
