@@ -8,6 +8,7 @@ Environment variables read here:
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -193,3 +194,34 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Hardening: shared cache, login throttling (#9) -------------------------------------------
+# The cache counts failed logins and API requests, so it must be shared by every process
+# (gunicorn workers, the task worker): a database table, created by `core`'s migration and by
+# `manage.py createcachetable`. Tests use an in-process cache.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "wake_cache",
+    }
+}
+# django-axes checks every password form (Wagtail's admin, the employer portal, Django's admin):
+# after WAKE_LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is
+# refused (429) for WAKE_LOGIN_COOLOFF_MINUTES, even with the right password.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("WAKE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("WAKE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.throttling.login_locked_response"
+AXES_ENABLE_ADMIN = False
+# Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For;
+# 0 (the default) trusts only REMOTE_ADDR, so a client cannot pick its own address.
+WAKE_TRUSTED_PROXY_COUNT = int(os.environ.get("WAKE_TRUSTED_PROXY_COUNT", "0"))
