@@ -225,3 +225,41 @@ AXES_ENABLE_ADMIN = False
 # Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For;
 # 0 (the default) trusts only REMOTE_ADDR, so a client cannot pick its own address.
 WAKE_TRUSTED_PROXY_COUNT = int(os.environ.get("WAKE_TRUSTED_PROXY_COUNT", "0"))
+
+# --- Hardening: interrupted ingestions (#9) ----------------------------------------------------
+# A running ingestion writes a heartbeat with every chunk; one silent for longer was killed and
+# is marked failed (by the next ingestion, the task worker at start, `fail_stale_ingest_runs`).
+WAKE_INGEST_STALE_AFTER = timedelta(minutes=int(os.environ.get("WAKE_INGEST_STALE_MINUTES", "30")))
+
+# --- Hardening: security headers (#9) -----------------------------------------------------------
+# Content-Security-Policy (django-csp; the admin's exception is in core.security), referrer and
+# content-type headers everywhere; HSTS and secure cookies are production.py's.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "core.security.ContentSecurityPolicyMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # Style attributes in templates and in Wagtail's admin; styles cannot run code.
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# The admin calls no outside service (the policy would block it anyway): no Gravatar images,
+# no release check against wagtail.org.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
