@@ -13,6 +13,9 @@ Contract:
 - an updated posting is read again under the rule every text follows (`skills.links.relink`):
   the skills and occupations an employer or editor confirmed or rejected stay, suggestions are
   replaced;
+- a run writes a heartbeat with every chunk; a `running` run whose heartbeat is older than
+  `WAKE_INGEST_STALE_AFTER` was killed, and `ingest_runs_fail_stale` marks it failed (the next
+  ingestion, the task worker at start and `manage.py fail_stale_ingest_runs` call it);
 - with `workers > 1` the cleaning, fingerprinting and parsing of chunks run in forked worker
   processes while the main process writes; results are written in file order.
 """
@@ -27,7 +30,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from jobs.ingestion.cleaning import content_hash, text_problem
@@ -202,10 +207,11 @@ class _Writer:
         for name in ("processed", "created", "updated", "unchanged", "duplicates", "rejected"):
             setattr(run, name, getattr(report, name))
         run.errors = report.errors
+        run.heartbeat_at = timezone.now()
         run.save(
             update_fields=[
                 "processed", "created", "updated", "unchanged", "duplicates", "rejected",
-                "errors",
+                "errors", "heartbeat_at",
             ]
         )  # fmt: skip
 
@@ -229,11 +235,12 @@ def posting_ingest(
     never raises for a bad record.
     """
     today = today or timezone.localdate()
+    ingest_runs_fail_stale()
     if run is None:
         run = IngestRun.objects.create(source=source)
     run.status = IngestRun.Status.RUNNING
-    run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    run.started_at = run.heartbeat_at = timezone.now()
+    run.save(update_fields=["status", "started_at", "heartbeat_at"])
     report = IngestReport(run_id=run.pk)
     parse = parse and load_extractor() is not None
     pool = None
@@ -283,6 +290,34 @@ def posting_ingest(
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "finished_at"])
     return report
+
+
+def ingest_runs_fail_stale(*, now=None) -> int:
+    """Mark failed every `running` run with no heartbeat (or, killed before its first one, no
+    start) for `WAKE_INGEST_STALE_AFTER`; returns how many. Their counters and errors stay as
+    the last chunk left them: ingesting the same file again resumes, skipping what was written.
+    """
+    now = now or timezone.now()
+    stale_after = settings.WAKE_INGEST_STALE_AFTER
+    cutoff = now - stale_after
+    minutes = int(stale_after.total_seconds() // 60)
+    return (
+        IngestRun.objects.filter(status=IngestRun.Status.RUNNING)
+        .filter(
+            Q(heartbeat_at__lt=cutoff)
+            | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+            | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=cutoff)
+        )
+        .update(
+            status=IngestRun.Status.FAILED,
+            finished_at=now,
+            failure=(
+                f"Interrupted: no progress for more than {minutes} minutes (the process was "
+                "stopped). Ingest the same file again to resume: records already written are "
+                "skipped."
+            ),
+        )
+    )
 
 
 def _select(chunk: list[RawRecord], *, source, report: IngestReport):
