@@ -1,10 +1,12 @@
-"""Production: refuses to start without a secret key and allowed hosts.
+"""Production: refuses to start without a secret key, allowed hosts and a database URL.
 
 Static files are served by WhiteNoise from the hashed, compressed copies `collectstatic` writes
 to STATIC_ROOT; `manage.py check --deploy` says when that collection is missing or stale.
 """
 
 from django.core.exceptions import ImproperlyConfigured
+
+import os
 
 from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, MIDDLEWARE, SECRET_KEY, env_bool
@@ -13,6 +15,12 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set in production.")
+if not os.environ.get("DATABASE_URL"):
+    # The SQLite file beside the code is a development default, never a silent production one.
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set in production (postgres://user@host:5432/name; "
+        "sqlite:///absolute/path to choose SQLite explicitly)."
+    )
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -5,8 +5,12 @@ and `check --deploy` clean once the required environment is set."""
 import json
 import os
 import secrets
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -120,3 +124,65 @@ def test_a_page_still_renders_when_the_manifest_misses_a_file(tmp_path, client):
         response = client.get(reverse("jobs:login"))
     assert response.status_code == 200
     assert "/static/css/site.css" in response.text
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_gunicorn_serves_the_collected_static_files_with_the_headers(deployment):
+    """The production server as `make serve-prod` starts it (config/gunicorn.py)."""
+    port = free_port()
+    env = {
+        **deployment["env"],
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_ACCESS_LOG": "",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "--config", "python:config.gunicorn"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        manifest = json.loads((deployment["folder"] / "static" / "staticfiles.json").read_text())
+        hashed = manifest["paths"]["css/site.css"]
+        url = f"http://127.0.0.1:{port}/static/{hashed}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
+                response = urllib.request.urlopen(request, timeout=5)
+                break
+            except (ConnectionError, urllib.error.URLError):
+                assert server.poll() is None, server.stdout.read().decode()
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.5)
+        assert response.status == 200
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+        hsts = response.headers["Strict-Transport-Security"]
+        assert "includeSubDomains" in hsts and "preload" in hsts
+        # Plain HTTP is sent to HTTPS.
+        opener = urllib.request.build_opener(NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as redirect:
+            opener.open(
+                urllib.request.Request(
+                    f"http://127.0.0.1:{port}/formations/", headers={"Host": "wake.example.org"}
+                ),
+                timeout=10,
+            )
+        assert redirect.value.code == 301
+        assert redirect.value.headers["Location"] == "https://wake.example.org/formations/"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
