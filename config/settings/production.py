@@ -4,9 +4,9 @@ Static files are served by WhiteNoise from the hashed, compressed copies `collec
 to STATIC_ROOT; `manage.py check --deploy` says when that collection is missing or stale.
 """
 
-from django.core.exceptions import ImproperlyConfigured
-
 import os
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, MIDDLEWARE, SECRET_KEY, env_bool
