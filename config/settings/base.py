@@ -263,3 +263,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # no release check against wagtail.org.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# --- Hardening: rate limits (#9) ---------------------------------------------------------------
+# Per client address, in the shared cache (core.ratelimit); paths without their language prefix.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "core.ratelimit.RateLimitMiddleware",
+)
+WAKE_RATE_LIMITS = {
+    "feed-api": {
+        "paths": [r"^/api/jobs/"],
+        "requests": int(os.environ.get("WAKE_FEED_API_RATE_PER_MINUTE", "60")),
+        "seconds": 60,
+    },
+    "public-json": {
+        "paths": [r"^/api/", r"^/employeurs/competences/"],
+        "requests": int(os.environ.get("WAKE_JSON_RATE_PER_MINUTE", "300")),
+        "seconds": 60,
+    },
+}
