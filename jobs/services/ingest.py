@@ -31,7 +31,7 @@ from datetime import date
 from itertools import islice
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -44,6 +44,9 @@ from jobs.services.links import ConceptRef, concept_refs, posting_links_relink
 from skills.models import Occupation, Skill
 
 MAX_STORED_ERRORS = 1000
+# pg_advisory_xact_lock key: chunk writes of concurrent ingestions take turns, so each one's
+# duplicate index has caught up with every posting committed before it links its own.
+DEDUP_LOCK_KEY = 0x77616B65  # "wake"
 POSTING_FIELDS = [
     "title", "description_html", "description_text", "employer_name", "commune", "province",
     "contract_type", "working_time", "experience", "education_level", "posted_on",
@@ -99,14 +102,24 @@ class _Writer:
 
     def __init__(self, *, source: FeedSource, run: IngestRun, report: IngestReport, today: date):
         self.source, self.run, self.report, self.today = source, run, report, today
-        self.index = DuplicateIndex.from_rows(
-            JobPosting.objects.filter(fingerprint__isnull=False)
+        self.index = DuplicateIndex()
+        self.synced_to = 0
+        self._catch_up()
+        self.skills: dict[str, ConceptRef] | None = None
+        self.occupations: dict[str, ConceptRef] | None = None
+
+    def _catch_up(self) -> None:
+        """Add to the index the postings committed since it was last read (other runs')."""
+        rows = (
+            JobPosting.objects.filter(fingerprint__isnull=False, pk__gt=self.synced_to)
             .order_by("id")
             .values_list("id", "fingerprint", "posted_on", "duplicate_of_id")
             .iterator(chunk_size=5000)
         )
-        self.skills: dict[str, ConceptRef] | None = None
-        self.occupations: dict[str, ConceptRef] | None = None
+        for posting_id, fingerprint, posted_on, duplicate_of_id in rows:
+            self.index.add(posting_id, bytes(fingerprint), posted_on.toordinal())
+            self.index._attach(posting_id, duplicate_of_id or posting_id)
+            self.synced_to = max(self.synced_to, posting_id)
 
     def _concepts(self) -> tuple[dict[str, ConceptRef], dict[str, ConceptRef]]:
         if self.skills is None:
@@ -118,6 +131,8 @@ class _Writer:
         report = self.report
         now = timezone.now()
         with transaction.atomic():
+            dedup_lock()
+            self._catch_up()
             existing = {
                 row[0]: row[1:]
                 for row in JobPosting.objects.filter(
@@ -144,6 +159,7 @@ class _Writer:
                 )
             self._write_links(creates + updates, updated_ids=[p.pk for _item, p in updates])
             self._link_duplicates(creates, updates)
+            self.synced_to = max([self.synced_to, *(p.pk for _item, p in creates)])
             report.created += len(creates)
             report.updated += len(updates)
             report.processed += len(prepared) + skipped
@@ -290,6 +306,42 @@ def posting_ingest(
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "finished_at"])
     return report
+
+
+def dedup_lock() -> None:
+    """Within a transaction: wait for the other ingestions' chunk writes, until commit.
+    SQLite needs nothing: its transactions begin IMMEDIATE (settings), one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DEDUP_LOCK_KEY])
+
+
+def posting_duplicates_relink() -> int:
+    """Rebuild every near-duplicate group from the stored fingerprints, in the order the
+    postings arrived, and write the links that differ; returns how many changed. Idempotent:
+    a second call changes nothing. Repairs links a past ingestion missed."""
+    index = DuplicateIndex()
+    with transaction.atomic():
+        dedup_lock()
+        stored = {}
+        rows = (
+            JobPosting.objects.filter(fingerprint__isnull=False)
+            .order_by("id")
+            .values_list("id", "fingerprint", "posted_on", "duplicate_of_id")
+            .iterator(chunk_size=5000)
+        )
+        for posting_id, fingerprint, posted_on, duplicate_of_id in rows:
+            stored[posting_id] = duplicate_of_id
+            index.link(posting_id, bytes(fingerprint), posted_on.toordinal())
+        by_target = defaultdict(list)
+        for posting_id, current in stored.items():
+            root = index.root[posting_id]
+            wanted = None if root == posting_id else root
+            if wanted != current:
+                by_target[wanted].append(posting_id)
+        for target, ids in by_target.items():
+            JobPosting.objects.filter(pk__in=ids).update(duplicate_of_id=target)
+    return sum(len(ids) for ids in by_target.values())
 
 
 def ingest_runs_fail_stale(*, now=None) -> int:
