@@ -176,6 +176,12 @@ class IngestRun(models.Model):
     file_name = models.CharField(_("file"), max_length=512, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last progress at"),
+        null=True,
+        blank=True,
+        help_text=_("Written with every chunk: a running run that stops beating was killed."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     total = models.PositiveIntegerField(
         _("records in the batch"),

@@ -109,3 +109,13 @@ def django_db_setup(
 @pytest.fixture
 def esco_small_dir() -> Path:
     return ESCO_SMALL
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Login failures and rate-limit counters live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

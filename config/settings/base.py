@@ -11,6 +11,7 @@ Environment variables read here:
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -283,3 +284,90 @@ ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "wake"
 ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "3"))
 # Synonym rules per language in the search analyzers (see search/analysis.py).
 ELASTICSEARCH_SYNONYM_RULES_MAX = int(os.environ.get("ELASTICSEARCH_SYNONYM_RULES_MAX", "10000"))
+# --- Hardening: shared cache, login throttling (#9) -------------------------------------------
+# The cache counts failed logins and API requests, so it must be shared by every process
+# (gunicorn workers, the task worker): a database table, created by `core`'s migration and by
+# `manage.py createcachetable`. Tests use an in-process cache.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "wake_cache",
+    }
+}
+# django-axes checks every password form (Wagtail's admin, the employer portal, Django's admin):
+# after WAKE_LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is
+# refused (429) for WAKE_LOGIN_COOLOFF_MINUTES, even with the right password.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("WAKE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("WAKE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.throttling.login_locked_response"
+AXES_ENABLE_ADMIN = False
+# Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For;
+# 0 (the default) trusts only REMOTE_ADDR, so a client cannot pick its own address.
+WAKE_TRUSTED_PROXY_COUNT = int(os.environ.get("WAKE_TRUSTED_PROXY_COUNT", "0"))
+
+# --- Hardening: interrupted ingestions (#9) ----------------------------------------------------
+# A running ingestion writes a heartbeat with every chunk; one silent for longer was killed and
+# is marked failed (by the next ingestion, the task worker at start, `fail_stale_ingest_runs`).
+WAKE_INGEST_STALE_AFTER = timedelta(minutes=int(os.environ.get("WAKE_INGEST_STALE_MINUTES", "30")))
+
+# --- Hardening: security headers (#9) -----------------------------------------------------------
+# Content-Security-Policy (django-csp; the admin's exception is in core.security), referrer and
+# content-type headers everywhere; HSTS and secure cookies are production.py's.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "core.security.ContentSecurityPolicyMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # Style attributes in templates and in Wagtail's admin; styles cannot run code.
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# The admin calls no outside service (the policy would block it anyway): no Gravatar images,
+# no release check against wagtail.org.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# --- Hardening: rate limits (#9) ---------------------------------------------------------------
+# Per client address, in the shared cache (core.ratelimit); paths without their language prefix.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "core.ratelimit.RateLimitMiddleware",
+)
+WAKE_RATE_LIMITS = {
+    "feed-api": {
+        "paths": [r"^/api/jobs/"],
+        "requests": int(os.environ.get("WAKE_FEED_API_RATE_PER_MINUTE", "60")),
+        "seconds": 60,
+    },
+    "public-json": {
+        "paths": [r"^/api/", r"^/employeurs/competences/"],
+        "requests": int(os.environ.get("WAKE_JSON_RATE_PER_MINUTE", "300")),
+        "seconds": 60,
+    },
+}

@@ -14,3 +14,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAKE_DATA_DIR = Path(os.environ.get("WAKE_DATA_DIR", tempfile.mkdtemp(prefix="wake-test-")))
 MEDIA_ROOT = WAKE_DATA_DIR / "media"
+# An in-process cache: each test starts from an empty one (tests/conftest.py clears it).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SILENCED_SYSTEM_CHECKS = ["axes.W001"]

@@ -13,6 +13,9 @@ Contract:
 - an updated posting is read again under the rule every text follows (`skills.links.relink`):
   the skills and occupations an employer or editor confirmed or rejected stay, suggestions are
   replaced;
+- a run writes a heartbeat with every chunk; a `running` run whose heartbeat is older than
+  `WAKE_INGEST_STALE_AFTER` was killed, and `ingest_runs_fail_stale` marks it failed (the next
+  ingestion, the task worker at start and `manage.py fail_stale_ingest_runs` call it);
 - with `workers > 1` the cleaning, fingerprinting and parsing of chunks run in forked worker
   processes while the main process writes; results are written in file order.
 """
@@ -27,7 +30,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from jobs.ingestion.cleaning import content_hash, text_problem
@@ -39,6 +44,9 @@ from jobs.services.links import ConceptRef, concept_refs, posting_links_relink
 from skills.models import Occupation, Skill
 
 MAX_STORED_ERRORS = 1000
+# pg_advisory_xact_lock key: chunk writes of concurrent ingestions take turns, so each one's
+# duplicate index has caught up with every posting committed before it links its own.
+DEDUP_LOCK_KEY = 0x77616B65  # "wake"
 POSTING_FIELDS = [
     "title", "description_html", "description_text", "employer_name", "commune", "province",
     "contract_type", "working_time", "experience", "education_level", "posted_on",
@@ -94,14 +102,24 @@ class _Writer:
 
     def __init__(self, *, source: FeedSource, run: IngestRun, report: IngestReport, today: date):
         self.source, self.run, self.report, self.today = source, run, report, today
-        self.index = DuplicateIndex.from_rows(
-            JobPosting.objects.filter(fingerprint__isnull=False)
+        self.index = DuplicateIndex()
+        self.synced_to = 0
+        self._catch_up()
+        self.skills: dict[str, ConceptRef] | None = None
+        self.occupations: dict[str, ConceptRef] | None = None
+
+    def _catch_up(self) -> None:
+        """Add to the index the postings committed since it was last read (other runs')."""
+        rows = (
+            JobPosting.objects.filter(fingerprint__isnull=False, pk__gt=self.synced_to)
             .order_by("id")
             .values_list("id", "fingerprint", "posted_on", "duplicate_of_id")
             .iterator(chunk_size=5000)
         )
-        self.skills: dict[str, ConceptRef] | None = None
-        self.occupations: dict[str, ConceptRef] | None = None
+        for posting_id, fingerprint, posted_on, duplicate_of_id in rows:
+            self.index.add(posting_id, bytes(fingerprint), posted_on.toordinal())
+            self.index._attach(posting_id, duplicate_of_id or posting_id)
+            self.synced_to = max(self.synced_to, posting_id)
 
     def _concepts(self) -> tuple[dict[str, ConceptRef], dict[str, ConceptRef]]:
         if self.skills is None:
@@ -113,6 +131,8 @@ class _Writer:
         report = self.report
         now = timezone.now()
         with transaction.atomic():
+            dedup_lock()
+            self._catch_up()
             existing = {
                 row[0]: row[1:]
                 for row in JobPosting.objects.filter(
@@ -139,6 +159,7 @@ class _Writer:
                 )
             self._write_links(creates + updates, updated_ids=[p.pk for _item, p in updates])
             self._link_duplicates(creates, updates)
+            self.synced_to = max([self.synced_to, *(p.pk for _item, p in creates)])
             report.created += len(creates)
             report.updated += len(updates)
             report.processed += len(prepared) + skipped
@@ -202,10 +223,11 @@ class _Writer:
         for name in ("processed", "created", "updated", "unchanged", "duplicates", "rejected"):
             setattr(run, name, getattr(report, name))
         run.errors = report.errors
+        run.heartbeat_at = timezone.now()
         run.save(
             update_fields=[
                 "processed", "created", "updated", "unchanged", "duplicates", "rejected",
-                "errors",
+                "errors", "heartbeat_at",
             ]
         )  # fmt: skip
 
@@ -229,11 +251,12 @@ def posting_ingest(
     never raises for a bad record.
     """
     today = today or timezone.localdate()
+    ingest_runs_fail_stale()
     if run is None:
         run = IngestRun.objects.create(source=source)
     run.status = IngestRun.Status.RUNNING
-    run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    run.started_at = run.heartbeat_at = timezone.now()
+    run.save(update_fields=["status", "started_at", "heartbeat_at"])
     report = IngestReport(run_id=run.pk)
     parse = parse and load_extractor() is not None
     pool = None
@@ -283,6 +306,70 @@ def posting_ingest(
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "finished_at"])
     return report
+
+
+def dedup_lock() -> None:
+    """Within a transaction: wait for the other ingestions' chunk writes, until commit.
+    SQLite needs nothing: its transactions begin IMMEDIATE (settings), one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DEDUP_LOCK_KEY])
+
+
+def posting_duplicates_relink() -> int:
+    """Rebuild every near-duplicate group from the stored fingerprints, in the order the
+    postings arrived, and write the links that differ; returns how many changed. Idempotent:
+    a second call changes nothing. Repairs links a past ingestion missed."""
+    index = DuplicateIndex()
+    with transaction.atomic():
+        dedup_lock()
+        stored = {}
+        rows = (
+            JobPosting.objects.filter(fingerprint__isnull=False)
+            .order_by("id")
+            .values_list("id", "fingerprint", "posted_on", "duplicate_of_id")
+            .iterator(chunk_size=5000)
+        )
+        for posting_id, fingerprint, posted_on, duplicate_of_id in rows:
+            stored[posting_id] = duplicate_of_id
+            index.link(posting_id, bytes(fingerprint), posted_on.toordinal())
+        by_target = defaultdict(list)
+        for posting_id, current in stored.items():
+            root = index.root[posting_id]
+            wanted = None if root == posting_id else root
+            if wanted != current:
+                by_target[wanted].append(posting_id)
+        for target, ids in by_target.items():
+            JobPosting.objects.filter(pk__in=ids).update(duplicate_of_id=target)
+    return sum(len(ids) for ids in by_target.values())
+
+
+def ingest_runs_fail_stale(*, now=None) -> int:
+    """Mark failed every `running` run with no heartbeat (or, killed before its first one, no
+    start) for `WAKE_INGEST_STALE_AFTER`; returns how many. Their counters and errors stay as
+    the last chunk left them: ingesting the same file again resumes, skipping what was written.
+    """
+    now = now or timezone.now()
+    stale_after = settings.WAKE_INGEST_STALE_AFTER
+    cutoff = now - stale_after
+    minutes = int(stale_after.total_seconds() // 60)
+    return (
+        IngestRun.objects.filter(status=IngestRun.Status.RUNNING)
+        .filter(
+            Q(heartbeat_at__lt=cutoff)
+            | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+            | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=cutoff)
+        )
+        .update(
+            status=IngestRun.Status.FAILED,
+            finished_at=now,
+            failure=(
+                f"Interrupted: no progress for more than {minutes} minutes (the process was "
+                "stopped). Ingest the same file again to resume: records already written are "
+                "skipped."
+            ),
+        )
+    )
 
 
 def _select(chunk: list[RawRecord], *, source, report: IngestReport):

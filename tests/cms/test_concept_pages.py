@@ -205,7 +205,7 @@ class TestSkillPage:
 
 
 def json_ld(html: str) -> dict:
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    match = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
     assert match, "no JSON-LD"
     return json.loads(match.group(1))
 

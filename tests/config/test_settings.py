@@ -64,3 +64,12 @@ def test_admin_speaks_french_by_default_and_english_to_who_asks(client, django_u
     profile.preferred_language = "en"
     profile.save()
     assert "Dashboard" in client.get("/admin/").text
+
+
+def test_production_refuses_to_start_without_a_database_url():
+    """The SQLite file beside the code is a development default, never a silent production one."""
+    result = import_settings(
+        "config.settings.production", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="a.org"
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set" in result.stderr

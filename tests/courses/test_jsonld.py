@@ -309,7 +309,7 @@ def test_teaches_carries_esco_uris_of_confirmed_skills_only(offer):
 
 def test_page_embeds_parseable_jsonld(client, offer):
     body = client.get(offer.url).content.decode()
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S)
+    match = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', body, re.S)
     assert match, "no JSON-LD script on the page"
     raw = match.group(1)
     assert "<After" not in raw  # markup in titles is escaped inside the script
