@@ -19,6 +19,9 @@ Contract (`regional_catalogue_import`):
   at or above `AUTO_CONFIRM_SCORE` are confirmed with method `imported-title` (see
   `courses.services.links.offer_confirm_title_skills`), the others wait for the provider.
 - `dry_run=True` writes nothing and reports the same outcomes.
+- Pages are written in bulk (`courses.services.page_bulk`): every value is checked here by its
+  model field's own rules first (a row error otherwise), so the pages are not validated again
+  one by one; new providers are created together (`providers_create`).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from courses.models import (
     OfferFormat,
     OfferPage,
     OfferPlace,
+    ProviderIndexPage,
     ProviderKind,
     ProviderPage,
 )
@@ -479,8 +483,8 @@ def _differing(current: dict, wanted: dict) -> list[str]:
 # ---------------------------------------------------------------------------- writing
 
 
-def _unique_slug(provider: ProviderPage, title: str, taken: set[str]) -> str:
-    base = slugify(title)[:200] or "formation"
+def _unique_slug(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`… when taken; the slug returned is then taken too."""
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -600,6 +604,12 @@ def _write(to_write, to_archive, *, providers, places_by_bce, user) -> None:
             and clean.enterprise_number not in new_providers
         ):
             new_providers[clean.enterprise_number] = _new_provider(clean, places_by_bce)
+    if new_providers:
+        # A provider made in the platform may hold the slug already: number the newcomer's.
+        index = ProviderIndexPage.objects.first()
+        taken = set(index.get_children().values_list("slug", flat=True)) if index else set()
+        for provider in new_providers.values():
+            provider.slug = _unique_slug(provider.slug, taken)
     providers_create(providers=list(new_providers.values()), user=user)
     providers = {**providers, **new_providers}
 
@@ -628,7 +638,7 @@ def _write(to_write, to_archive, *, providers, places_by_bce, user) -> None:
             else set(provider.get_children().values_list("slug", flat=True))
         )
         for page, _outcome in items:
-            page.slug = _unique_slug(provider, page.title, taken)
+            page.slug = _unique_slug(slugify(page.title)[:200] or "formation", taken)
         groups.append((provider, [page for page, _o in items]))
     pages_create_published_under(groups=groups, user=user)
     pages_publish_changes(

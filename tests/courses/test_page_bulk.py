@@ -154,9 +154,7 @@ def test_unpublish_takes_pages_offline_with_history(provider_index, editor):
 
 def test_providers_created_in_bulk_get_what_provider_create_gives(provider_index):
     providers = [
-        ProviderPage(
-            title=name, slug=name.lower(), kind=kind, commune="Namur", province="namur"
-        )
+        ProviderPage(title=name, slug=name.lower(), kind=kind, commune="Namur", province="namur")
         for name, kind in [("Kappa", ProviderKind.FOREM), ("Lambda", ProviderKind.ASSOCIATION)]
     ]
     providers_create(providers=providers)
