@@ -45,3 +45,25 @@ def run_catalogue_import(*, run_id: int) -> str:
     run = CatalogueImport.objects.select_related("created_by").get(pk=run_id)
     catalogue_import_run(run=run)
     return run.status
+
+
+@task()
+def refresh_page_indexes(*, model: str, page_ids: list[int]) -> int:
+    """Bring the search index and Wagtail's reference index up to date for pages written in
+    bulk (`courses.services.page_bulk`), which send no `post_save`; returns how many pages
+    were still there. `model` is "app_label.model_name" of the pages' specific model."""
+    from django.apps import apps
+    from wagtail.models import ReferenceIndex
+    from wagtail.search.backends import get_search_backends
+
+    page_model = apps.get_model(model)
+    done = 0
+    for chunk_start in range(0, len(page_ids), 500):
+        chunk = page_ids[chunk_start : chunk_start + 500]
+        pages = list(page_model.get_indexed_objects().filter(pk__in=chunk))
+        for backend in get_search_backends(with_auto_update=True):
+            backend.add_bulk(page_model, pages)
+        for page in pages:
+            ReferenceIndex.create_or_update_for_object(page)
+        done += len(pages)
+    return done

@@ -367,8 +367,13 @@ class OfferPage(Page):
         if self.path and self.depth:
             parent = self.get_parent()
             if parent is not None:
-                self.provider_id = parent.id
+                self.sync_from_parent(parent)
         return super().save(*args, **kwargs)
+
+    def sync_from_parent(self, parent: Page) -> None:
+        """Fields that follow the page's place in the tree (also called by bulk creation,
+        which does not run `save()`)."""
+        self.provider_id = parent.id
 
     def future_sessions(self):
         today = timezone.localdate()

@@ -19,6 +19,9 @@ Contract (`regional_catalogue_import`):
   at or above `AUTO_CONFIRM_SCORE` are confirmed with method `imported-title` (see
   `courses.services.links.offer_confirm_title_skills`), the others wait for the provider.
 - `dry_run=True` writes nothing and reports the same outcomes.
+- Pages are written in bulk (`courses.services.page_bulk`): every value is checked here by its
+  model field's own rules first (a row error otherwise), so the pages are not validated again
+  one by one; new providers are created together (`providers_create`).
 """
 
 from __future__ import annotations
@@ -27,10 +30,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from core.places import resolve_place
 from core.tabular import parse_yes_no
@@ -44,11 +50,17 @@ from courses.models import (
     OfferFormat,
     OfferPage,
     OfferPlace,
+    ProviderIndexPage,
     ProviderKind,
     ProviderPage,
 )
 from courses.services.links import offer_queue_suggestions
-from courses.services.providers import provider_create
+from courses.services.page_bulk import (
+    pages_create_published_under,
+    pages_publish_changes,
+    pages_unpublish,
+)
+from courses.services.providers import providers_create
 
 IMPORT_SOURCE = "regional"
 # Extractor suggestions from an imported title at or above this score count publicly at once.
@@ -393,9 +405,6 @@ def _clean(record: RegionalRecord, report: RegionalImportReport) -> CleanRegiona
             )
         if (commune, province) not in places:
             places.append((commune, province))
-    if errors:
-        report.errors += [_row_error(rows, error) for error in errors]
-        return None
     if flags["certifiante"]:
         offer_format, certification = OfferFormat.CERTIFYING, _("Certifying training")
     elif flags["qualifiante"]:
@@ -417,6 +426,11 @@ def _clean(record: RegionalRecord, report: RegionalImportReport) -> CleanRegiona
         "prerequisites": values["condition_specifique"],
         "languages": ["fr"],
     }
+    if not errors:
+        errors += _field_errors(fields, places)
+    if errors:
+        report.errors += [_row_error(rows, error) for error in errors]
+        return None
     return CleanRegionalOffer(
         code=record.code,
         rows=rows,
@@ -426,6 +440,20 @@ def _clean(record: RegionalRecord, report: RegionalImportReport) -> CleanRegiona
         fields=fields,
         places=places,
     )
+
+
+def _field_errors(fields: dict, places: list[tuple[str, str]]) -> list[str]:
+    """The offer's and its places' values checked by their model fields' own rules (length,
+    choices, digits), so that writing them later needs no `full_clean()`."""
+    errors = []
+    checks = [(OfferPage, name, value) for name, value in fields.items()]
+    checks += [(OfferPlace, "commune", commune) for commune, _province in places]
+    for model, name, value in checks:
+        try:
+            model._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            errors += [f"{name}: {message}" for message in error.messages]
+    return errors
 
 
 def _comparable(value):
@@ -455,8 +483,8 @@ def _differing(current: dict, wanted: dict) -> list[str]:
 # ---------------------------------------------------------------------------- writing
 
 
-def _unique_slug(provider: ProviderPage, title: str, taken: set[str]) -> str:
-    base = slugify(title)[:200] or "formation"
+def _unique_slug(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`… when taken; the slug returned is then taken too."""
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -464,25 +492,13 @@ def _unique_slug(provider: ProviderPage, title: str, taken: set[str]) -> str:
     return slug
 
 
-def _publish(page: OfferPage, clean: CleanRegionalOffer, user) -> None:
-    for name, value in clean.fields.items():
-        setattr(page, name, value)
-    page.places = [OfferPlace(commune=c, province=p) for c, p in clean.places]
-    page.import_source = IMPORT_SOURCE
-    page.archived_reason = ""
-    revision = page.save_revision(user=user, log_action=True)
-    revision.publish(user=user)
-    OfferPage.objects.filter(pk=page.pk).update(
-        import_revision=revision, import_source=IMPORT_SOURCE, archived_reason=""
-    )
-
-
-def _provider_for(clean: CleanRegionalOffer, places_by_bce: dict[str, list]) -> ProviderPage:
+def _new_provider(clean: CleanRegionalOffer, places_by_bce: dict[str, list]) -> ProviderPage:
+    """An unsaved provider page for an enterprise number the cadastre does not know yet."""
     commune, province = next(
         ((c, p) for c, p in places_by_bce.get(clean.enterprise_number, []) if p), ("", "")
     )
-    return provider_create(
-        name=clean.provider_name,
+    return ProviderPage(
+        title=clean.provider_name,
         kind=clean.provider_kind,
         commune=commune or _("Wallonia"),
         province=province or "namur",  # the seat of the Walloon government, when nothing resolves
@@ -574,34 +590,84 @@ def regional_catalogue_import(
         return report
 
     with transaction.atomic():
-        slugs: dict[int, set[str]] = {}
-        for clean, page, outcome in to_write:
-            provider = providers.get(clean.enterprise_number)
-            if provider is None:
-                provider = providers[clean.enterprise_number] = _provider_for(clean, places_by_bce)
-            if page is None:
-                taken = slugs.setdefault(
-                    provider.pk, set(provider.get_children().values_list("slug", flat=True))
-                )
-                page = OfferPage(
-                    live=True,
-                    external_id=clean.code,
-                    slug=_unique_slug(provider, clean.fields["title"], taken),
-                    **clean.fields,
-                )
-                provider.add_child(instance=page)
-            _publish(page, clean, user)
-            outcome.page_id = page.pk
-        reason = _("No longer listed in the regional catalogue export.")
-        for page in to_archive:
-            page.unpublish(user=user, log_action=True)
-            OfferPage.objects.filter(pk=page.pk).update(archived_reason=reason)
-        offer_queue_suggestions(
-            offer_ids=[o.page_id for _c, _p, o in to_write],
-            title_only=True,
-            confirm_from_score=AUTO_CONFIRM_SCORE,
-        )
+        _write(to_write, to_archive, providers=providers, places_by_bce=places_by_bce, user=user)
     return report
+
+
+def _write(to_write, to_archive, *, providers, places_by_bce, user) -> None:
+    """Write what the plan decided, in bulk (`courses.services.page_bulk`): new providers, then
+    new offers provider by provider, then updated and restored offers, then archived ones."""
+    new_providers: dict[str, ProviderPage] = {}
+    for clean, _page, _outcome in to_write:
+        if (
+            clean.enterprise_number not in providers
+            and clean.enterprise_number not in new_providers
+        ):
+            new_providers[clean.enterprise_number] = _new_provider(clean, places_by_bce)
+    if new_providers:
+        # A provider made in the platform may hold the slug already: number the newcomer's.
+        index = ProviderIndexPage.objects.first()
+        taken = set(index.get_children().values_list("slug", flat=True)) if index else set()
+        for provider in new_providers.values():
+            provider.slug = _unique_slug(provider.slug, taken)
+    providers_create(providers=list(new_providers.values()), user=user)
+    providers = {**providers, **new_providers}
+
+    created: dict[int, list[tuple[OfferPage, RegionalOutcome]]] = {}
+    changed: list[tuple[OfferPage, RegionalOutcome]] = []
+    for clean, page, outcome in to_write:
+        provider = providers[clean.enterprise_number]
+        if page is None:
+            page = OfferPage(external_id=clean.code, provider=provider)
+            created.setdefault(provider.pk, []).append((page, outcome))
+        else:
+            changed.append((page, outcome))
+        for name, value in clean.fields.items():
+            setattr(page, name, value)
+        page.places = [OfferPlace(commune=c, province=p) for c, p in clean.places]
+        page.import_source, page.archived_reason = IMPORT_SOURCE, ""
+
+    by_pk = {provider.pk: provider for provider in providers.values()}
+    new_pks = {provider.pk for provider in new_providers.values()}
+    groups = []
+    for provider_pk, items in created.items():
+        provider = by_pk[provider_pk]
+        taken = (
+            set()
+            if provider.pk in new_pks
+            else set(provider.get_children().values_list("slug", flat=True))
+        )
+        for page, _outcome in items:
+            page.slug = _unique_slug(slugify(page.title)[:200] or "formation", taken)
+        groups.append((provider, [page for page, _o in items]))
+    pages_create_published_under(groups=groups, user=user)
+    pages_publish_changes(
+        pages=[page for page, _o in changed],
+        fields=[*OFFER_FIELDS, "import_source", "archived_reason"],
+        user=user,
+    )
+    written = [item for items in created.values() for item in items] + changed
+    # The revision each offer just got is the import's: a later one is an edit in the platform.
+    written_ids = [page.pk for page, _o in written]
+    for batch_start in range(0, len(written_ids), 500):
+        OfferPage.objects.filter(pk__in=written_ids[batch_start : batch_start + 500]).update(
+            import_revision_id=Subquery(
+                Page.objects.filter(pk=OuterRef("pk")).values("latest_revision_id")
+            )
+        )
+    for page, outcome in written:
+        page.import_revision_id = page.latest_revision_id
+        outcome.page_id = page.pk
+
+    pages_unpublish(pages=to_archive, user=user)
+    OfferPage.objects.filter(pk__in=[page.pk for page in to_archive]).update(
+        archived_reason=_("No longer listed in the regional catalogue export.")
+    )
+    offer_queue_suggestions(
+        offer_ids=[page.pk for page, _o in written],
+        title_only=True,
+        confirm_from_score=AUTO_CONFIRM_SCORE,
+    )
 
 
 # ---------------------------------------------------------------------------- admin runs

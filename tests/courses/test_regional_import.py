@@ -290,3 +290,46 @@ def test_command_dry_run_prints_the_report_and_refuses_bad_files(provider_index,
     bad.write_bytes(b"nothing;here\n1;2\n")
     with pytest.raises(CommandError):
         call_command("import_regional_catalogue", str(bad), stdout=io.StringIO())
+
+
+def test_imported_pages_form_a_sound_tree_each_live_at_its_import_revision(client, provider_index):
+    """The import writes pages in bulk: the tree, revisions, history and URLs must still be what
+    Wagtail leaves when pages are added and published one by one."""
+    from wagtail.models import Page, PageLogEntry
+
+    load(SAMPLE)
+    load(NEXT_MONTH)  # creates, updates and archives on top of the first import
+    assert [problems for problems in Page.find_problems() if problems] == []
+    for provider in ProviderPage.objects.all():
+        assert provider.numchild == provider.get_children().count()
+        assert provider.live and provider.live_revision_id == provider.latest_revision_id
+    for page in OfferPage.objects.filter(live=True):
+        assert page.latest_revision_id == page.live_revision_id == page.import_revision_id
+        assert page.provider_id == page.get_parent().pk
+        assert PageLogEntry.objects.filter(
+            page=page, action="wagtail.publish", revision_id=page.import_revision_id
+        ).exists()
+        assert client.get(page.url).status_code == 200
+    updated = offer("0412345678-101")
+    assert updated.revisions.count() == 2
+    assert updated.live_revision.as_object().title == updated.title
+    gone = offer("0401234567-951")
+    assert client.get(gone.get_url()).status_code == 404
+
+
+def test_a_value_beyond_what_the_cadastre_stores_is_a_row_error(provider_index):
+    rows = (
+        "0444444444-1;Autre;;Epsilon;;0444444444;Mons;Excel;123456789 Heures;OUI;NON;NON;"
+        "NON;NON;Travailleur;\n"
+    )
+    report = load(rows)
+    assert report.errors and report.errors[0].startswith("Row 2: duration")
+    assert not OfferPage.objects.exists() and not ProviderPage.objects.exists()
+
+
+def test_a_new_provider_whose_slug_is_taken_gets_a_numbered_one(provider_index):
+    make_provider(name="Homonyme", slug="pixelis-0412345678")
+    report = load(SAMPLE)
+    assert not report.errors
+    pixelis = ProviderPage.objects.get(enterprise_number="0412345678")
+    assert pixelis.slug == "pixelis-0412345678-2"
