@@ -205,7 +205,8 @@ def candidate_terms(
         )
     candidates.sort(key=lambda c: (-c["score"], c["term"]))
     df = dict(zip(vocabulary, np.diff(matrix.indptr).tolist(), strict=True))
-    candidates = _drop_contained(candidates[: max_terms * 10], df)[:max_terms]
+    candidates = _drop_contained(candidates[: max_terms * 10], df)
+    candidates = _drop_context_phrases(candidates, df)[:max_terms]
     _cluster(candidates, matrix)
     for candidate in candidates:
         candidate.pop("_column")
@@ -240,6 +241,39 @@ def _drop_contained(candidates: list[dict], df: dict[str, int]) -> list[dict]:
             generic = any(df.get(word, 0) >= 1.5 * short["postings"] for word in extra)
             dropped.add(long["term"] if generic else short["term"])
     return [c for c in candidates if c["term"] not in dropped]
+
+
+def _overlaps(words: list[str], other: list[str]) -> bool:
+    """`other` lies inside `words`, or they share words at one end ("maîtrisez gaussian" and
+    "gaussian splatting")."""
+    text, inner = f" {' '.join(words)} ", f" {' '.join(other)} "
+    if inner in text:
+        return True
+    for k in range(1, min(len(words), len(other))):
+        if words[-k:] == other[:k] or words[:k] == other[-k:]:
+            return True
+    return False
+
+
+def _drop_context_phrases(candidates: list[dict], df: dict[str, int]) -> list[dict]:
+    """Drop a phrase that is a better candidate plus ordinary words around it ("maîtrisez
+    comfyui", "connaissance de production" next to "production virtuelle"): every word it adds
+    is found in at least 1.5 times as many postings as the phrase itself."""
+    kept: list[dict] = []
+    for candidate in candidates:  # best first
+        words = candidate["term"].split()
+        for better in kept:
+            other = better["term"].split()
+            extra = [w for w in words if w not in other and w not in LINKING_WORDS]
+            if (
+                extra
+                and _overlaps(words, other)
+                and all(df.get(w, 0) >= 1.5 * candidate["postings"] for w in extra)
+            ):
+                break
+        else:
+            kept.append(candidate)
+    return kept
 
 
 def _cluster(candidates: list[dict], matrix) -> None:
