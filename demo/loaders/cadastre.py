@@ -113,7 +113,12 @@ def _sessions(index: int, variant: OfferVariant, today: datetime.date) -> list[S
     else:
         rhythm = 91 if variant.format in {"short", "workshop"} else 182
         past = [start - datetime.timedelta(days=rhythm * n) for n in range(1, 10)]
-    history = sorted(begin for begin in past if today - begin <= datetime.timedelta(HISTORY_DAYS))
+    # Strictly past: a "past" session starting this week would have its deadline behind it.
+    history = sorted(
+        begin
+        for begin in past
+        if datetime.timedelta(0) < today - begin <= datetime.timedelta(HISTORY_DAYS)
+    )
     records = [
         SessionRecord(
             external_id=f"P{n}",
