@@ -40,3 +40,20 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("standard page")
+
+
+class AdvisorArea(models.Model):
+    """No table: what the advisor area's permissions hang on (Django ties a permission to a
+    model). Granted to groups by `cms.services.advisor_roles.advisor_roles_setup`."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            (
+                "view_advisor_dashboards",
+                _("Can see the advisor dashboards and download their tables"),
+            ),
+            ("curate_emerging_skills", _("Can accept or reject emerging skills")),
+        ]
+        verbose_name = _("advisor area")
