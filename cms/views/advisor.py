@@ -1,0 +1,318 @@
+"""The advisor area: gap dashboards over the stored analytics (`analytics.selectors`).
+
+Every page and download is for accounts with `cms.view_advisor_dashboards` (see
+`advisor_access`); decisions on emerging skills need `cms.curate_emerging_skills` as well.
+Views stay thin: a selector gives the figures, `advisor_builders` turns them into the page's
+tables and charts, and the same tables answer `?export=csv|xlsx&table=<slug>`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from analytics import selectors
+from analytics.models import ALL
+from cms.views import advisor_builders as build
+from cms.views.advisor_access import advisor_required, curator_required, is_curator
+from cms.views.advisor_filters import AdvisorFilterForm, AdvisorFilters
+from cms.views.advisor_tables import Chart, Table, export_response
+from courses.selectors import provider_list
+from skills.models import Occupation, Skill
+
+OVERVIEW_TOP = 15
+# What each page filters on (the others would not change its figures, so they are not offered).
+AREA_FILTERS = ("province", "period")
+SHORTAGE_FILTERS = ("province", "period", "isco", "shortage_list")
+
+
+def _filters(request: HttpRequest) -> tuple[AdvisorFilterForm, AdvisorFilters]:
+    form = AdvisorFilterForm(request.GET)
+    return form, form.filters()
+
+
+def _province(filters: AdvisorFilters) -> str | None:
+    return None if filters.province == ALL else filters.province
+
+
+def _nav(request: HttpRequest, current: str) -> list[dict]:
+    items = [
+        ("overview", _("Overview"), reverse("advisor:overview")),
+        ("shortages", _("Shortage professions"), reverse("advisor:shortages")),
+        ("emerging", _("Emerging skills"), reverse("advisor:emerging")),
+        ("providers", _("Providers' alignment"), reverse("advisor:providers")),
+        ("public", _("Public summary"), reverse("gaps:public_summary")),
+    ]
+    return [
+        {"key": key, "label": label, "url": url, "current": key == current}
+        for key, label, url in items
+    ]
+
+
+def _page(
+    request: HttpRequest,
+    template: str,
+    *,
+    current: str,
+    title: str,
+    tables: list[Table] = (),
+    charts: list[Chart] = (),
+    form: AdvisorFilterForm | None = None,
+    filter_fields: tuple[str, ...] = (),
+    filters: AdvisorFilters | None = None,
+    **context,
+) -> HttpResponse:
+    """The page, or the download of one of its tables (same filters, same rows)."""
+    all_tables = [*tables, *(chart.table for chart in charts)]
+    download = export_response(
+        request, all_tables, filename_parts=filters.filename_parts() if filters else ()
+    )
+    if download is not None:
+        return download
+    return render(
+        request,
+        template,
+        {
+            "page_title": title,
+            "advisor_nav": _nav(request, current),
+            "run": selectors.latest_run(),
+            "methodology": selectors.methodology(),
+            "filters": form,
+            "filter_fields": filter_fields,
+            "tables": tables,
+            "charts": charts,
+            "filter_query": build.filter_query(request),
+            **context,
+        },
+    )
+
+
+@require_GET
+@advisor_required
+def overview(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    province = _province(filters)
+    summary = selectors.overview(province=province, period=filters.period)
+    gaps = selectors.skill_gaps(
+        province=province, period=filters.period, shortage_only=True, limit=OVERVIEW_TOP
+    )
+    professions = selectors.shortage_professions(
+        province=province, period=filters.period, tense_only=True
+    )[:OVERVIEW_TOP]
+    query = build.filter_query(request)
+    return _page(
+        request,
+        "cms/advisor/overview.html",
+        current="overview",
+        title=_("Gaps between training and employers' demand"),
+        charts=[build.gap_chart(gaps, query=query)],
+        tables=[
+            build.shortage_table(professions, query=query, slug="tense-professions", compact=True)
+        ],
+        form=form,
+        filter_fields=AREA_FILTERS,
+        filters=filters,
+        tiles=build.overview_tiles(summary) if summary else [],
+        summary=summary,
+    )
+
+
+@require_GET
+@advisor_required
+def shortages(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    rows = selectors.shortage_professions(
+        province=_province(filters),
+        period=filters.period,
+        shortage_list=filters.shortage_list.pk if filters.shortage_list else None,
+        isco_group=filters.isco or None,
+    )
+    return _page(
+        request,
+        "cms/advisor/shortages.html",
+        current="shortages",
+        title=_("Shortage professions"),
+        tables=[build.shortage_table(rows, query=build.filter_query(request))],
+        form=form,
+        filter_fields=SHORTAGE_FILTERS,
+        filters=filters,
+    )
+
+
+@require_GET
+@advisor_required
+def profession(request: HttpRequest, key: str) -> HttpResponse:
+    occupation = get_object_or_404(Occupation.objects.only("uri", "key"), key=key)
+    form, filters = _filters(request)
+    detail = selectors.profession_detail(
+        occupation_uri=occupation.uri, province=_province(filters), period=filters.period
+    )
+    if detail is None:
+        return _page(
+            request,
+            "cms/advisor/profession.html",
+            current="shortages",
+            title=occupation.label(),
+            occupation=occupation,
+            form=form,
+            filter_fields=AREA_FILTERS,
+            filters=filters,
+        )
+    query = build.filter_query(request)
+    return _page(
+        request,
+        "cms/advisor/profession.html",
+        current="shortages",
+        title=detail.occupation.label,
+        charts=[
+            build.profession_trend_chart(detail),
+            build.profession_provinces_chart(detail),
+        ],
+        tables=[
+            build.essential_skills_table(detail, query=query),
+            build.offers_table(detail.nearest_offers),
+            build.training_requests_table(detail.training_requests),
+            build.candidates_table(detail.candidate_providers),
+        ],
+        form=form,
+        filter_fields=AREA_FILTERS,
+        filters=filters,
+        occupation=occupation,
+        detail=detail,
+        row=detail.row,
+        basis=build.tension_basis(detail.row) if detail.row else [],
+    )
+
+
+@require_GET
+@advisor_required
+def skill(request: HttpRequest, key: str) -> HttpResponse:
+    concept = get_object_or_404(Skill.objects.only("uri", "key"), key=key)
+    form, filters = _filters(request)
+    detail = selectors.skill_detail(
+        skill_uri=concept.uri, province=_province(filters), period=filters.period
+    )
+    charts, tables = [], []
+    if detail is not None:
+        query = build.filter_query(request)
+        charts = [build.skill_months_chart(detail)]
+        tables = [
+            build.skill_occupations_table(detail, query=query),
+            build.skill_providers_table(detail),
+        ]
+    return _page(
+        request,
+        "cms/advisor/skill.html",
+        current="",
+        title=detail.skill.label if detail else concept.label(),
+        charts=charts,
+        tables=tables,
+        form=form,
+        filter_fields=AREA_FILTERS,
+        filters=filters,
+        concept=concept,
+        detail=detail,
+        gap=detail.gap if detail else None,
+    )
+
+
+@require_GET
+@advisor_required
+def emerging(request: HttpRequest) -> HttpResponse:
+    terms = selectors.emerging_terms()
+    return _page(
+        request,
+        "cms/advisor/emerging.html",
+        current="emerging",
+        title=_("Emerging skills"),
+        tables=[build.emerging_table(terms)],
+        terms=terms,
+        can_decide=is_curator(request.user),
+    )
+
+
+@require_POST
+@curator_required
+def emerging_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept a term as a local concept or a synonym, or reject it (analytics services)."""
+    from analytics.services import emerging as emerging_services
+
+    action = request.POST.get("action", "")
+    try:
+        if action == "reject":
+            emerging_services.emerging_term_reject(
+                term_id=pk, user=request.user, note=request.POST.get("note", "")[:1000]
+            )
+            messages.success(request, _("The term is rejected: it will not be proposed again."))
+        elif action == "synonym":
+            target = (
+                Skill.objects.filter(uri=request.POST.get("skill_uri", "").strip()).first()
+                or Skill.objects.filter(key=request.POST.get("skill_uri", "").strip()).first()
+            )
+            if target is None:
+                raise ValidationError(_("Choose the skill this term is a synonym of."))
+            emerging_services.emerging_term_accept_synonym(
+                term_id=pk, skill=target, user=request.user
+            )
+            messages.success(
+                request,
+                _("The term is now a synonym of “%(skill)s”.") % {"skill": target.label()},
+            )
+        elif action == "concept":
+            broader = (
+                Skill.objects.filter(uri=request.POST.get("broader_uri", "").strip()).first()
+                or Skill.objects.filter(key=request.POST.get("broader_uri", "").strip()).first()
+            )
+            if broader is None:
+                raise ValidationError(_("Choose the ESCO skill the new concept belongs under."))
+            emerging_services.emerging_term_accept_concept(
+                term_id=pk, broader=broader, user=request.user
+            )
+            messages.success(request, _("The term is now a local concept."))
+        else:
+            raise ValidationError(_("Unknown decision."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("advisor:emerging")
+
+
+@require_GET
+@advisor_required
+def providers(request: HttpRequest) -> HttpResponse:
+    return _page(
+        request,
+        "cms/advisor/providers.html",
+        current="providers",
+        title=_("Providers' alignment with shortage professions"),
+        tables=[build.providers_table(provider_list())],
+    )
+
+
+@require_GET
+@advisor_required
+def provider(request: HttpRequest, slug: str) -> HttpResponse:
+    page = provider_list().filter(slug=slug).first()
+    if page is None:
+        raise Http404("No provider with this slug.")
+    alignment = selectors.provider_alignment(provider_id=page.pk)
+    tables = []
+    if alignment is not None:
+        query = build.filter_query(request)
+        tables = [
+            build.alignment_table(alignment.rows, query=query, slug="alignment"),
+            build.alignment_table(alignment.nearly_covered, query=query, slug="nearly-covered"),
+        ]
+    return _page(
+        request,
+        "cms/advisor/provider.html",
+        current="providers",
+        title=page.title,
+        tables=tables,
+        provider=page,
+        alignment=alignment,
+    )
