@@ -57,3 +57,6 @@ class AdvisorArea(models.Model):
             ("curate_emerging_skills", _("Can accept or reject emerging skills")),
         ]
         verbose_name = _("advisor area")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

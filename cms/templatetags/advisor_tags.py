@@ -67,7 +67,9 @@ def _figure(kind: str, value):
     if kind == "float":
         return number_format(value, 1, force_grouping=True)
     if kind == "percent":
-        return _("%(value)s%%") % {"value": number_format(value * 100, 0)}
+        # Shares of thousands of skills are small: one decimal below 10 % ("0.4 %", not "0 %").
+        places = 1 if abs(value) < 0.1 else 0
+        return _("%(value)s%%") % {"value": number_format(value * 100, places)}
     if kind == "ratio":
         sign = "+" if value > 0 else ""
         return f"{sign}{number_format(value, 2)}"

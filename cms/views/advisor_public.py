@@ -131,18 +131,21 @@ def public_summary(request: HttpRequest) -> HttpResponse:
     )
 
 
-def shortage_entry_figures(entries) -> dict[int, selectors.ShortageRow]:
-    """{occupation id: its figures} for the occupations of a shortage list's entries (region
-    wide, default period); the page shows no figures for a suppressed row."""
+def shortage_entries_with_figures(entries) -> list[tuple[object, list[tuple[object, object]]]]:
+    """[(entry, [(occupation, its figures or None)])] for a shortage list's page: region wide,
+    default period; None for an occupation without figures or with too few postings."""
     ids = {occupation.pk for entry in entries for occupation in entry.occupations.all()}
-    return {
-        pk: row
-        for pk, row in selectors.occupation_figures(occupation_ids=ids).items()
-        if not row.suppressed
-    }
+    figures = selectors.occupation_figures(occupation_ids=ids)
+    return [
+        (entry, [(occupation, _shown(figures.get(occupation.pk))) for occupation in entry.occupations.all()])
+        for entry in entries
+    ]
 
 
 def occupation_figures(occupation) -> selectors.ShortageRow | None:
     """The occupation's figures for its public page, or None (not tracked, or suppressed)."""
-    row = selectors.occupation_figures(occupation_ids=[occupation.pk]).get(occupation.pk)
+    return _shown(selectors.occupation_figures(occupation_ids=[occupation.pk]).get(occupation.pk))
+
+
+def _shown(row: selectors.ShortageRow | None) -> selectors.ShortageRow | None:
     return None if row is None or row.suppressed else row
