@@ -4,6 +4,7 @@ Environment variables read here:
     DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS (comma separated),
     DATABASE_URL (sqlite:///path or postgres://user@host:port/name; SQLite by default),
     WAKE_DATA_DIR (writable folder for caches such as the extractor index),
+    WAKE_ANALYTICS_MIN_CELL_VOLUME (postings below which analytics rows are suppressed),
     WAGTAILADMIN_BASE_URL.
 """
 
@@ -168,6 +169,8 @@ FEED_API_MAX_BYTES = int(os.environ.get("WAKE_FEED_API_MAX_BYTES", str(20 * 1024
 # Where the vendored ESCO files live; tests point this at small fixtures.
 ESCO_DATA_DIR = Path(os.environ.get("ESCO_DATA_DIR", BASE_DIR / "skills" / "data" / "esco"))
 ESCO_VERSION = "1.1.1"
+# Analytics rows with fewer postings than this are suppressed (analytics/weights.py).
+ANALYTICS_MIN_CELL_VOLUME = int(os.environ.get("WAKE_ANALYTICS_MIN_CELL_VOLUME", "5"))
 
 WAGTAIL_SITE_NAME = "wake! for skills"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

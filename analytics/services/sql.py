@@ -1,0 +1,309 @@
+"""The heavy aggregation, as SQL the database runs: GROUP BY over the link tables.
+
+Each statement reads postings, sessions and their links and writes (INSERT … SELECT) or returns
+aggregated rows only, so the work scales with the database and nothing per posting crosses into
+Python. Table and column names come from the models' `_meta`; the SQL is portable to SQLite
+and PostgreSQL (the month of a date is the one vendor-specific piece, `month_sql`).
+
+The rules mirror the other apps' own definitions, cited where they apply:
+- a unique posting is one without `duplicate_of` (`JobPosting.objects.unique()`);
+- a counted link is any but a rejected one (`ConceptLinkQuerySet.active()`); supply counts
+  confirmed offer links only (`ConceptLinkQuerySet.public()`), as the cadastre shows them;
+- a posting's primary occupation is its first-ranked occupation link (`PostingOccupation.rank`).
+Weights come from `analytics.weights`.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+
+from analytics import weights
+from analytics.models import (
+    ONLINE,
+    UNKNOWN,
+    DemandCell,
+    OccupationDemandCell,
+    ProviderSkillSupply,
+    SupplyCell,
+)
+from courses.models import OfferOccupation, OfferPage, OfferSkill, ProviderPage, Session
+from jobs.models import JobPosting, PostingOccupation, PostingSkill
+from skills.links import LinkStatus
+from skills.models import OccupationSkill
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def month_sql(column: str) -> str:
+    """SQL for the first day of the month of the date `column`."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
+def _case(column: str, mapping: dict, default: float) -> str:
+    whens = " ".join(f"WHEN '{key}' THEN {float(value)!r}" for key, value in mapping.items())
+    return f"(CASE {column} {whens} ELSE {float(default)!r} END)"
+
+
+def _in_list(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+REJECTED = LinkStatus.REJECTED.value
+CONFIRMED = LinkStatus.CONFIRMED.value
+
+
+def _posting_filter(alias: str = "p") -> str:
+    statuses = _in_list(weights.COUNTED_POSTING_STATUSES)
+    return (
+        f"{alias}.duplicate_of_id IS NULL AND {alias}.status IN ({statuses}) "
+        f"AND {alias}.posted_on >= %s AND {alias}.posted_on <= %s"
+    )
+
+
+def _posting_province(alias: str = "p") -> str:
+    return f"(CASE WHEN {alias}.province = '' THEN '{UNKNOWN}' ELSE {alias}.province END)"
+
+
+def insert_demand_cells(*, run_id: int, start: datetime.date, end: datetime.date) -> int:
+    """Demand cells (skill × province × month) of unique postings dated `start`..`end`."""
+    relation = _case("os.relation", weights.RELATION_WEIGHTS, weights.RELATION_WEIGHTS["extracted"])
+    confidence = (
+        f"(CASE WHEN ps.status = '{CONFIRMED}' THEN {weights.CONFIRMED_WEIGHT!r} "
+        "WHEN ps.score > 1 THEN 1.0 WHEN ps.score < 0 THEN 0.0 ELSE ps.score END)"
+    )
+    month = month_sql("p.posted_on")
+    sql = f"""
+        INSERT INTO {_table(DemandCell)}
+            (run_id, skill_id, province, month, postings, confirmed_postings, weight)
+        SELECT %s, ps.skill_id, {_posting_province()}, {month}, COUNT(*),
+               SUM(CASE WHEN ps.status = '{CONFIRMED}' THEN 1 ELSE 0 END),
+               SUM({relation} * {confidence})
+        FROM {_table(PostingSkill)} ps
+        JOIN {_table(JobPosting)} p ON p.id = ps.posting_id
+        LEFT JOIN {_table(PostingOccupation)} po
+            ON po.posting_id = p.id AND po.rank = 1 AND po.status <> '{REJECTED}'
+        LEFT JOIN {_table(OccupationSkill)} os
+            ON os.occupation_id = po.occupation_id AND os.skill_id = ps.skill_id
+        WHERE ps.status <> '{REJECTED}' AND {_posting_filter()}
+        GROUP BY ps.skill_id, {_posting_province()}, {month}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [run_id, start, end])
+        return cursor.rowcount
+
+
+def insert_occupation_demand_cells(*, run_id: int, start: datetime.date, end: datetime.date) -> int:
+    """Unique postings per primary occupation × province × month, and how many were re-posted
+    (another posting names them as the original)."""
+    month = month_sql("p.posted_on")
+    sql = f"""
+        INSERT INTO {_table(OccupationDemandCell)}
+            (run_id, occupation_id, province, month, postings, reposted)
+        SELECT %s, po.occupation_id, {_posting_province()}, {month}, COUNT(*),
+               SUM(CASE WHEN d.posting_id IS NULL THEN 0 ELSE 1 END)
+        FROM {_table(PostingOccupation)} po
+        JOIN {_table(JobPosting)} p ON p.id = po.posting_id
+        LEFT JOIN (
+            SELECT DISTINCT duplicate_of_id AS posting_id FROM {_table(JobPosting)}
+            WHERE duplicate_of_id IS NOT NULL
+        ) d ON d.posting_id = p.id
+        WHERE po.rank = 1 AND po.status <> '{REJECTED}' AND {_posting_filter()}
+        GROUP BY po.occupation_id, {_posting_province()}, {month}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [run_id, start, end])
+        return cursor.rowcount
+
+
+def posting_totals(*, start: datetime.date, end: datetime.date) -> list[tuple]:
+    """(province, month, unique postings, duplicates) of postings dated `start`..`end`."""
+    month = month_sql("p.posted_on")
+    statuses = _in_list(weights.COUNTED_POSTING_STATUSES)
+    sql = f"""
+        SELECT {_posting_province()}, {month},
+               SUM(CASE WHEN p.duplicate_of_id IS NULL THEN 1 ELSE 0 END),
+               SUM(CASE WHEN p.duplicate_of_id IS NULL THEN 0 ELSE 1 END)
+        FROM {_table(JobPosting)} p
+        WHERE p.status IN ({statuses}) AND p.posted_on >= %s AND p.posted_on <= %s
+        GROUP BY {_posting_province()}, {month}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [start, end])
+        return cursor.fetchall()
+
+
+def _session_province() -> str:
+    online = _in_list(weights.ONLINE_MODALITIES)
+    return (
+        f"(CASE WHEN o.modality IN ({online}) THEN '{ONLINE}' "
+        "WHEN s.province <> '' THEN s.province "
+        f"WHEN pr.province IS NOT NULL AND pr.province <> '' THEN pr.province ELSE '{UNKNOWN}' END)"
+    )
+
+
+def _session_joins() -> str:
+    """Sessions of live offers, their offer and provider (not cancelled)."""
+    page_table = connection.ops.quote_name("wagtailcore_page")
+    return f"""
+        JOIN {_table(OfferPage)} o ON o.page_ptr_id = s.page_id
+        JOIN {page_table} pg ON pg.id = o.page_ptr_id AND pg.live = %s
+        LEFT JOIN {_table(ProviderPage)} pr ON pr.page_ptr_id = o.provider_id
+    """
+
+
+def _session_filter() -> str:
+    return "s.status <> 'cancelled' AND s.start_date >= %s AND s.start_date <= %s"
+
+
+def insert_supply_cells(*, run_id: int, start: datetime.date, end: datetime.date) -> int:
+    """Supply cells (skill × province or online × month of start) of sessions `start`..`end`."""
+    seats = f"COALESCE(s.seats, {weights.SEATS_WHEN_UNKNOWN})"
+    format_weight = _case("o.format", weights.FORMAT_WEIGHTS, weights.FORMAT_WEIGHT_OTHER)
+    ref = float(weights.REFERENCE_HOURS)
+    floor = weights.MIN_DURATION_WEIGHT
+    duration = (
+        f"(CASE WHEN o.duration_hours IS NULL THEN {weights.DURATION_WEIGHT_UNKNOWN!r} "
+        f"WHEN o.duration_hours >= {ref!r} THEN 1.0 "
+        f"WHEN o.duration_hours <= {floor * ref!r} THEN {floor!r} "
+        f"ELSE o.duration_hours / {ref!r} END)"
+    )
+    relation = _case(
+        "os.relation",
+        weights.OFFER_RELATION_WEIGHTS,
+        weights.OFFER_RELATION_WEIGHTS["secondary"],
+    )
+    month = month_sql("s.start_date")
+    sql = f"""
+        INSERT INTO {_table(SupplyCell)}
+            (run_id, skill_id, province, month, sessions, seats, weight)
+        SELECT %s, os.skill_id, {_session_province()}, {month}, COUNT(*),
+               SUM(COALESCE(s.seats, 0)),
+               SUM({seats} * {format_weight} * {duration} * {relation})
+        FROM {_table(Session)} s
+        {_session_joins()}
+        JOIN {_table(OfferSkill)} os ON os.offer_id = o.page_ptr_id AND os.status = '{CONFIRMED}'
+        WHERE {_session_filter()}
+        GROUP BY os.skill_id, {_session_province()}, {month}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [run_id, True, start, end])
+        return cursor.rowcount
+
+
+def insert_provider_skill_supply(*, run_id: int, start: datetime.date, end: datetime.date) -> int:
+    """Per provider and skill: live offers teaching it (confirmed), their sessions and seats."""
+    sql = f"""
+        INSERT INTO {_table(ProviderSkillSupply)}
+            (run_id, provider_id, skill_id, offers, sessions, seats)
+        SELECT %s, o.provider_id, os.skill_id, COUNT(DISTINCT o.page_ptr_id), COUNT(*),
+               SUM(COALESCE(s.seats, 0))
+        FROM {_table(Session)} s
+        {_session_joins()}
+        JOIN {_table(OfferSkill)} os ON os.offer_id = o.page_ptr_id AND os.status = '{CONFIRMED}'
+        WHERE {_session_filter()} AND o.provider_id IS NOT NULL
+        GROUP BY o.provider_id, os.skill_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [run_id, True, start, end])
+        return cursor.rowcount
+
+
+def session_totals(*, start: datetime.date, end: datetime.date) -> list[tuple]:
+    """(province or online, month, offers, sessions, seats) of sessions `start`..`end`; offers
+    are counted per month (distinct within a month)."""
+    month = month_sql("s.start_date")
+    sql = f"""
+        SELECT {_session_province()}, {month}, COUNT(DISTINCT o.page_ptr_id), COUNT(*),
+               SUM(COALESCE(s.seats, 0))
+        FROM {_table(Session)} s
+        {_session_joins()}
+        WHERE {_session_filter()}
+        GROUP BY {_session_province()}, {month}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, start, end])
+        return cursor.fetchall()
+
+
+def offer_counts(*, start: datetime.date, end: datetime.date) -> list[tuple]:
+    """(province or online, distinct live offers) with a session `start`..`end`."""
+    sql = f"""
+        SELECT {_session_province()}, COUNT(DISTINCT o.page_ptr_id)
+        FROM {_table(Session)} s
+        {_session_joins()}
+        WHERE {_session_filter()}
+        GROUP BY {_session_province()}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, start, end])
+        return cursor.fetchall()
+
+
+def occupation_supply(*, start: datetime.date, end: datetime.date) -> list[tuple]:
+    """(occupation, province or online, sessions, seats) of sessions `start`..`end` of live
+    offers with a confirmed link to the occupation."""
+    sql = f"""
+        SELECT oo.occupation_id, {_session_province()}, COUNT(*), SUM(COALESCE(s.seats, 0))
+        FROM {_table(Session)} s
+        {_session_joins()}
+        JOIN {_table(OfferOccupation)} oo
+            ON oo.offer_id = o.page_ptr_id AND oo.status = '{CONFIRMED}'
+        WHERE {_session_filter()}
+        GROUP BY oo.occupation_id, {_session_province()}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, start, end])
+        return cursor.fetchall()
+
+
+def offer_skills(*, start: datetime.date, end: datetime.date, skill_ids) -> list[tuple]:
+    """(offer, provider, provider's province, online?, skill) for live offers with a session
+    `start`..`end` and a confirmed link to one of `skill_ids` (the essential skills of the
+    professions followed: a bounded set)."""
+    skill_ids = sorted(set(skill_ids))
+    if not skill_ids:
+        return []
+    online = _in_list(weights.ONLINE_MODALITIES)
+    rows = []
+    with connection.cursor() as cursor:
+        for chunk_start in range(0, len(skill_ids), 500):
+            chunk = skill_ids[chunk_start : chunk_start + 500]
+            placeholders = ", ".join(["%s"] * len(chunk))
+            sql = f"""
+                SELECT DISTINCT o.page_ptr_id, o.provider_id, COALESCE(pr.province, ''),
+                       CASE WHEN o.modality IN ({online}) THEN 1 ELSE 0 END, os.skill_id
+                FROM {_table(Session)} s
+                {_session_joins()}
+                JOIN {_table(OfferSkill)} os
+                    ON os.offer_id = o.page_ptr_id AND os.status = '{CONFIRMED}'
+                WHERE {_session_filter()} AND os.skill_id IN ({placeholders})
+            """
+            cursor.execute(sql, [True, start, end, *chunk])
+            rows.extend(cursor.fetchall())
+    return rows
+
+
+def latest_dates() -> tuple[datetime.date | None, datetime.date | None]:
+    """The latest counted unique posting's date and the latest session's start date."""
+    statuses = _in_list(weights.COUNTED_POSTING_STATUSES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MAX(posted_on) FROM {_table(JobPosting)} "
+            f"WHERE duplicate_of_id IS NULL AND status IN ({statuses})"
+        )
+        posting = cursor.fetchone()[0]
+        cursor.execute(f"SELECT MAX(start_date) FROM {_table(Session)}")
+        session = cursor.fetchone()[0]
+    return _as_date(posting), _as_date(session)
+
+
+def _as_date(value) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
