@@ -61,7 +61,8 @@ Tension
 Emerging terms
     Words and phrases of up to three words from a bounded sample of recent unique postings,
     frequent and rising (share of postings in the last `EMERGING_RECENT_MONTHS` months against the
-    months before), that no skill or occupation label nor curated synonym contains.
+    months before, by at least `EMERGING_MIN_GROWTH` and a z statistic of `EMERGING_MIN_Z`), that
+    no skill or occupation label nor curated synonym contains.
 """
 
 from __future__ import annotations
@@ -120,6 +121,7 @@ EMERGING_MONTHS = 24
 EMERGING_RECENT_MONTHS = 6
 EMERGING_MIN_POSTINGS = 8
 EMERGING_MIN_GROWTH = 1.5
+EMERGING_MIN_Z = 3.0  # the rise must be unlikely by chance (two-proportion z statistic)
 EMERGING_MAX_TERMS = 60
 EMERGING_EXAMPLES = 5
 
@@ -277,6 +279,7 @@ class Parameters:
     emerging_recent_months: int
     emerging_min_postings: int
     emerging_min_growth: float
+    emerging_min_z: float
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -307,4 +310,5 @@ def current_parameters() -> Parameters:
         emerging_recent_months=EMERGING_RECENT_MONTHS,
         emerging_min_postings=EMERGING_MIN_POSTINGS,
         emerging_min_growth=EMERGING_MIN_GROWTH,
+        emerging_min_z=EMERGING_MIN_Z,
     )

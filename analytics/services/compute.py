@@ -47,6 +47,7 @@ from analytics.models import (
     VacancyStatistic,
 )
 from analytics.services import sql
+from analytics.services.writer import insert_rows
 from core.places import Province, province_distance
 from jobs.models import TrainingRequest
 from skills.models import OccupationSkill, ShortageListEntry, TaxonomyImport
@@ -290,26 +291,41 @@ def _gap_indicators(run, window: Window, minimum: int) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame()
     gaps = pd.concat(frames, ignore_index=True)
-    GapIndicator.objects.bulk_create(
+    insert_rows(
+        GapIndicator,
+        [
+            "run",
+            "skill",
+            "province",
+            "period",
+            "demand_postings",
+            "demand_weight",
+            "demand_share",
+            "supply_sessions",
+            "supply_seats",
+            "supply_weight",
+            "supply_share",
+            "log_ratio",
+            "suppressed",
+        ],
         (
-            GapIndicator(
-                run=run,
-                skill_id=int(row.skill_id),
-                province=row.province,
-                period=row.period,
-                demand_postings=int(row.demand_postings),
-                demand_weight=float(row.demand_weight),
-                demand_share=float(row.demand_share),
-                supply_sessions=int(row.supply_sessions),
-                supply_seats=int(row.supply_seats),
-                supply_weight=float(row.supply_weight),
-                supply_share=float(row.supply_share),
-                log_ratio=float(row.log_ratio),
-                suppressed=bool(row.suppressed),
+            (
+                run.pk,
+                int(row.skill_id),
+                row.province,
+                row.period,
+                int(row.demand_postings),
+                float(row.demand_weight),
+                float(row.demand_share),
+                int(row.supply_sessions),
+                int(row.supply_seats),
+                float(row.supply_weight),
+                float(row.supply_share),
+                float(row.log_ratio),
+                bool(row.suppressed),
             )
             for row in gaps.itertuples(index=False)
         ),
-        batch_size=BATCH,
     )
     return gaps
 
@@ -393,7 +409,7 @@ def _professions(run, window: Window, minimum: int) -> dict:
     )
     if not cells.empty:
         cells["month"] = pd.to_datetime(cells["month"]).dt.date
-    followed = set(listed) | set(cells["occupation_id"].astype(int).tolist())
+    followed = set(listed) | {int(i) for i in cells["occupation_id"].unique()}
     essential = pd.DataFrame(
         list(
             OccupationSkill.objects.filter(
@@ -414,23 +430,32 @@ def _professions(run, window: Window, minimum: int) -> dict:
     )
     provinces = [ALL, *PROVINCES]
     coverage = coverage_table(essential, taught, provinces=provinces)
-    OccupationCoverage.objects.bulk_create(
+    insert_rows(
+        OccupationCoverage,
+        [
+            "run",
+            "occupation",
+            "province",
+            "essential_skills",
+            "covered_skills",
+            "coverage",
+            "uncovered_skill_ids",
+        ],
         (
-            OccupationCoverage(
-                run=run,
-                occupation_id=row.occupation_id,
-                province=row.province,
-                essential_skills=row.essential_skills,
-                covered_skills=row.covered_skills,
-                coverage=None if pd.isna(row.coverage) else float(row.coverage),
-                uncovered_skill_ids=list(row.uncovered),
+            (
+                run.pk,
+                int(row.occupation_id),
+                row.province,
+                int(row.essential_skills),
+                int(row.covered_skills),
+                None if pd.isna(row.coverage) else float(row.coverage),
+                list(row.uncovered),
             )
             for row in coverage.itertuples(index=False)
         ),
-        batch_size=BATCH,
     )
     coverage_by = {
-        (row.occupation_id, row.province): row for row in coverage.itertuples(index=False)
+        (int(row.occupation_id), row.province): row for row in coverage.itertuples(index=False)
     }
 
     supply: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -451,20 +476,25 @@ def _professions(run, window: Window, minimum: int) -> dict:
             current = scope[scope["month"] >= start]
             previous = scope[(scope["month"] >= previous_start) & (scope["month"] < start)]
             now = current.groupby("occupation_id")[["postings", "reposted"]].sum()
-            before = previous.groupby("occupation_id")["postings"].sum()
-            trend = (
-                scope[scope["month"] >= trend_months[0]]
-                .groupby(["occupation_id", "month"])["postings"]
+            now_postings = {int(k): int(v) for k, v in now["postings"].items()}
+            now_reposted = {int(k): int(v) for k, v in now["reposted"].items()}
+            before = {
+                int(k): int(v)
+                for k, v in previous.groupby("occupation_id")["postings"].sum().items()
+            }
+            recent = scope[scope["month"] >= trend_months[0]]
+            trend = {
+                (int(o), m): int(v)
+                for (o, m), v in recent.groupby(["occupation_id", "month"])["postings"]
                 .sum()
-            )
-            total_postings = now["postings"].sum() if not now.empty else 0
-            average_repost = (
-                float(now["reposted"].sum() / total_postings) if total_postings else 0.0
-            )
+                .items()
+            }
+            total_postings = sum(now_postings.values())
+            average_repost = sum(now_reposted.values()) / total_postings if total_postings else 0.0
             for occupation_id in sorted(followed):
-                postings = int(now["postings"].get(occupation_id, 0)) if not now.empty else 0
-                reposted = int(now["reposted"].get(occupation_id, 0)) if not now.empty else 0
-                prior = int(before.get(occupation_id, 0)) if not before.empty else 0
+                postings = now_postings.get(occupation_id, 0)
+                reposted = now_reposted.get(occupation_id, 0)
+                prior = before.get(occupation_id, 0)
                 cov = coverage_by.get((occupation_id, province))
                 cov_value = None if cov is None or pd.isna(cov.coverage) else float(cov.coverage)
                 figures = forem.get((occupation_id, province)) or forem.get((occupation_id, ALL))
@@ -501,10 +531,7 @@ def _professions(run, window: Window, minimum: int) -> dict:
                         tension_basis=basis,
                         demand_postings=postings,
                         demand_previous=prior,
-                        demand_trend=[
-                            int(trend.get((occupation_id, m), 0)) if not trend.empty else 0
-                            for m in trend_months
-                        ],
+                        demand_trend=[trend.get((occupation_id, m), 0) for m in trend_months],
                         reposted=reposted,
                         supply_sessions=sessions,
                         supply_seats=seats,
@@ -553,28 +580,32 @@ def _vacancy_figures() -> dict[tuple[int, str], weights.VacancyFigures]:
 
 
 def _attach_offers_and_requests(run, rows, window, essential: pd.DataFrame, professions) -> None:
-    """Nearest offers and training requests of each shortage row; provider alignment rows."""
-    essential = essential[essential["occupation_id"].isin(professions)]
+    """Nearest offers and training requests of each shortage row; provider alignment rows.
+
+    An offer answers a profession by the number of its essential skills it teaches; the nearest
+    come first among those teaching as many (same province or online, then neighbouring)."""
     needed: dict[int, set[int]] = defaultdict(set)
+    wanted = set(professions)
     for occupation_id, skill_id in essential.itertuples(index=False):
-        needed[int(occupation_id)].add(int(skill_id))
-    offers = pd.DataFrame(
-        sql.offer_skills(
-            start=window.coverage_start,
-            end=window.supply_end,
-            skill_ids={s for skills in needed.values() for s in skills},
-        ),
-        columns=["offer_id", "provider_id", "province", "online", "skill_id"],
-    )
-    matches = essential.merge(offers, on="skill_id")
-    per_offer = (
-        matches.groupby(["occupation_id", "offer_id", "provider_id", "province", "online"])[
-            "skill_id"
-        ]
-        .nunique()
-        .reset_index(name="covered")
-    )
-    by_occupation = {k: g for k, g in per_offer.groupby("occupation_id")}
+        if occupation_id in wanted:
+            needed[int(occupation_id)].add(int(skill_id))
+    occupations_of_skill: dict[int, list[int]] = defaultdict(list)
+    for occupation_id, skills in needed.items():
+        for skill_id in skills:
+            occupations_of_skill[skill_id].append(occupation_id)
+
+    # (occupation, offer) -> skills taught; offer -> (provider, province, online)
+    taught: dict[tuple[int, int], set[int]] = defaultdict(set)
+    offer_info: dict[int, tuple[int | None, str, bool]] = {}
+    for offer_id, provider_id, province, online, skill_id in sql.offer_skills(
+        start=window.coverage_start, end=window.supply_end, skill_ids=occupations_of_skill
+    ):
+        offer_info[offer_id] = (provider_id, province, bool(online))
+        for occupation_id in occupations_of_skill[skill_id]:
+            taught[(occupation_id, offer_id)].add(skill_id)
+    offers_of: dict[int, list[tuple[int, int]]] = defaultdict(list)  # occupation -> (offer, n)
+    for (occupation_id, offer_id), skills in taught.items():
+        offers_of[occupation_id].append((offer_id, len(skills)))
 
     requests = list(
         TrainingRequest.objects.filter(
@@ -589,17 +620,14 @@ def _attach_offers_and_requests(run, rows, window, essential: pd.DataFrame, prof
         request_skills[request_id].add(skill_id)
 
     for row in rows:
-        group = by_occupation.get(row.occupation_id)
-        if group is not None:
-            ranked = []
-            for offer in group.itertuples(index=False):
-                distance = (
-                    0
-                    if offer.online or row.province == ALL
-                    else province_distance(row.province, offer.province)
-                )
-                ranked.append((-offer.covered, distance, offer.offer_id))
-            row.nearest_offer_ids = [int(o) for _c, _d, o in sorted(ranked)[:NEAREST_OFFERS]]
+        ranked = []
+        for offer_id, covered in offers_of.get(row.occupation_id, []):
+            _provider, province, online = offer_info[offer_id]
+            distance = (
+                0 if online or row.province == ALL else province_distance(row.province, province)
+            )
+            ranked.append((-covered, distance, offer_id))
+        row.nearest_offer_ids = [offer_id for _c, _d, offer_id in sorted(ranked)[:NEAREST_OFFERS]]
         skills = needed.get(row.occupation_id, set())
         row.training_request_ids = sorted(
             pk
@@ -607,25 +635,42 @@ def _attach_offers_and_requests(run, rows, window, essential: pd.DataFrame, prof
             if request_skills[pk] & skills and (row.province == ALL or province == row.province)
         )
 
-    alignments = []
-    if not per_offer.empty:
-        by_provider = matches.groupby(["occupation_id", "provider_id"])
-        for (occupation_id, provider_id), group in by_provider:
-            skills = needed[int(occupation_id)]
-            covered = set(group["skill_id"].astype(int))
-            alignments.append(
-                ProviderAlignment(
-                    run=run,
-                    provider_id=int(provider_id),
-                    occupation_id=int(occupation_id),
-                    essential_skills=len(skills),
-                    covered_skills=len(covered),
-                    coverage=len(covered) / len(skills) if skills else 0.0,
-                    offer_ids=sorted(int(o) for o in group["offer_id"].unique()),
-                    missing_skill_ids=sorted(skills - covered),
-                )
+    by_provider: dict[tuple[int, int], tuple[set[int], set[int]]] = defaultdict(
+        lambda: (set(), set())
+    )
+    for (occupation_id, offer_id), skills in taught.items():
+        provider_id = offer_info[offer_id][0]
+        if provider_id is None:
+            continue
+        covered, offers = by_provider[(occupation_id, provider_id)]
+        covered |= skills
+        offers.add(offer_id)
+    insert_rows(
+        ProviderAlignment,
+        [
+            "run",
+            "provider_id",
+            "occupation",
+            "essential_skills",
+            "covered_skills",
+            "coverage",
+            "offer_ids",
+            "missing_skill_ids",
+        ],
+        (
+            (
+                run.pk,
+                provider_id,
+                occupation_id,
+                len(needed[occupation_id]),
+                len(covered),
+                len(covered) / len(needed[occupation_id]),
+                sorted(offers),
+                sorted(needed[occupation_id] - covered),
             )
-    ProviderAlignment.objects.bulk_create(alignments, batch_size=BATCH)
+            for (occupation_id, provider_id), (covered, offers) in sorted(by_provider.items())
+        ),
+    )
 
 
 # -- overview -------------------------------------------------------------------------------------
