@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from cms.views.advisor_access import advisor_required, curator_required, is_cura
 from cms.views.advisor_filters import AdvisorFilterForm, AdvisorFilters
 from cms.views.advisor_tables import Chart, Table, export_response
 from courses.selectors import provider_list
-from skills.models import Occupation, Skill
+from skills.models import Occupation, Skill, SkillGroup
 
 OVERVIEW_TOP = 15
 # What each page filters on (the others would not change its figures, so they are not offered).
@@ -236,49 +237,95 @@ def emerging(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _concept_by_reference(reference: str, *, groups: bool = False):
+    """The skill (or, with `groups`, skill group) a curator names by its URI, its key or its
+    exact preferred label (French or English); None when nothing, or several, match."""
+    reference = reference.strip()
+    if not reference:
+        return None
+    models = [Skill, SkillGroup] if groups else [Skill]
+    for model in models:
+        found = model.objects.filter(uri=reference).first()
+        if found is not None:
+            return found
+    found = Skill.objects.filter(key=reference).first()
+    if found is not None:
+        return found
+    for model in models:
+        matches = list(
+            model.objects.filter(
+                Q(preferred_label_fr__iexact=reference) | Q(preferred_label_en__iexact=reference),
+                is_obsolete=False,
+            )[:2]
+        )
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
 @require_POST
 @curator_required
 def emerging_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Accept a term as a local concept or a synonym, or reject it (analytics services)."""
-    from analytics.services import emerging as emerging_services
+    """Accept a queued term as a local concept or a synonym, or reject it (analytics services,
+    which record the decision so the term is not proposed again)."""
+    from analytics.services.emerging import (
+        emerging_term_accept_concept,
+        emerging_term_accept_synonym,
+        emerging_term_reject,
+    )
 
+    queued = next((term for term in selectors.emerging_terms() if term.id == pk), None)
+    if queued is None:
+        messages.error(request, _("This term is no longer in the queue (decided, or recomputed)."))
+        return redirect("advisor:emerging")
     action = request.POST.get("action", "")
     try:
         if action == "reject":
-            emerging_services.emerging_term_reject(
-                term_id=pk, user=request.user, note=request.POST.get("note", "")[:1000]
-            )
-            messages.success(request, _("The term is rejected: it will not be proposed again."))
-        elif action == "synonym":
-            target = (
-                Skill.objects.filter(uri=request.POST.get("skill_uri", "").strip()).first()
-                or Skill.objects.filter(key=request.POST.get("skill_uri", "").strip()).first()
-            )
-            if target is None:
-                raise ValidationError(_("Choose the skill this term is a synonym of."))
-            emerging_services.emerging_term_accept_synonym(
-                term_id=pk, skill=target, user=request.user
+            emerging_term_reject(
+                term=queued.term, note=request.POST.get("note", "")[:1000], user=request.user
             )
             messages.success(
                 request,
-                _("The term is now a synonym of “%(skill)s”.") % {"skill": target.label()},
+                _("“%(term)s” is rejected: it will not be proposed again.") % {"term": queued.term},
+            )
+        elif action == "synonym":
+            skill = _concept_by_reference(request.POST.get("skill", ""))
+            if skill is None:
+                raise ValidationError(
+                    _("No single skill has this URI or label: copy the URI from the skill's page.")
+                )
+            emerging_term_accept_synonym(term=queued.term, skill=skill, user=request.user)
+            messages.success(
+                request,
+                _("“%(term)s” is now a synonym of “%(skill)s”.")
+                % {"term": queued.term, "skill": skill.label()},
             )
         elif action == "concept":
-            broader = (
-                Skill.objects.filter(uri=request.POST.get("broader_uri", "").strip()).first()
-                or Skill.objects.filter(key=request.POST.get("broader_uri", "").strip()).first()
-            )
+            broader = _concept_by_reference(request.POST.get("broader", ""), groups=True)
             if broader is None:
-                raise ValidationError(_("Choose the ESCO skill the new concept belongs under."))
-            emerging_services.emerging_term_accept_concept(
-                term_id=pk, broader=broader, user=request.user
+                raise ValidationError(
+                    _(
+                        "No single ESCO skill or skill group has this URI or label: copy the URI "
+                        "from its page."
+                    )
+                )
+            decision = emerging_term_accept_concept(
+                term=queued.term,
+                label_fr=request.POST.get("label_fr", "").strip()[:255] or queued.term,
+                label_en=request.POST.get("label_en", "").strip()[:255],
+                broader=broader,
+                user=request.user,
             )
-            messages.success(request, _("The term is now a local concept."))
+            messages.success(
+                request,
+                _("“%(term)s” is now the local concept “%(skill)s”.")
+                % {"term": queued.term, "skill": decision.skill.label() if decision.skill else ""},
+            )
         else:
-            raise ValidationError(_("Unknown decision."))
+            raise ValidationError(_("Choose a decision: synonym, local concept or reject."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("advisor:emerging")
+    return redirect(reverse("advisor:emerging") + f"#term-{pk}")
 
 
 @require_GET
