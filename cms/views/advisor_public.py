@@ -137,7 +137,13 @@ def shortage_entries_with_figures(entries) -> list[tuple[object, list[tuple[obje
     ids = {occupation.pk for entry in entries for occupation in entry.occupations.all()}
     figures = selectors.occupation_figures(occupation_ids=ids)
     return [
-        (entry, [(occupation, _shown(figures.get(occupation.pk))) for occupation in entry.occupations.all()])
+        (
+            entry,
+            [
+                (occupation, _shown(figures.get(occupation.pk)))
+                for occupation in entry.occupations.all()
+            ],
+        )
         for entry in entries
     ]
 

@@ -2,8 +2,8 @@
 
 - "motion designer" (listed): 8 unique postings in Liège over the last three months (plus one
   near-duplicate that must not count), each asking for its two essential skills; one offer in
-  Liège teaches the first (confirmed link), so coverage is 1 of 2; an employer asked for a
-  training in the second.
+  Liège prepares for it and teaches the first (confirmed links), so coverage is 1 of 2, with a
+  session two months ago and one planned; an employer asked for a training in the second.
 - "rare profession" (listed): 2 postings, below the minimum volume: shown without figures.
 The names carry characters a spreadsheet would run as a formula ("=" …) to check the downloads.
 """
@@ -19,7 +19,7 @@ from django.utils import timezone
 from analytics.models import ComputationRun, EmergingTerm
 from analytics.services.compute import analytics_compute
 from core.places import Province
-from courses.models import OfferPage, OfferSkill, ProviderPage
+from courses.models import OfferOccupation, OfferPage, OfferSkill, ProviderPage
 from courses.services.providers import provider_editors_group
 from jobs.models import Employer, JobPosting, PostingOccupation, PostingSkill, TrainingRequest
 from jobs.services.roles import ADVISORS
@@ -123,15 +123,23 @@ def gap_world(provider_index) -> GapWorld:
         title="Animation 2D",
         sessions=[
             {
+                "start_date": today - datetime.timedelta(days=60),
+                "end_date": today - datetime.timedelta(days=30),
+                "seats": 10,
+                "province": Province.LIEGE,
+                "commune": "Liège",
+            },
+            {
                 "start_date": today + datetime.timedelta(days=30),
                 "end_date": today + datetime.timedelta(days=60),
                 "seats": 10,
                 "province": Province.LIEGE,
                 "commune": "Liège",
-            }
+            },
         ],
     )
     OfferSkill.objects.create(offer=offer, skill=taught, status=LinkStatus.CONFIRMED)
+    OfferOccupation.objects.create(offer=offer, occupation=occupation, status=LinkStatus.CONFIRMED)
 
     employer = EmployerFactory(name="Studio Secret SA", province=Province.LIEGE)
     request = TrainingRequest.objects.create(
