@@ -176,7 +176,7 @@ class TestShortageProfessions:
         for name, value in query.items():
             assert form.xpath(f'.//select[@name="{name}"]/option[@selected]/@value') == [value]
         link = document.xpath(f'//a[contains(@href, "{world.occupation.key}")]/@href')[0]
-        assert link.endswith("?province=liege&period=24m&shortage_list=%d" % world.shortage_list.pk)
+        assert link.endswith(f"?province=liege&period=24m&shortage_list={world.shortage_list.pk}")
         csv_link = document.xpath('//a[@data-export="csv"]/@href')[0]
         assert "province=liege" in csv_link and "period=24m" in csv_link
         downloaded = csv_rows(advisor_client.get(csv_link))
