@@ -1,6 +1,7 @@
 """The filters of the advisor pages, read from the URL (a filtered page is a link to share).
 
-Province, period, occupation group (ISCO major or sub-major group), sector and shortage list.
+Province, period, occupation group (ISCO major or sub-major group) and shortage list. (No
+sector filter yet: the stored analytics have no sector dimension to filter on; see the issue.)
 A value the form does not know is reported on the page and ignored (the page shows its default
 rather than an error), so an old or edited link still opens.
 """
@@ -17,7 +18,7 @@ from analytics.models import ALL, DEFAULT_PERIOD, Period
 from core.places import Province
 from skills.models import IscoGroup, ShortageList
 
-FILTER_FIELDS = ("province", "period", "isco", "sector", "shortage_list")
+FILTER_FIELDS = ("province", "period", "isco", "shortage_list")
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,12 @@ class AdvisorFilters:
     province: str = ALL
     period: str = DEFAULT_PERIOD
     isco: str = ""
-    sector: str = ""
     shortage_list: ShortageList | None = None
 
     def filename_parts(self) -> list[str]:
         """Words for a download's file name, so two downloads with other filters differ."""
         parts = [self.province if self.province != ALL else "", self.period, self.isco]
-        parts += [self.sector, f"liste-{self.shortage_list.pk}" if self.shortage_list else ""]
+        parts.append(f"liste-{self.shortage_list.pk}" if self.shortage_list else "")
         return [part for part in parts if part]
 
 
@@ -51,7 +51,6 @@ class AdvisorFilterForm(forms.Form):
     province = forms.ChoiceField(label=_("Province"), required=False)
     period = forms.ChoiceField(label=_("Period"), required=False, choices=Period.choices)
     isco = forms.ChoiceField(label=_("Occupation group (ISCO)"), required=False)
-    sector = forms.ChoiceField(label=_("Sector"), required=False)
     shortage_list = forms.ModelChoiceField(
         label=_("Shortage list"),
         required=False,
@@ -59,7 +58,7 @@ class AdvisorFilterForm(forms.Form):
         empty_label=_("Every list and tense profession"),
     )
 
-    def __init__(self, data: QueryDict, *, sectors: list[str] | None = None):
+    def __init__(self, data: QueryDict):
         # Only the filter keys: `export`, `table` and paging are not filters.
         super().__init__({key: data[key] for key in FILTER_FIELDS if data.get(key)})
         self.fields["province"].choices = [
@@ -67,9 +66,6 @@ class AdvisorFilterForm(forms.Form):
             *Province.choices,
         ]
         self.fields["isco"].choices = _isco_choices()
-        self.fields["sector"].choices = [("", _("All sectors"))] + [
-            (sector, sector) for sector in sectors or []
-        ]
 
     def filters(self) -> AdvisorFilters:
         """The valid filters; a field that does not validate falls back to its default."""
@@ -79,6 +75,5 @@ class AdvisorFilterForm(forms.Form):
             province=data.get("province") or ALL,
             period=data.get("period") or DEFAULT_PERIOD,
             isco=data.get("isco") or "",
-            sector=data.get("sector") or "",
             shortage_list=data.get("shortage_list"),
         )

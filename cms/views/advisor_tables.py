@@ -19,7 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from core.tabular import spreadsheet_cell
 
@@ -67,8 +71,30 @@ class Table:
             for column in self.columns
         ]
 
-    def rendered_rows(self) -> list[list[tuple[Column, Any, str]]]:
-        return [self.cells(row) for row in self.rows]
+    def html_rows(self) -> list[SafeString]:
+        """Each row's cells as HTML, the first a row header: formatted here, not cell by cell
+        in the template (a table of hundreds of rows rendered tag by tag took most of a page's
+        time)."""
+        return [
+            mark_safe(
+                "".join(_cell_html(index, *cell) for index, cell in enumerate(self.cells(row)))
+            )
+            for row in self.rows
+        ]
+
+
+def _cell_html(index: int, column: Column, value: Any, url: str) -> str:
+    if column.kind == "series":
+        content = sparkline_svg(value, str(column.label))
+    elif url:
+        content = format_html('<a href="{}">{}</a>', url, figure(column.kind, value))
+    else:
+        content = format_html("{}", figure(column.kind, value))
+    if index == 0:
+        return format_html('<th scope="row">{}</th>', content)
+    if column.numeric:
+        return format_html('<td class="num">{}</td>', content)
+    return format_html("<td>{}</td>", content)
 
 
 @dataclass
@@ -107,6 +133,70 @@ class Chart:
             ],
             **self.options,
         }
+
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 96, 24, 2
+
+
+def sparkline_svg(values, label: str = "") -> str:
+    """A small inline SVG line of `values` (None is a gap), its figures in the accessible name.
+
+    Drawn on the server: a table of fifty professions would otherwise start fifty charts in
+    the browser, and the line stays visible without JavaScript.
+    """
+    values = list(values or [])
+    known = [value for value in values if value is not None]
+    if len(known) < 2:
+        return "—"
+    low, high = min(known), max(known)
+    span = (high - low) or 1
+    step = (SPARK_WIDTH - 2 * SPARK_PAD) / max(len(values) - 1, 1)
+    segments, current = [], []
+    for index, value in enumerate(values):
+        if value is None:
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        x = SPARK_PAD + index * step
+        y = SPARK_HEIGHT - SPARK_PAD - (value - low) / span * (SPARK_HEIGHT - 2 * SPARK_PAD)
+        current.append(f"{x:.1f},{y:.1f}")
+    if current:
+        segments.append(current)
+    figures = ", ".join("—" if value is None else number_format(value, 0) for value in values)
+    name = f"{label} {figures}".strip() if label else figures
+    lines = format_html_join(
+        "", '<polyline points="{}"></polyline>', ((" ".join(points),) for points in segments)
+    )
+    return format_html(
+        '<svg class="sparkline" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
+        'aria-label="{}"><title>{}</title>{}</svg>',
+        SPARK_WIDTH,
+        SPARK_HEIGHT,
+        SPARK_WIDTH,
+        SPARK_HEIGHT,
+        name,
+        name,
+        lines,
+    )
+
+
+def figure(kind: str, value):
+    """A figure in the page's locale: shares as %, log ratios signed, gaps as a dash."""
+    if value is None or value == "":
+        return "—"
+    if kind == "int":
+        return number_format(value, 0, force_grouping=True)
+    if kind == "float":
+        return number_format(value, 1, force_grouping=True)
+    if kind == "percent":
+        # Shares of thousands of skills are small: one decimal below 10 % ("0.4 %", not "0 %").
+        places = 1 if abs(value) < 0.1 else 0
+        return _("%(value)s%%") % {"value": number_format(value * 100, places)}
+    if kind == "ratio":
+        sign = "+" if value > 0 else ""
+        return f"{sign}{number_format(value, 2)}"
+    return value
 
 
 def _plain(value: Any) -> Any:
