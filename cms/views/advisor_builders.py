@@ -24,7 +24,20 @@ from courses.selectors import provider_list
 LIST_SEPARATOR = "; "
 # Skills named in one cell; the rest are counted ("… and 12 more"): the profession page lists
 # every uncovered skill already, a cell of sixty names helps nobody.
-NAMED_IN_A_CELL = 5
+NAMED_IN_A_CELL = 3
+
+
+def short_tension(label: str, display: str) -> str:
+    """The tension label as a table cell says it (the profession page gives the full label
+    and why): the rule stays visible, Le Forem's or the estimate from postings."""
+    short = {
+        "forem_shortage": _("shortage (Le Forem)"),
+        "forem_critical": _("critical (Le Forem)"),
+        "forem_none": _("no tension (Le Forem)"),
+        "proxy_tense": _("tense (estimate)"),
+        "proxy_none": _("no tension (estimate)"),
+    }
+    return str(short.get(label, display))
 
 
 def filter_query(request: HttpRequest) -> str:
@@ -212,7 +225,9 @@ def shortage_table(
                 "occupation": row.occupation.label,
                 "occupation_url": profession_url(row.occupation.key),
                 "isco": row.isco_code,
-                "tension": row.tension_label_display if shown else _("too few postings"),
+                "tension": short_tension(row.tension_label, row.tension_label_display)
+                if shown
+                else _("too few postings"),
                 # The profession as each list publishes it, with the list's year; the list
                 # itself is one filter away.
                 "lists": LIST_SEPARATOR.join(
@@ -416,7 +431,7 @@ def candidates_table(candidates: list[selectors.ProviderCandidate]) -> Table:
                 "covered": candidate.covered_skills,
                 "essential": candidate.essential_skills,
                 "coverage": candidate.coverage,
-                "offers": LIST_SEPARATOR.join(offer.title for offer in candidate.offers),
+                "offers": _some([offer.title for offer in candidate.offers]),
                 "missing": _some([skill.label for skill in candidate.missing_skills]),
             }
             for candidate in candidates
@@ -599,12 +614,12 @@ def alignment_table(
             {
                 "occupation": row.occupation.label,
                 "occupation_url": profession_url(row.occupation.key),
-                "tension": row.tension_label_display,
+                "tension": short_tension(row.tension_label, row.tension_label_display),
                 "listed": _("yes") if row.listed else _("no"),
                 "covered": row.covered_skills,
                 "essential": row.essential_skills,
                 "coverage": row.coverage,
-                "offers": LIST_SEPARATOR.join(offer.title for offer in row.offers),
+                "offers": _some([offer.title for offer in row.offers]),
                 "missing": _some([skill.label for skill in row.missing_skills]),
             }
             for row in rows

@@ -32,7 +32,7 @@ def public_professions_table(rows: list[selectors.ShortageRow]) -> Table:
             {
                 "occupation": row.occupation.label,
                 "occupation_url": row.occupation.url,
-                "tension": row.tension_label_display,
+                "tension": build.short_tension(row.tension_label, row.tension_label_display),
                 "postings": row.demand_postings,
                 "trend": list(row.demand_trend),
                 "sessions": row.supply_sessions,
