@@ -28,6 +28,7 @@ setup: install
 	$(PY) manage.py import_curated_vocabulary
 	$(PY) manage.py build_extraction_index
 	$(PY) manage.py load_demo
+	$(PY) manage.py compute_analytics
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 # The task worker runs beside the development server (offer suggestions, large feeds) and

@@ -40,8 +40,9 @@ Gap indicators (per skill, province and period)
 
         log ratio = ln((d + α) / (D + α·N)) − ln((s + α) / (S + α·N))
 
-    with d, s the skill's weights, D, S the totals, N the number of skills in the table and α =
-    `SMOOTHING`. Above `SHORTAGE_LOG_RATIO` the skill counts as "in shortage of training".
+    with d, s the skill's weights, D, S the totals and N the number of skills demanded or taught
+    in the province and period, α = `SMOOTHING`. Above `SHORTAGE_LOG_RATIO` the skill counts as
+    "in shortage of training".
     Rows with fewer than `ANALYTICS_MIN_CELL_VOLUME` postings (setting) are suppressed: too few
     postings to say anything; the counts are kept, the figures are not shown.
 

@@ -140,6 +140,8 @@ class PostingVocabulary:
 
     creative_tech_isco: tuple[str, ...]
     creative_tech_weight: int
+    emerging_practices: tuple[str, ...]
+    emerging_lines: tuple[str, ...]
     company_kinds: tuple[CompanyKind, ...]
     name_prefixes: tuple[str, ...]
     name_roots: tuple[str, ...]

@@ -12,6 +12,11 @@ platform's first sector. A share of postings are re-posts: the same job on the s
 re-published with small edits a few days later, as real feeds carry;
 `GeneratedPosting.original_id` says which, so tests can check the deduplication.
 
+Two options tell a story over time (the demo uses them; the defaults leave them off): `boosted`
+occupations (by URI) are drawn that many times more often, more so as the window advances
+(`rising`), and creative-tech postings mention new practices (`emerging_practices` of the
+vocabulary) more and more often, up to `emerging_rate` in the last month.
+
 The same seed, taxonomy, vocabulary and arguments give the same postings, byte for byte.
 """
 
@@ -21,7 +26,7 @@ import calendar
 import random
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -127,6 +132,9 @@ class PostingGenerator:
         months: int = 24,
         repost_rate: float = 0.06,
         id_prefix: str = "GEN",
+        boosted: Mapping[str, float] | None = None,
+        rising: float = 0.0,
+        emerging_rate: float = 0.0,
     ):
         if not profiles:
             raise ValueError("No occupation with skills: import the ESCO taxonomy first.")
@@ -138,6 +146,13 @@ class PostingGenerator:
         self.id_prefix = id_prefix
         self.vocabulary: PostingVocabulary = posting_vocabulary()
         self._weights = [p.weight for p in profiles]
+        boosted = boosted or {}
+        self._boosted = [p for p in profiles if p.uri in boosted]
+        self._boosted_weights = [p.weight * boosted[p.uri] for p in self._boosted]
+        self._others = [p for p in profiles if p.uri not in boosted]
+        self._other_weights = [p.weight for p in self._others]
+        self.rising = rising
+        self.emerging_rate = emerging_rate
         rng = random.Random(f"{seed}-employers")
         self.employers = [self._employer(rng, n) for n in range(max(50, len(profiles) // 4))]
 
@@ -194,6 +209,8 @@ class PostingGenerator:
 
     def generate(self, count: int) -> Iterator[GeneratedPosting]:
         rng = random.Random(self.seed)
+        # Its own stream, so that emerging practices leave every other draw as it was.
+        self._emerging_rng = random.Random(f"{self.seed}-emerging")
         recent: deque[GeneratedPosting] = deque(maxlen=300)  # streams: memory stays flat
         for number, posted_on in enumerate(self._dates(rng, count), start=1):
             if recent and rng.random() < self.repost_rate:
@@ -203,8 +220,22 @@ class PostingGenerator:
                 recent.append(item)
             yield item
 
+    def _progress(self, posted_on: date) -> float:
+        """0 on the first day of the window, 1 on the last."""
+        span = (self.end - self.start).days or 1
+        return min(1.0, max(0.0, (posted_on - self.start).days / span))
+
+    def _profile(self, rng: random.Random, posted_on: date) -> OccupationProfile:
+        if not self._boosted:
+            return rng.choices(self.profiles, weights=self._weights)[0]
+        ramp = 1 - self.rising / 2 + self.rising * self._progress(posted_on)
+        boosted = sum(self._boosted_weights) * ramp
+        if rng.random() < boosted / (boosted + sum(self._other_weights)):
+            return rng.choices(self._boosted, weights=self._boosted_weights)[0]
+        return rng.choices(self._others, weights=self._other_weights)[0]
+
     def _posting(self, rng: random.Random, number: int, posted_on: date) -> GeneratedPosting:
-        profile = rng.choices(self.profiles, weights=self._weights)[0]
+        profile = self._profile(rng, posted_on)
         employer = rng.choice(self.employers)
         title = _cap(rng.choice(profile.titles))
         words = self.vocabulary
@@ -217,6 +248,8 @@ class PostingGenerator:
         description = self._description(
             rng, profile, employer, title, contract, part_time, years, education, deadline
         )
+        if self.emerging_rate and profile.weight > 1:
+            description = self._with_emerging_practice(description, posted_on)
         source = SOURCES[0] if rng.random() < 0.7 else SOURCES[1]
         record = {
             "id": f"{self.id_prefix}-{self.seed}-{number:07d}",
@@ -304,6 +337,19 @@ class PostingGenerator:
             f"<p>{rng.choice(words.closings).format(deadline=deadline.strftime('%d/%m/%Y'))}</p>"
         )
         return "".join(parts)
+
+    def _with_emerging_practice(self, description: str, posted_on: date) -> str:
+        """A line on a new practice, more often as the window advances."""
+        words = self.vocabulary
+        chance = self.emerging_rate * self._progress(posted_on) ** 2
+        if not words.emerging_practices or self._emerging_rng.random() >= chance:
+            return description
+        practice = self._emerging_rng.choice(words.emerging_practices)
+        line = self._emerging_rng.choice(words.emerging_lines).format(practice=practice)
+        line = _cap(line)
+        return description.replace(
+            "<h3>Votre profil</h3><ul>", f"<h3>Votre profil</h3><ul><li>{line}</li>", 1
+        )
 
     def _repost(
         self, rng: random.Random, original: GeneratedPosting, number: int, posted_on: date

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import datetime
 import logging
-import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
@@ -242,30 +242,23 @@ def gap_table(demand: pd.DataFrame, supply: pd.DataFrame, *, minimum: int) -> pd
     """
     d = demand.groupby("skill_id")[["postings", "weight"]].sum()
     s = supply.groupby("skill_id")[["sessions", "seats", "weight"]].sum()
-    table = d.join(s, how="outer", lsuffix="_d", rsuffix="_s").fillna(0)
-    table = table.rename(
-        columns={
-            "postings": "demand_postings",
-            "weight_d": "demand_weight",
-            "sessions": "supply_sessions",
-            "seats": "supply_seats",
-            "weight_s": "supply_weight",
-        }
-    )
-    table = table[table["demand_postings"] > 0]  # a skill nobody asks for has no gap to show
-    if table.empty:
-        return table.assign(
-            demand_share=[], supply_share=[], log_ratio=[], suppressed=[]
-        ).reset_index()
+    d.columns = ["demand_postings", "demand_weight"]
+    s.columns = ["supply_sessions", "supply_seats", "supply_weight"]
+    table = d.join(s, how="outer").fillna(0).astype(float)
+    if table.empty or not (table["demand_postings"] > 0).any():
+        return pd.DataFrame()
+    # Shares and N are of every skill in the province's table, demanded or taught; only the
+    # demanded ones get a row (a skill nobody asks for has no gap to show).
     alpha = weights.SMOOTHING
     n = len(table)
     total_d = table["demand_weight"].sum()
     total_s = table["supply_weight"].sum()
     table["demand_share"] = table["demand_weight"] / total_d if total_d else 0.0
     table["supply_share"] = table["supply_weight"] / total_s if total_s else 0.0
-    table["log_ratio"] = ((table["demand_weight"] + alpha) / (total_d + alpha * n)).map(
-        math.log
-    ) - ((table["supply_weight"] + alpha) / (total_s + alpha * n)).map(math.log)
+    table["log_ratio"] = np.log((table["demand_weight"] + alpha) / (total_d + alpha * n)) - np.log(
+        (table["supply_weight"] + alpha) / (total_s + alpha * n)
+    )
+    table = table[table["demand_postings"] > 0].copy()
     table["suppressed"] = table["demand_postings"] < minimum
     return table.reset_index()
 

@@ -40,8 +40,9 @@ from skills.services.taxonomy import local_concept_create, synonym_add
 WORD_RE = re.compile(r"[^\W\d_][\w+#]*(?:-[\w+#]+)*", re.UNICODE)
 # Phrases stop at sentence and list-item boundaries: words on either side are not a phrase.
 SEGMENT_RE = re.compile(r"[.!?;:•·\n\r\t()\[\]«»\"]+|\s[-–—]\s")
-# The only stop words a phrase may hold inside ("gestion de projet", "design for all").
-LINKING_WORDS = frozenset({"de", "du", "des", "en", "et", "of", "and", "for", "to"})
+# The only stop words a phrase may hold inside ("gestion de projet", "design for all"); not "et"
+# or "and", which join two things ("IA générative et ComfyUI") more often than they name one.
+LINKING_WORDS = frozenset({"de", "du", "des", "en", "of", "for", "to"})
 MAX_PHRASE_WORDS = 3
 MAX_TEXT_CHARS = 4000
 _STOP = STOPWORDS["fr"] | STOPWORDS["en"] | {"vous", "nous", "votre", "notre"}
@@ -203,7 +204,9 @@ def candidate_terms(
             }
         )
     candidates.sort(key=lambda c: (-c["score"], c["term"]))
-    candidates = _drop_contained(candidates)[:max_terms]
+    df = dict(zip(vocabulary, np.diff(matrix.indptr).tolist(), strict=True))
+    candidates = _drop_contained(candidates[: max_terms * 10], df)
+    candidates = _drop_context_phrases(candidates, df)[:max_terms]
     _cluster(candidates, matrix)
     for candidate in candidates:
         candidate.pop("_column")
@@ -220,18 +223,57 @@ def _z_score(recent: int, n_recent: int, previous: int, n_previous: int) -> floa
     return (recent / n_recent - previous / n_previous) / spread if spread else 0.0
 
 
-def _drop_contained(candidates: list[dict]) -> list[dict]:
-    """Keep a phrase only if no longer kept phrase contains it with the same postings count:
-    "unreal engine" found exactly where "unreal engine 5" is adds nothing."""
+def _drop_contained(candidates: list[dict], df: dict[str, int]) -> list[dict]:
+    """Of two candidates found in exactly as many postings, one inside the other, keep one.
+
+    The longer names the term better ("ia générative" over "générative") unless its extra
+    words are ordinary ones found in many more postings ("maîtrisez comfyui": "maîtrisez"
+    is everywhere), which only give the term a context: then the shorter is kept.
+    """
+    dropped: set[str] = set()
+    for short in candidates:
+        for long in candidates:
+            if long is short or long["postings"] != short["postings"]:
+                continue
+            if f" {short['term']} " not in f" {long['term']} ":
+                continue
+            extra = set(long["term"].split()) - set(short["term"].split())
+            generic = any(df.get(word, 0) >= 1.5 * short["postings"] for word in extra)
+            dropped.add(long["term"] if generic else short["term"])
+    return [c for c in candidates if c["term"] not in dropped]
+
+
+def _overlaps(words: list[str], other: list[str]) -> bool:
+    """`other` lies inside `words`, or they share words at one end ("maîtrisez gaussian" and
+    "gaussian splatting")."""
+    text, inner = f" {' '.join(words)} ", f" {' '.join(other)} "
+    if inner in text:
+        return True
+    for k in range(1, min(len(words), len(other))):
+        if words[-k:] == other[:k] or words[:k] == other[-k:]:
+            return True
+    return False
+
+
+def _drop_context_phrases(candidates: list[dict], df: dict[str, int]) -> list[dict]:
+    """Drop a phrase that is a better candidate plus ordinary words around it ("maîtrisez
+    comfyui", "connaissance de production" next to "production virtuelle"): every word it adds
+    is found in at least 1.5 times as many postings as the phrase itself."""
     kept: list[dict] = []
-    for candidate in sorted(candidates, key=lambda c: -len(c["term"])):
-        if not any(
-            f" {candidate['term']} " in f" {other['term']} "
-            and other["postings"] == candidate["postings"]
-            for other in kept
-        ):
+    for candidate in candidates:  # best first
+        words = candidate["term"].split()
+        for better in kept:
+            other = better["term"].split()
+            extra = [w for w in words if w not in other and w not in LINKING_WORDS]
+            if (
+                extra
+                and _overlaps(words, other)
+                and all(df.get(w, 0) >= 1.5 * candidate["postings"] for w in extra)
+            ):
+                break
+        else:
             kept.append(candidate)
-    return sorted(kept, key=lambda c: (-c["score"], c["term"]))
+    return kept
 
 
 def _cluster(candidates: list[dict], matrix) -> None:

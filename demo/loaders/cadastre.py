@@ -4,8 +4,9 @@ Each offer is a profession (`demo/data/professions.toml`) crossed with an offer 
 (`offer_variants.toml`) at a provider (`providers.toml`). Idempotent: providers are found by
 slug, offers by the provider's external id through the import service (unchanged offers are
 not rewritten). Session dates are relative to today, so re-running on a later day moves them
-forward again. Skills and occupations are linked only when their ESCO URI exists in the
-database (the test database holds a small slice).
+forward again; each offer also lists the sessions it ran over the last two years. Skills and
+occupations are linked only when their ESCO URI exists in the database (the test database holds
+a small slice).
 """
 
 from __future__ import annotations
@@ -87,7 +88,14 @@ def _ensure_providers(provider_index: ProviderIndexPage) -> dict[str, ProviderPa
     return providers
 
 
+# Past sessions go back this far, so that the analytics show two years of training supply.
+HISTORY_DAYS = 730
+
+
 def _sessions(index: int, variant: OfferVariant, today: datetime.date) -> list[SessionRecord]:
+    """The offer's next sessions, and the ones it ran over the last two years (same rhythm:
+    yearly from September for a long programme, quarterly for short courses and workshops,
+    twice a year otherwise)."""
     start = today + datetime.timedelta(days=14 + (index * 23) % 200)
     if variant.format == "long":
         start = datetime.date(today.year + (today.month >= 9), 9, 14)
@@ -100,7 +108,25 @@ def _sessions(index: int, variant: OfferVariant, today: datetime.date) -> list[S
     starts = [start]
     if variant.format in {"short", "workshop"}:
         starts.append(start + datetime.timedelta(days=91))
-    return [
+    if variant.format == "long":
+        past = [datetime.date(start.year - n, 9, 14) for n in (1, 2, 3)]
+    else:
+        rhythm = 91 if variant.format in {"short", "workshop"} else 182
+        past = [start - datetime.timedelta(days=rhythm * n) for n in range(1, 10)]
+    history = sorted(begin for begin in past if today - begin <= datetime.timedelta(HISTORY_DAYS))
+    records = [
+        SessionRecord(
+            external_id=f"P{n}",
+            start_date=begin.isoformat(),
+            end_date=(begin + length).isoformat(),
+            schedule=variant.schedule,
+            seats=str(10 + (index + n) % 11),
+            status="full" if (index + n) % 5 == 0 else "open",
+            registration_deadline=(begin - datetime.timedelta(days=7)).isoformat(),
+        )
+        for n, begin in enumerate(history, start=1)
+    ]
+    return records + [
         SessionRecord(
             external_id=f"S{n}",
             start_date=begin.isoformat(),

@@ -14,6 +14,7 @@ portal's services, with a training request.
 
 from __future__ import annotations
 
+import csv
 import os
 from datetime import date, timedelta
 
@@ -27,6 +28,13 @@ from jobs.services import portal, posting_ingest
 
 DEMO_COUNT = 2000
 DEMO_SEED = 2026
+# The white paper's shortage professions are drawn this many times more often than other
+# creative-tech occupations, more and more so over the 24 months (`rising`), and creative-tech
+# postings mention new practices more and more often: the analytics then tell the story the
+# white paper does (rising demand, thin training supply, emerging tools).
+SHORTAGE_BOOST = 8
+SHORTAGE_RISING = 1.0
+EMERGING_RATE = 0.4
 SOURCE_LABELS = {"forem": "Le Forem (démo)", "jobboard": "Tableau d'offres régional (démo)"}
 
 
@@ -35,11 +43,26 @@ def _window_start(today: date) -> date:
     return date(year, month, 1)
 
 
+def white_paper_occupations() -> list[str]:
+    """The ESCO occupation URIs the white paper's shortage list maps its professions to."""
+    with datafiles.shortage_list().path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle)
+        return sorted(
+            {uri for row in rows for uri in row["esco_occupation_uris"].split("|") if uri}
+        )
+
+
 def load(*, stdout, count: int | None = None) -> None:
     """`count` generated postings (DEMO_COUNT by default), ingested per board, then the portal."""
     count = DEMO_COUNT if count is None else count
     generator = PostingGenerator.from_database(
-        seed=DEMO_SEED, start=_window_start(timezone.localdate()), months=24, id_prefix="DEMO"
+        seed=DEMO_SEED,
+        start=_window_start(timezone.localdate()),
+        months=24,
+        id_prefix="DEMO",
+        boosted={uri: SHORTAGE_BOOST for uri in white_paper_occupations()},
+        rising=SHORTAGE_RISING,
+        emerging_rate=EMERGING_RATE,
     )
     items = list(generator.generate(count))
     workers = 2 if (os.cpu_count() or 1) > 1 and count >= 500 else 1
