@@ -13,8 +13,13 @@ from django.utils import translation
 from lxml import html
 from openpyxl import load_workbook
 
+from analytics.models import ComputationRun
+from analytics.services.compute import analytics_compute
 from core.places import Province
+from skills.models import IscoGroup
 from tests.cms.advisor_data import BUSY_POSTINGS, RARE_POSTINGS, gap_world, role_users
+from tests.courses.factories import make_provider
+from tests.skills.factories import IscoGroupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +305,36 @@ class TestPublicFigures:
         assert_download_matches_table(
             table_rows(document, "professions"), table_headers(document, "professions"), downloaded
         )
+
+
+class TestFiltersAndEdges:
+    def test_occupation_group_filter(self, advisor_client, world):
+        major = IscoGroup.objects.filter(code="2").first() or IscoGroupFactory(code="2")
+        unit = IscoGroupFactory(code="2166", broader=major)
+        world.occupation.isco_group = unit
+        world.occupation.save()
+        analytics_compute()
+        document = page(advisor_client, reverse("advisor:shortages") + "?isco=2")
+        assert document.xpath('//select[@name="isco"]/option[@selected]/@value') == ["2"]
+        labels = [row[0] for row in table_rows(document, "shortage-professions")]
+        assert labels == [world.occupation.label()]
+
+    def test_an_unknown_table_or_format_shows_the_page(self, advisor_client, world):
+        url = reverse("advisor:shortages")
+        for query in ({"export": "pdf", "table": "shortage-professions"}, {"export": "csv"}):
+            response = advisor_client.get(url, query)
+            assert response.status_code == 200
+            assert response["Content-Type"].startswith("text/html")
+
+    def test_before_any_computation_the_pages_say_so(self, client, provider_index):
+        assert not ComputationRun.objects.exists()
+        users = role_users(make_provider(name="Centre"))
+        client.force_login(users["advisor"])
+        for url in (
+            reverse("advisor:overview"),
+            reverse("advisor:shortages"),
+            reverse("advisor:emerging"),
+        ):
+            document = page(client, url)
+            assert "No analytics computation has succeeded yet" in text(document)
+        assert "not been computed yet" in text(page(client, reverse("gaps:public_summary")))
