@@ -9,7 +9,8 @@ tables and charts, and the same tables answer `?export=csv|xlsx&table=<slug>`.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from analytics import selectors
 from analytics.models import ALL
 from cms.views import advisor_builders as build
-from cms.views.advisor_access import advisor_required, curator_required, is_curator
+from cms.views.advisor_access import advisor_required, curator_required, is_advisor, is_curator
 from cms.views.advisor_filters import AdvisorFilterForm, AdvisorFilters
 from cms.views.advisor_tables import Chart, Table, export_response
 from courses.selectors import provider_list
@@ -42,6 +43,8 @@ def _province(filters: AdvisorFilters) -> str | None:
 
 
 def _nav(request: HttpRequest, current: str) -> list[dict]:
+    if not is_advisor(request.user):
+        return []  # a provider's editor on its alignment page: the rest is not theirs to see
     items = [
         ("overview", _("Overview"), reverse("advisor:overview")),
         ("shortages", _("Shortage professions"), reverse("advisor:shortages")),
@@ -341,18 +344,27 @@ def providers(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@advisor_required
+@login_required
 def provider(request: HttpRequest, slug: str) -> HttpResponse:
+    """A provider's alignment with the shortage professions: for advisors, and for the people
+    who edit the provider's pages (its own offers and what they could add; no employer in it)."""
     page = provider_list().filter(slug=slug).first()
     if page is None:
         raise Http404("No provider with this slug.")
+    advisor = is_advisor(request.user)
+    if not advisor and not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
     alignment = selectors.provider_alignment(provider_id=page.pk)
     tables = []
     if alignment is not None:
         query = build.filter_query(request)
         tables = [
-            build.alignment_table(alignment.rows, query=query, slug="alignment"),
-            build.alignment_table(alignment.nearly_covered, query=query, slug="nearly-covered"),
+            build.alignment_table(
+                alignment.rows, query=query, slug="alignment", advisor_links=advisor
+            ),
+            build.alignment_table(
+                alignment.nearly_covered, query=query, slug="nearly-covered", advisor_links=advisor
+            ),
         ]
     return _page(
         request,

@@ -591,8 +591,14 @@ def providers_table(providers) -> Table:
 
 
 def alignment_table(
-    rows: Iterable[selectors.AlignmentRow], *, query: str = "", slug: str = "alignment"
+    rows: Iterable[selectors.AlignmentRow],
+    *,
+    query: str = "",
+    slug: str = "alignment",
+    advisor_links: bool = True,
 ) -> Table:
+    """`advisor_links`: professions link to their advisor page, else (a provider's editor) to
+    the public occupation page."""
     profession_url = _linker("advisor:profession", query)
     nearly = slug == "nearly-covered"
     return Table(
@@ -613,7 +619,9 @@ def alignment_table(
         rows=[
             {
                 "occupation": row.occupation.label,
-                "occupation_url": profession_url(row.occupation.key),
+                "occupation_url": profession_url(row.occupation.key)
+                if advisor_links
+                else row.occupation.url,
                 "tension": short_tension(row.tension_label, row.tension_label_display),
                 "listed": _("yes") if row.listed else _("no"),
                 "covered": row.covered_skills,

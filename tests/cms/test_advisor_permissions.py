@@ -36,7 +36,6 @@ def advisor_urls(world) -> list[str]:
             reverse("advisor:skill", args=[world.taught.key]),
             reverse("advisor:emerging"),
             reverse("advisor:providers"),
-            reverse("advisor:provider", args=[world.provider.slug]),
         ]
     downloads = [
         reverse("advisor:shortages") + "?export=csv&table=shortage-professions",
@@ -65,6 +64,30 @@ def test_every_page_and_download_by_role(client, world, users):
             else:
                 assert role in ALLOWED
                 assert response.status_code == 200, (url, role)
+
+
+def test_a_providers_alignment_is_also_for_its_own_editors(client, world, users):
+    """Its editors see what their offers answer (no employer is named on that page); the
+    editors of another provider do not."""
+    from tests.courses.factories import make_provider
+
+    with translation.override(settings.LANGUAGE_CODE):
+        own = reverse("advisor:provider", args=[world.provider.slug])
+        other = reverse("advisor:provider", args=[make_provider(name="Autre centre").slug])
+    for role, user in users.items():
+        for url, editor_allowed in ((own, True), (other, False)):
+            response = get_as(client, user, url)
+            if role == "anonymous":
+                assert response.status_code == 302
+            elif role in ALLOWED or (role == "provider editor" and editor_allowed):
+                assert response.status_code == 200, (role, url)
+                assert world.employer.name not in response.content.decode()
+            else:
+                assert response.status_code == 403, (role, url)
+    editor_page = get_as(client, users["provider editor"], own).content.decode()
+    overview = reverse("advisor:overview")
+    assert f'href="{overview}"' not in editor_page  # no advisor navigation for them
+    assert world.occupation.get_absolute_url() in editor_page  # the public occupation page
 
 
 def test_refused_roles_get_no_figures_and_no_file(client, world, users):
