@@ -632,7 +632,9 @@ def alignment_table(
             }
             for row in rows
         ],
-        empty_message=_("Half the essential skills or more of no shortage profession.")
+        empty_message=_(
+            "Its offers cover half or more of no shortage profession's essential skills."
+        )
         if nearly
         else _("None of its offers teaches an essential skill of a shortage profession."),
     )
