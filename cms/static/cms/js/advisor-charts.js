@@ -9,7 +9,6 @@
   var lang = document.documentElement.lang || "fr";
   var locale = lang === "en" ? "en-GB" : "fr-BE";
   var palette = ["#0b5f6b", "#c2410c", "#6d28d9", "#15803d", "#b45309", "#be123c", "#1d4ed8"];
-  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function formatter(percent) {
     var format = new Intl.NumberFormat(locale, percent ? { style: "percent", maximumFractionDigits: 1 } : { maximumFractionDigits: 1 });
@@ -45,7 +44,8 @@
       type: line ? "line" : "bar",
       data: { labels: spec.labels, datasets: datasets },
       options: {
-        animation: reduceMotion ? false : { duration: 300 },
+        // Figures, not a show: no animation (and a chart is complete as soon as it is drawn).
+        animation: false,
         maintainAspectRatio: false,
         indexAxis: spec.horizontal ? "y" : "x",
         interaction: { mode: "index", intersect: false },
