@@ -24,6 +24,7 @@ from analytics import weights
 from analytics.models import (
     ALL,
     DEFAULT_PERIOD,
+    ONLINE,
     PERIOD_MONTHS,
     AreaSummary,
     ComputationRun,
@@ -738,7 +739,7 @@ def skill_detail(
     supply = SupplyCell.objects.filter(run=run, skill=skill)
     if key != ALL:
         demand = demand.filter(province=key)
-        supply = supply.filter(province__in=[key, "online"])
+        supply = supply.filter(province__in=[key, ONLINE])
     months: dict[datetime.date, list] = defaultdict(lambda: [0, 0.0, 0, 0, 0.0])
     for month in _months_back(run.vintage_month, TREND_MONTHS):
         months[month]  # every month of the window, even empty
@@ -812,9 +813,14 @@ def skill_gaps(
     period: str | None = None,
     shortage_only: bool = False,
     include_suppressed: bool = True,
+    exclude_transversal: bool = False,
     limit: int | None = None,
 ) -> list[GapRow]:
-    """Skills by smoothed log ratio, largest gap first (suppressed rows last)."""
+    """Skills by smoothed log ratio, largest gap first (suppressed rows last).
+
+    `shortage_only` keeps the unsuppressed rows above the shortage threshold;
+    `exclude_transversal` leaves out ESCO's transversal skills (languages, "work in a team"),
+    which every posting asks for and few courses name."""
     run = _latest()
     if run is None:
         return []
@@ -825,6 +831,8 @@ def skill_gaps(
         rows = rows.filter(suppressed=False, log_ratio__gte=weights.SHORTAGE_LOG_RATIO)
     elif not include_suppressed:
         rows = rows.filter(suppressed=False)
+    if exclude_transversal:
+        rows = rows.exclude(skill__reuse_level=Skill.ReuseLevel.TRANSVERSAL)
     rows = rows.order_by("suppressed", "-log_ratio", "skill_id")
     if limit:
         rows = rows[:limit]

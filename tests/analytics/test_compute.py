@@ -286,3 +286,31 @@ def test_selectors_answer_empty_before_any_run():
     assert selectors.skill_gaps() == []
     assert selectors.public_summary() is None
     assert selectors.methodology().parameters["smoothing"] == 1.0
+
+
+class TestReadingsForTheDashboards:
+    def test_provider_alignment_and_public_summary(self, teach, settings):
+        settings.ANALYTICS_MIN_CELL_VOLUME = 1
+        taught, missing = make_skill("montage vidéo"), make_skill("étalonnage")
+        occupation = make_occupation("monteur vidéo", essential=[taught, missing])
+        shortage = ShortageList.objects.create(title="Liste", source="test", year=2025)
+        entry = ShortageListEntry.objects.create(
+            shortage_list=shortage, label="Monteur", kind="penurie"
+        )
+        entry.occupations.add(occupation)
+        make_posting(skills={taught: (CONFIRMED, 1.0)}, occupation=occupation)
+        offer = teach([taught])
+
+        analytics_compute()
+
+        view = selectors.provider_alignment(provider_id=offer.provider_id)
+        [row] = view.rows
+        assert row.listed and row.coverage == pytest.approx(0.5)
+        assert [o.id for o in row.offers] == [offer.pk]
+        assert [s.label for s in row.missing_skills] == ["étalonnage"]
+        assert view.nearly_covered == [row]
+
+        summary = selectors.public_summary()
+        assert [p.occupation.label for p in summary.professions] == ["monteur vidéo"]
+        assert summary.postings == 1
+        assert not hasattr(summary.professions[0], "training_requests")
