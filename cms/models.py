@@ -134,3 +134,21 @@ class AlertDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_kind} {self.item_id} → {self.saved_search_id}"
+class AdvisorArea(models.Model):
+    """No table: what the advisor area's permissions hang on (Django ties a permission to a
+    model). Granted to groups by `cms.services.advisor_roles.advisor_roles_setup`."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            (
+                "view_advisor_dashboards",
+                _("Can see the advisor dashboards and download their tables"),
+            ),
+            ("curate_emerging_skills", _("Can accept or reject emerging skills")),
+        ]
+        verbose_name = _("advisor area")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

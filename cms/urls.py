@@ -6,7 +6,7 @@ keep their French paths at the root, English under /en/: a concept's URL is stab
 
 from django.urls import include, path
 
-from cms.views import concepts, search
+from cms.views import advisor, advisor_public, concepts, search
 
 concept_urls = (
     [
@@ -37,4 +37,35 @@ search_urls = (
     "search",
 )
 
-urlpatterns = [path("", include(concept_urls)), path("", include(search_urls))]
+# --- Advisor area and public gap summary (issue 12) -------------------------------------------
+# Everything under /conseillers/ is for advisors (permissions checked in each view); the public
+# summary of the shortage figures sits with the shortage lists.
+advisor_urls = (
+    [
+        path("conseillers/", advisor.overview, name="overview"),
+        path("conseillers/metiers-en-penurie/", advisor.shortages, name="shortages"),
+        path("conseillers/metiers/<str:key>/", advisor.profession, name="profession"),
+        path("conseillers/competences/<str:key>/", advisor.skill, name="skill"),
+        path("conseillers/competences-emergentes/", advisor.emerging, name="emerging"),
+        path(
+            "conseillers/competences-emergentes/<int:pk>/decision/",
+            advisor.emerging_decide,
+            name="emerging_decide",
+        ),
+        path("conseillers/organismes/", advisor.providers, name="providers"),
+        path("conseillers/organismes/<slug:slug>/", advisor.provider, name="provider"),
+    ],
+    "advisor",
+)
+gap_urls = (
+    [path("penuries/chiffres/", advisor_public.public_summary, name="public_summary")],
+    "gaps",
+)
+# --- end of the advisor area --------------------------------------------------------------------
+
+urlpatterns = [
+    path("", include(concept_urls)),
+    path("", include(search_urls)),
+    path("", include(advisor_urls)),
+    path("", include(gap_urls)),
+]

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET
 
 from cms.forms import TaxonomySearchForm
 from cms.jsonld import occupation_json_ld, skill_json_ld
+from cms.views.advisor_access import is_advisor
+from cms.views.advisor_public import occupation_figures, shortage_entries_with_figures
 from core.languages import active_language
 from core.text import fold
 from courses.selectors import offers_for_skill
@@ -69,6 +71,9 @@ def occupation_detail(request: HttpRequest, key: str) -> HttpResponse:
             "detail": detail,
             "occupation": detail.occupation,
             "json_ld": occupation_json_ld(detail=detail, request=request, language=language),
+            # The gap analytics' figures (postings, sessions, coverage), when it follows it.
+            "figures": occupation_figures(detail.occupation),
+            "is_advisor": is_advisor(request.user),
         },
     )
 
@@ -159,5 +164,9 @@ def shortage_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cms/concepts/shortage_list_detail.html",
-        {"shortage_list": shortage_list, "entries": entries},
+        {
+            "shortage_list": shortage_list,
+            "entries": shortage_entries_with_figures(entries),
+            "is_advisor": is_advisor(request.user),
+        },
     )

@@ -16,6 +16,7 @@ from demo import datafiles
 from demo.accounts import DEMO_PASSWORD
 from demo.loaders import postings
 from jobs.models import Employer, JobPosting, PostingSkill, TrainingRequest
+from jobs.services.roles import ADVISORS
 from skills.models import ShortageList, ShortageListEntry
 
 pytestmark = pytest.mark.django_db
@@ -66,10 +67,20 @@ def test_load_demo_loads_the_documented_content_then_changes_nothing(monkeypatch
 
     # The accounts of README.md, each with its role and the documented password.
     users = {user.username: user for user in get_user_model().objects.all()}
-    assert set(users) == {"admin", "moderateur", "technocite", "employeur", "employeur-attente"}
+    assert set(users) == {
+        "admin",
+        "moderateur",
+        "technocite",
+        "employeur",
+        "employeur-attente",
+        "conseiller",
+    }
     assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
     assert users["admin"].is_superuser
     assert users["moderateur"].groups.filter(name=MODERATORS_GROUP_NAME).exists()
+    assert users["conseiller"].groups.filter(name=ADVISORS).exists()
+    assert users["conseiller"].has_perm("cms.view_advisor_dashboards")
+    assert not users["employeur"].has_perm("cms.view_advisor_dashboards")
     technocite = ProviderPage.objects.get(slug="technocite")
     assert users["technocite"].groups.filter(pk=provider_editors_group(technocite).pk).exists()
     assert Employer.objects.approved().filter(members=users["employeur"]).exists()

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.loaders import cadastre, postings, shortage_list, site
+from demo.loaders import advisors, cadastre, postings, shortage_list, site
 
 
 class Command(BaseCommand):
@@ -34,4 +34,5 @@ class Command(BaseCommand):
         shortage_list.load(stdout=self.stdout)
         cadastre.load(home=home, stdout=self.stdout)
         postings.load(stdout=self.stdout)
+        advisors.load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
