@@ -134,6 +134,8 @@ class AlertDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_kind} {self.item_id} → {self.saved_search_id}"
+
+
 class AdvisorArea(models.Model):
     """No table: what the advisor area's permissions hang on (Django ties a permission to a
     model). Granted to groups by `cms.services.advisor_roles.advisor_roles_setup`."""

@@ -65,7 +65,10 @@ def test_a_published_posting_has_a_public_page_with_complete_jobposting_jsonld(c
     assert data["occupationalCategory"] == occupation.uri
     assert [term["identifier"] for term in data["skills"]] == [skill.uri]
     assert datetime.date.fromisoformat(data["datePosted"]) == posting.posted_on
-    assert "<junior>" not in html.split("application/ld+json")[1].split(">", 1)[1].split("</script>")[0]
+    assert (
+        "<junior>"
+        not in html.split("application/ld+json")[1].split(">", 1)[1].split("</script>")[0]
+    )
     assert skill.label() in html and occupation.label() in html
     assert 'property="og:title"' in html
 
