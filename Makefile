@@ -30,6 +30,7 @@ setup: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py rebuild_search_index
 	$(PY) manage.py compute_analytics
+	$(PY) manage.py export_open_data
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 # The task worker runs beside the development server (offer suggestions, large feeds) and
