@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from cms.api.throttling import AnonymousApiThrottle, ApiKeyThrottle
-from cms.services import api_key_issue
+from cms.services.api_keys import api_key_issue
 from courses.models import OfferSkill
 from courses.services.links import offer_skill_set
 from jobs.models import JobPosting

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.models import ApiKey
-from cms.services import api_key_issue
+from cms.services.api_keys import api_key_issue
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Writes of the site app."""
+"""API keys: issued once, stored as a hash."""
 
 from __future__ import annotations
 
