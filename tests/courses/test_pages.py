@@ -8,8 +8,6 @@ from django.utils import timezone, translation
 from core.places import Province
 from courses.models import (
     FundingScheme,
-    OfferFormat,
-    OfferIndexPage,
     OfferPage,
     OfferSkill,
     ProviderPage,
@@ -117,24 +115,6 @@ def test_similar_offers_ranked_by_shared_confirmed_skills(provider_index):
     assert similar_offers(offer=offer) == [close, far]
 
 
-def test_offer_index_filters(client, provider_index, offer_index):
-    hainaut = make_provider(province=Province.HAINAUT)
-    liege = make_provider(province=Province.LIEGE, commune="Liège")
-    free_long = make_offer(hainaut, format=OfferFormat.LONG, is_free=True, price=None)
-    paid_short = make_offer(liege, format=OfferFormat.SHORT, price=400)
-
-    def titles(query):
-        response = client.get(offer_index.url, query)
-        assert response.status_code == 200
-        return {offer.pk for offer in response.context["offers"]}
-
-    assert titles({}) == {free_long.pk, paid_short.pk}
-    assert titles({"province": "liege"}) == {paid_short.pk}
-    assert titles({"format": "long"}) == {free_long.pk}
-    assert titles({"free": "on"}) == {free_long.pk}
-    assert titles({"level": "9"}) == {free_long.pk, paid_short.pk}  # invalid filter ignored
-
-
 def test_offer_list_province_matches_session_province(provider_index):
     provider = make_provider(province=Province.HAINAUT)
     today = timezone.localdate()
@@ -172,18 +152,6 @@ def test_moving_an_offer_changes_its_provider(provider_index):
     assert offer.provider_id == second.pk
     offer.get_latest_revision().publish()
     assert OfferPage.objects.get(pk=offer.pk).provider_id == second.pk
-
-
-def test_offer_index_paginates_and_keeps_filters(client, provider_index, offer_index):
-    provider = make_provider()
-    for n in range(OfferIndexPage.OFFERS_PER_PAGE + 2):
-        make_offer(provider, title=f"Offre {n:02d}", is_free=True, price=None)
-    first = client.get(offer_index.url, {"free": "on"})
-    assert first.context["offer_count"] == OfferIndexPage.OFFERS_PER_PAGE + 2
-    assert len(first.context["offers"]) == OfferIndexPage.OFFERS_PER_PAGE
-    assert "free=on&amp;page=2" in first.content.decode()
-    second = client.get(offer_index.url, {"free": "on", "page": "2"})
-    assert len(second.context["offers"]) == 2
 
 
 def test_move_into_a_provider_with_the_same_external_id_is_refused(client, provider_index):

@@ -9,6 +9,7 @@ from django.db import connection, connections
 
 from jobs.models import FeedSource, JobPosting
 from jobs.services import posting_ingest
+from tests.cms.test_browser import restore_seed_data  # noqa: F401
 from tests.demo.helpers import generated
 from tests.jobs.test_dedup_generator import ingest_by_source
 
@@ -37,7 +38,8 @@ def test_relink_repairs_missed_links_and_then_changes_nothing():
     assert posting_duplicates_relink() == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("restore_seed_data")
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency: PostgreSQL")
 def test_two_concurrent_ingestions_miss_no_link():
     items = generated(150)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from jobs.models import IngestRun
 from jobs.services import posting_ingest
+from tests.cms.test_browser import restore_seed_data  # noqa: F401
 from tests.jobs.test_ingest import feed
 
 
@@ -82,7 +83,8 @@ def test_the_threshold_is_a_setting(source):
         assert run.status == IngestRun.Status.FAILED
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("restore_seed_data")
 def test_the_task_worker_fails_stale_runs_when_it_starts(source):
     dead = running_run(source, beat_ago=timedelta(hours=2))
     tasks = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
