@@ -58,7 +58,13 @@ OFFER_FILTERS = [
 ]
 
 
-@extend_schema_view(list=extend_schema(parameters=OFFER_FILTERS))
+NUMERIC_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=OFFER_FILTERS),
+    retrieve=extend_schema(parameters=[NUMERIC_ID]),
+)
 class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     """Live training offers of the cadastre, with their sessions and confirmed ESCO links."""
 
@@ -104,7 +110,8 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
             _param("province", "Province.", Province.values),
             _param("kind", "Kind of provider.", ProviderKind.values),
         ]
-    )
+    ),
+    retrieve=extend_schema(parameters=[NUMERIC_ID]),
 )
 class ProviderViewSet(viewsets.ReadOnlyModelViewSet):
     """Live training providers."""
