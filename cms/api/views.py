@@ -1,15 +1,27 @@
-"""Read-only endpoints. Each list takes the filters of the matching site page; everything is
-what an anonymous visitor can see there (live offers, confirmed links, published postings)."""
+"""Read-only endpoints. Each list takes the filters of the matching site page (offers and
+postings: the search pages' parameters, answered by the search interface); everything is what
+an anonymous visitor can see there (live offers, confirmed links, the board's postings)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db.models import Prefetch
+from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
 from cms.api import serializers
+from cms.api.pagination import RankedCursorPagination
+from cms.search_params import (
+    POSTED_BUCKETS,
+    SearchParamsError,
+    catalogue_query_from_params,
+    posting_query_from_params,
+)
+from core.languages import Language, active_language
 from core.places import Province
 from courses.models import (
     EQF_LEVEL_CHOICES,
@@ -19,9 +31,13 @@ from courses.models import (
     OfferSkill,
     ProviderKind,
 )
+from courses.models.choices import Audience, Schedule
 from courses.selectors import offer_list, provider_list
 from jobs.models import JobPosting, PostingOccupation, PostingSkill
 from jobs.selectors import board_postings
+from search import catalogue_search, posting_search
+from search.contract import CatalogueQuery, PostingQuery
+from search.facets import PRICE_BANDS, START_BUCKETS
 from skills.models import Occupation, OccupationSkill, ShortageList, ShortageListEntry, Skill
 
 
@@ -32,75 +48,152 @@ def _choice(request, name: str, allowed) -> str:
     return value
 
 
-def _concept(request, name: str, model):
-    uri = request.query_params.get(name, "")
-    if not uri:
-        return None
-    concept = model.objects.filter(uri=uri).first()
-    if concept is None:
-        raise ValidationError({name: f"Unknown concept “{uri}”."})
-    return concept
-
-
 def _param(name: str, description: str, enum=None, type=OpenApiTypes.STR) -> OpenApiParameter:
     return OpenApiParameter(name, type, description=description, enum=enum)
 
 
+def _multi(name: str, description: str, enum=None) -> OpenApiParameter:
+    """A parameter that may repeat (`?level=3&level=4`), as on the search pages."""
+    return OpenApiParameter(
+        name, OpenApiTypes.STR, description=description, enum=enum, many=True, explode=True
+    )
+
+
+# The search pages' parameters (`cms.search_params`), so an API list is the page's list.
 OFFER_FILTERS = [
-    _param("q", "Words in the title or summary."),
-    _param("province", "Province of the provider or of a session.", Province.values),
-    _param("format", "Offer format.", OfferFormat.values),
-    _param("modality", "Modality.", Modality.values),
-    _param("level", "EQF level.", [str(v) for v, _ in EQF_LEVEL_CHOICES]),
-    _param("free", "Only free offers.", ["true"]),
-    _param("skill", "ESCO skill URI the offer teaches (confirmed link)."),
-    _param("occupation", "ESCO occupation URI the offer prepares for (confirmed link)."),
+    _param("q", "The words typed in the search box (understood as skills and goals too)."),
+    _multi("skill", "A picked skill (ESCO or local concept URI); repeat for several."),
+    _param("all", "`1`: only offers teaching every picked skill.", ["1"]),
+    _param("occupation", "A goal: the ESCO occupation URI the learner wants to become."),
+    _multi("drop", "A concept understood from `q` that is removed (URI); repeatable."),
+    _multi("province", "Province of the provider, a session or a place.", Province.values),
+    _multi("modality", "Modality.", Modality.values),
+    _multi("format", "Offer format.", OfferFormat.values),
+    _multi("price", "Price band.", [slug for slug, _low, _high in PRICE_BANDS]),
+    _multi("funding", "Funding scheme slug."),
+    _multi("audience", "Audience.", Audience.values),
+    _multi("level", "EQF level.", [str(v) for v, _ in EQF_LEVEL_CHOICES]),
+    _multi("language", "Teaching language.", Language.values),
+    _multi("provider_kind", "Kind of provider.", ProviderKind.values),
+    _multi("start", "When the next open session starts.", list(START_BUCKETS)),
+    _multi("schedule", "Schedule of a future session.", Schedule.values),
+    _multi("certification", "Leads to a certification.", ["yes", "no"]),
+    _param("near", "A commune: offers within `radius` km of it."),
+    _param("radius", "Distance from `near`, in km (25 by default).", type=OpenApiTypes.INT),
+    _param("price_min", "Lowest price, in euros.", type=OpenApiTypes.NUMBER),
+    _param("price_max", "Highest price, in euros.", type=OpenApiTypes.NUMBER),
+    _param("sort", "Order of the results.", ["relevance", "next_session", "duration", "price"]),
+    _param("free", "Deprecated: the same as `price=free`.", ["true"]),
 ]
+
+POSTING_FILTERS = [
+    _param("q", "The words typed in the search box."),
+    _multi("skill", "A skill the posting asks for (URI); repeat for several."),
+    _param("occupation", "The posting's ESCO occupation URI."),
+    _multi("drop", "A concept understood from `q` that is removed (URI); repeatable."),
+    _multi("province", "Province.", Province.values),
+    _multi("contract", "Contract type.", [v for v in JobPosting.ContractType.values if v]),
+    _multi("working_time", "Working time.", [v for v in JobPosting.WorkingTime.values if v]),
+    _multi("posted", "When it was posted.", list(POSTED_BUCKETS)),
+    _param("since", "Posted on or after this date (YYYY-MM-DD).", type=OpenApiTypes.DATE),
+    _param("sort", "Order of the results.", ["relevance", "date"]),
+]
+
+# Parameters of the API's own (pagination, output), not of the search.
+NOT_SEARCH_PARAMS = ("cursor", "page", "page_size", "output")
+
+
+def _search_params(request) -> QueryDict:
+    params = request.query_params.copy()
+    for name in NOT_SEARCH_PARAMS:
+        params.pop(name, None)
+    return params
+
+
+def _language(request) -> str:
+    return active_language(getattr(request, "LANGUAGE_CODE", None))
+
+
+def catalogue_query_for(request) -> CatalogueQuery:
+    """The search page's query for these parameters (400 naming each wrong parameter)."""
+    params = _search_params(request)
+    if params.pop("free", [""])[-1] == "true" and "free" not in params.getlist("price"):
+        params.appendlist("price", "free")
+    try:
+        return catalogue_query_from_params(params, language=_language(request))
+    except SearchParamsError as error:
+        raise ValidationError(error.errors) from error
+
+
+def posting_query_for(request) -> PostingQuery:
+    try:
+        return posting_query_from_params(_search_params(request), language=_language(request))
+    except SearchParamsError as error:
+        raise ValidationError(error.errors) from error
+
+
+def _ranked_page(view, *, search, query, hit_id):
+    """One cursor page of a search's ranking: the engine answers the window, the view's
+    queryset (what the site shows everyone) supplies the objects, in the ranking's order."""
+    paginator = view.paginator
+    offset, size = paginator.window(view.request)
+    result = search(query=replace(query, page=offset // size + 1, page_size=size))
+    ids = [hit_id(hit) for hit in result.hits]
+    found = view.get_queryset().in_bulk(ids)
+    items = [found[pk] for pk in ids if pk in found]
+    page = paginator.paginate(items=items, total=result.total, offset=offset, size=size)
+    return paginator.get_paginated_response(view.get_serializer(page, many=True).data)
 
 
 NUMERIC_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=OFFER_FILTERS),
+    list=extend_schema(
+        parameters=OFFER_FILTERS,
+        description=(
+            "The training search of `/formations/recherche/`: the same parameters, the same "
+            "offers in the same order (relevance, else the next session)."
+        ),
+    ),
     retrieve=extend_schema(parameters=[NUMERIC_ID]),
 )
 class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     """Live training offers of the cadastre, with their sessions and confirmed ESCO links."""
 
     serializer_class = serializers.OfferSerializer
+    pagination_class = RankedCursorPagination
 
     def get_queryset(self):
-        request = self.request
-        level = _choice(request, "level", {str(v) for v, _ in EQF_LEVEL_CHOICES})
-        offers = offer_list(
-            query=request.query_params.get("q", "")[:100] or None,
-            province=_choice(request, "province", Province.values) or None,
-            format=_choice(request, "format", OfferFormat.values) or None,
-            modality=_choice(request, "modality", Modality.values) or None,
-            level=int(level) if level else None,
-            free=True if request.query_params.get("free") == "true" else None,
-            skill=_concept(request, "skill", Skill),
-        )
-        occupation = _concept(request, "occupation", Occupation)
-        if occupation is not None:
-            offers = offers.filter(
-                occupation_links__in=OfferOccupation.objects.public().filter(occupation=occupation)
+        return (
+            offer_list()
+            .select_related("provider")
+            .prefetch_related(
+                Prefetch(
+                    "skill_links",
+                    queryset=OfferSkill.objects.public()
+                    .select_related("skill")
+                    .order_by("skill__uri"),
+                    to_attr="public_skill_links",
+                ),
+                Prefetch(
+                    "occupation_links",
+                    queryset=OfferOccupation.objects.public()
+                    .select_related("occupation")
+                    .order_by("occupation__uri"),
+                    to_attr="public_occupation_links",
+                ),
+                "sessions",
+                "funding_schemes",
             )
-        return offers.select_related("provider").prefetch_related(
-            Prefetch(
-                "skill_links",
-                queryset=OfferSkill.objects.public().select_related("skill").order_by("skill__uri"),
-                to_attr="public_skill_links",
-            ),
-            Prefetch(
-                "occupation_links",
-                queryset=OfferOccupation.objects.public()
-                .select_related("occupation")
-                .order_by("occupation__uri"),
-                to_attr="public_occupation_links",
-            ),
-            "funding_schemes",
+        )
+
+    def list(self, request, *args, **kwargs):
+        return _ranked_page(
+            self,
+            search=catalogue_search,
+            query=catalogue_query_for(request),
+            hit_id=lambda hit: hit.offer_id,
         )
 
 
@@ -174,26 +267,23 @@ class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[
-            _param("province", "Province.", Province.values),
-            _param("contract", "Contract type.", [v for v in JobPosting.ContractType.values if v]),
-            _param("occupation", "ESCO occupation URI."),
-        ]
-    )
+        parameters=POSTING_FILTERS,
+        description=(
+            "The posting search (`/emplois/recherche/`: same parameters, same order) over the "
+            "public board's postings: published, not expired, one per duplicate group. The "
+            "board's own filters (`province`, `contract`) are among them."
+        ),
+    ),
+    retrieve=extend_schema(parameters=[NUMERIC_ID]),
 )
 class PostingViewSet(viewsets.ReadOnlyModelViewSet):
     """Job postings on the public board (published, not expired, one per duplicate group)."""
 
     serializer_class = serializers.PostingSerializer
+    pagination_class = RankedCursorPagination
 
     def get_queryset(self):
-        request = self.request
-        contract_values = [v for v in JobPosting.ContractType.values if v]
-        return board_postings(
-            province=_choice(request, "province", Province.values),
-            contract=_choice(request, "contract", contract_values),
-            occupation_uri=request.query_params.get("occupation", ""),
-        ).prefetch_related(
+        return board_postings().prefetch_related(
             Prefetch(
                 "occupation_links",
                 queryset=PostingOccupation.objects.active()
@@ -206,6 +296,16 @@ class PostingViewSet(viewsets.ReadOnlyModelViewSet):
                 queryset=PostingSkill.objects.active().select_related("skill").order_by("-score"),
                 to_attr="api_skill_links",
             ),
+        )
+
+    def list(self, request, *args, **kwargs):
+        # The search ranks every published unique posting; the board's queryset then keeps
+        # only what the board shows (an expired posting answers 410 there, so never here).
+        return _ranked_page(
+            self,
+            search=posting_search,
+            query=posting_query_for(request),
+            hit_id=lambda hit: hit.posting_id,
         )
 
 
