@@ -16,3 +16,55 @@ def safe_richtext(value) -> str:
     """
     source = getattr(value, "source", value) or ""
     return mark_safe(sanitise_html(expand_db_html(str(source))))
+
+
+# Open Graph locales of the site's two languages (Belgian French, English).
+OG_LOCALES = {"fr": "fr_BE", "en": "en_GB"}
+SITE_NAME = "wake! for skills"
+
+
+@register.simple_tag(takes_context=True)
+def social_meta(context, *, title, description="", kind="website", image_url="", image_alt=""):
+    """Open Graph and Twitter card tags for a page shared on a social network or a chat: its
+    title, description, canonical URL (the path, without query), type, locale with the other
+    language as an alternate, and an image when the page has one (`summary_large_image` then,
+    else a plain `summary` card). Relative URLs are made absolute: scrapers need absolute ones.
+    """
+    from django.utils.html import format_html_join, strip_tags
+    from django.utils.text import Truncator
+    from django.utils.translation import get_language
+
+    request = context.get("request")
+
+    def absolute(url: str) -> str:
+        return request.build_absolute_uri(url) if request is not None and url else url
+
+    language = (get_language() or "fr")[:2]
+    locale = OG_LOCALES.get(language, OG_LOCALES["fr"])
+    text = Truncator(" ".join(strip_tags(str(description or "")).split())).chars(200)
+    title = str(title)
+    tags = [
+        ("property", "og:site_name", SITE_NAME),
+        ("property", "og:type", kind),
+        ("property", "og:title", title),
+        ("property", "og:description", text),
+        ("property", "og:url", absolute(request.path) if request is not None else ""),
+        ("property", "og:locale", locale),
+        *[
+            ("property", "og:locale:alternate", other)
+            for other in OG_LOCALES.values()
+            if other != locale
+        ],
+    ]
+    if image_url:
+        tags.append(("property", "og:image", absolute(image_url)))
+        if image_alt:
+            tags.append(("property", "og:image:alt", str(image_alt)))
+    tags += [
+        ("name", "twitter:card", "summary_large_image" if image_url else "summary"),
+        ("name", "twitter:title", title),
+        ("name", "twitter:description", text),
+    ]
+    if image_url:
+        tags.append(("name", "twitter:image", absolute(image_url)))
+    return format_html_join("\n  ", '<meta {}="{}" content="{}">', tags)
