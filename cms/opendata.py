@@ -1,5 +1,9 @@
-"""The nightly open-data dump: offers, sessions and skill links of the cadastre (and, once
-computed, the aggregated analytics), as CSV and JSON with a data dictionary and a licence note.
+"""The nightly open-data dump: offers, sessions and skill links of the cadastre and the
+aggregated analytics, as CSV and JSON with a data dictionary and a licence note.
+
+The analytics files hold what the public summary (`/penuries/chiffres/`) shows and nothing more
+(`analytics.selectors.public_summary`): region-wide figures over the default period, rows with
+enough postings, no employer. Before the first computation they hold their header row only.
 
 Each dump is written to a dated folder under `OPEN_DATA_ROOT`, then `latest.json` is replaced
 atomically, so a reader never sees half a dump; older dumps beyond `OPEN_DATA_KEEP` are removed.
@@ -17,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from analytics import selectors as analytics_selectors
 from core.tabular import spreadsheet_cell
 from courses.exporting import export_csv, export_json, offers_for_export
 
@@ -31,6 +36,8 @@ LICENCE = (
 )
 
 DICTIONARY = {
+    "LICENCE.txt": {"description": "The licence of the data and the attributions it requires."},
+    "dictionary.json": {"description": "This data dictionary: every file and its columns."},
     "offers.csv": {
         "description": "One row per session of every live offer (offer columns repeated); "
         "the columns of the offer import template, plus the provider columns.",
@@ -41,6 +48,7 @@ DICTIONARY = {
         "(ESCO URI, label, relation) and occupations.",
     },
     "sessions.csv": {
+        "description": "One row per session of every live offer.",
         "columns": {
             "offer_id": "Platform id of the offer",
             "session_id": "Platform id of the session",
@@ -53,15 +61,74 @@ DICTIONARY = {
             "seats_left": "Seats still available, empty when not tracked",
             "status": "open | full | cancelled",
             "registration_deadline": "ISO date",
-        }
+        },
     },
     "skill_links.csv": {
+        "description": "The skills each live offer teaches (links a person confirmed).",
         "columns": {
             "offer_id": "Platform id of the offer",
             "skill_uri": "ESCO skill URI (or a local concept URI of the platform)",
             "relation": "core | secondary",
             "esco_version": "ESCO version of the concept when the link was written",
-        }
+        },
+    },
+    "analytics_run.json": {
+        "description": "The analytics computation the analytics files come from: when, on which "
+        "data (reference month, latest posting and session dates), ESCO version, parameters; "
+        "null before the first computation.",
+    },
+    "analytics_professions.csv": {
+        "description": "Professions on the shortage lists with enough postings to show figures, "
+        "Wallonia and Brussels together, over the last 12 months (as on /penuries/chiffres/).",
+        "columns": {
+            "occupation_uri": "ESCO occupation URI",
+            "label_fr": "Preferred French label",
+            "label_en": "Preferred English label",
+            "isco_code": "ISCO group code",
+            "tension_label": "forem_shortage | forem_critical | forem_none | proxy_tense | "
+            "proxy_not_tense | proxy_none: Le Forem's rule where vacancy statistics exist, "
+            "else an estimate from postings (proxy_)",
+            "postings": "Unique job postings of the period (re-posts count once)",
+            "sessions": "Training sessions teaching its essential skills, reachable in the region",
+            "coverage": "Share (0-1) of its essential ESCO skills some session teaches; empty "
+            "when it lists none",
+            "period": "12m: the 12 months ending with the reference month",
+        },
+    },
+    "analytics_profession_months.csv": {
+        "description": "The same professions' unique postings month by month (24 months ending "
+        "with the reference month).",
+        "columns": {
+            "occupation_uri": "ESCO occupation URI",
+            "month": "First day of the month, ISO date",
+            "postings": "Unique job postings published that month",
+        },
+    },
+    "analytics_skills.csv": {
+        "description": "The skills most short of training (demand share well above supply "
+        "share), over the last 12 months, largest gap first.",
+        "columns": {
+            "skill_uri": "ESCO skill URI (or a local concept URI)",
+            "label_fr": "Preferred French label",
+            "label_en": "Preferred English label",
+            "postings": "Unique postings asking for the skill",
+            "demand_share": "Share (0-1) of all demand weight",
+            "supply_share": "Share (0-1) of all training supply weight",
+            "log_ratio": "Smoothed log of demand share over supply share (above 0: demand "
+            "outweighs training)",
+        },
+    },
+    "analytics_provinces.csv": {
+        "description": "Postings and training supply per province over the last 12 months; a "
+        "province with too few postings shows no figures (suppressed = true).",
+        "columns": {
+            "province": "Province slug",
+            "postings": "Unique job postings",
+            "sessions": "Training sessions",
+            "seats": "Seats of the sessions that state them",
+            "coverage": "Average share of essential skills covered, over tracked professions",
+            "suppressed": "true when the province has too few postings to show figures",
+        },
     },
 }
 
@@ -88,6 +155,7 @@ def open_data_write() -> Dump:
         "offers.json": export_json(offers),
         "sessions.csv": _sessions_csv(offers),
         "skill_links.csv": _skill_links_csv(offers),
+        **_analytics_files(),
         "LICENCE.txt": (LICENCE + "\n").encode(),
         "dictionary.json": json.dumps(DICTIONARY, ensure_ascii=False, indent=2).encode(),
     }
@@ -152,6 +220,102 @@ def _skill_links_csv(offers) -> bytes:
         for link in offer.public_skill_links
     ]
     return _csv(columns, rows)
+
+
+def _analytics_files() -> dict[str, bytes]:
+    """The public summary's figures as files (header rows only before the first computation).
+    Labels in both languages: the dump is read by people of either."""
+    with translation.override("fr"):
+        summary = analytics_selectors.public_summary()
+    with translation.override("en"):
+        english = analytics_selectors.public_summary() if summary else None
+    professions = summary.professions if summary else []
+    skills = summary.skills_in_shortage if summary else []
+    labels = {}
+    for language, source in (("fr", summary), ("en", english)):
+        for row in source.professions if source else []:
+            labels[(row.occupation.uri, language)] = row.occupation.label
+        for row in source.skills_in_shortage if source else []:
+            labels[(row.skill.uri, language)] = row.skill.label
+    run = None
+    if summary is not None:
+        run = {
+            "id": summary.run.id,
+            "finished_at": summary.run.finished_at.isoformat() if summary.run.finished_at else None,
+            "reference_month": summary.run.vintage_month.isoformat()
+            if summary.run.vintage_month
+            else None,
+            "latest_posting_date": summary.run.latest_posting_date.isoformat()
+            if summary.run.latest_posting_date
+            else None,
+            "latest_session_date": summary.run.latest_session_date.isoformat()
+            if summary.run.latest_session_date
+            else None,
+            "esco_version": summary.run.esco_version,
+            "minimum_postings_shown": summary.min_volume,
+            "parameters": summary.run.parameters,
+        }
+    shown_professions = [row for row in professions if not row.suppressed]
+    return {
+        "analytics_run.json": json.dumps(run, ensure_ascii=False, indent=2).encode(),
+        "analytics_professions.csv": _csv(
+            list(DICTIONARY["analytics_professions.csv"]["columns"]),
+            [
+                {
+                    "occupation_uri": row.occupation.uri,
+                    "label_fr": labels.get((row.occupation.uri, "fr"), ""),
+                    "label_en": labels.get((row.occupation.uri, "en"), ""),
+                    "isco_code": row.isco_code,
+                    "tension_label": row.tension_label,
+                    "postings": row.demand_postings,
+                    "sessions": row.supply_sessions,
+                    "coverage": "" if row.coverage is None else round(row.coverage, 4),
+                    "period": row.period,
+                }
+                for row in shown_professions
+            ],
+        ),
+        "analytics_profession_months.csv": _csv(
+            list(DICTIONARY["analytics_profession_months.csv"]["columns"]),
+            [
+                {"occupation_uri": row.occupation.uri, "month": month.isoformat(), "postings": n}
+                for row in shown_professions
+                for month, n in zip(row.trend_months, row.demand_trend, strict=False)
+            ],
+        ),
+        "analytics_skills.csv": _csv(
+            list(DICTIONARY["analytics_skills.csv"]["columns"]),
+            [
+                {
+                    "skill_uri": row.skill.uri,
+                    "label_fr": labels.get((row.skill.uri, "fr"), ""),
+                    "label_en": labels.get((row.skill.uri, "en"), ""),
+                    "postings": row.demand_postings,
+                    "demand_share": round(row.demand_share, 6),
+                    "supply_share": round(row.supply_share, 6),
+                    "log_ratio": round(row.log_ratio, 4),
+                }
+                for row in skills
+                if not row.suppressed
+            ],
+        ),
+        "analytics_provinces.csv": _csv(
+            list(DICTIONARY["analytics_provinces.csv"]["columns"]),
+            [
+                {
+                    "province": row.province,
+                    "postings": "" if row.suppressed else row.postings,
+                    "sessions": "" if row.suppressed else row.supply_sessions,
+                    "seats": "" if row.suppressed else row.supply_seats,
+                    "coverage": ""
+                    if row.suppressed or row.coverage is None
+                    else round(row.coverage, 4),
+                    "suppressed": "true" if row.suppressed else "false",
+                }
+                for row in (summary.by_province if summary else [])
+            ],
+        ),
+    }
 
 
 def _csv(columns: list[str], rows: list[dict]) -> bytes:

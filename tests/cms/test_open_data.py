@@ -60,3 +60,44 @@ def test_only_the_newest_dumps_are_kept_and_latest_points_to_a_complete_one(
     assert len(kept) == 2 and folders[-1].name in kept
     assert open_data_latest().folder == folders[-1]
     assert not [p for p in open_data_root.iterdir() if p.name.startswith(".")]
+
+
+def test_the_dump_holds_the_public_summarys_analytics_and_nothing_more(client, provider_index):
+    """Aggregated figures as the public summary shows them: the listed profession with enough
+    postings, its months, the provinces (too few postings: no figures); no employer."""
+    from tests.cms.advisor_data import gap_world
+
+    world = gap_world(provider_index)
+    dump = open_data_write()
+    run = json.loads((dump.folder / "analytics_run.json").read_bytes())
+    assert run["id"] == world.run.pk and run["reference_month"]
+    professions = rows((dump.folder / "analytics_professions.csv").read_bytes())
+    assert [r["occupation_uri"] for r in professions] == [world.occupation.uri]  # rare: too few
+    assert professions[0]["postings"] == "8" and professions[0]["label_en"]
+    assert professions[0]["label_fr"].startswith("'=")  # a formula stays text in a spreadsheet
+    months = rows((dump.folder / "analytics_profession_months.csv").read_bytes())
+    assert sum(int(r["postings"]) for r in months) == 8 and len(months) == 24
+    provinces = {
+        r["province"]: r for r in rows((dump.folder / "analytics_provinces.csv").read_bytes())
+    }
+    assert provinces["namur"]["suppressed"] == "true" and provinces["namur"]["postings"] == ""
+    assert provinces["liege"]["postings"] == "8"
+    every_file = b"".join((dump.folder / name).read_bytes() for name in dump.files)
+    assert world.employer.name.encode() not in every_file
+
+    dictionary = json.loads((dump.folder / "dictionary.json").read_bytes())
+    for name in dump.files:
+        assert name in dictionary, name  # every file is described
+    for name, entry in dictionary.items():
+        if name.endswith(".csv") and "columns" in entry:
+            header = (dump.folder / name).read_bytes().decode("utf-8-sig").splitlines()[0]
+            assert header.split(",") == list(entry["columns"]), name
+    page = client.get("/donnees-ouvertes/").content.decode()
+    assert "analytics_professions.csv" in page and "ROME" in page and "ESCO" in page
+    assert "log_ratio" in page  # the dictionary's columns are on the page
+
+
+def test_before_any_computation_the_analytics_files_hold_their_headers(provider_index):
+    dump = open_data_write()
+    assert json.loads((dump.folder / "analytics_run.json").read_bytes()) is None
+    assert rows((dump.folder / "analytics_professions.csv").read_bytes()) == []
