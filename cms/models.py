@@ -44,18 +44,36 @@ class StandardPage(Page):
 
 
 class ApiKey(models.Model):
-    """A client of the public API. The key raises its rate limit and identifies it in logs; it
-    grants nothing an anonymous visitor cannot read. Only the key's hash is stored: the key is
-    shown once, when it is issued (`issue_api_key`)."""
+    """A client of the public API. The key raises its rate limit and identifies it in logs.
+    A key issued to an account reads what that account may read on the site (an advisor's key,
+    the advisor figures); a key without one grants nothing an anonymous visitor cannot read.
+    Only the key's hash is stored: the key is shown once, when it is issued (`issue_api_key`)."""
 
     name = models.CharField(_("client"), max_length=128)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+        verbose_name=_("account"),
+        help_text=_(
+            "The account whose site permissions the key carries (an advisor's, for the advisor "
+            "figures). Empty: the key reads only what everyone may read."
+        ),
+    )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("key starts with"), max_length=12, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    panels = [FieldPanel("name"), FieldPanel("contact_email"), FieldPanel("is_active")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("contact_email"),
+        FieldPanel("user"),
+        FieldPanel("is_active"),
+    ]
 
     class Meta:
         verbose_name = _("API key")

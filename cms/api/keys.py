@@ -1,4 +1,6 @@
-"""API keys raise a client's rate limit; they never grant more than an anonymous visitor sees."""
+"""API keys raise a client's rate limit. A key issued to an account carries that account's site
+permissions (an advisor's key reads the advisor figures); any other key grants nothing more
+than an anonymous visitor sees."""
 
 from __future__ import annotations
 
@@ -20,8 +22,9 @@ def new_key() -> str:
 
 
 class ApiKeyAuthentication(BaseAuthentication):
-    """`X-API-Key: wk_…` identifies the client for throttling. The request stays anonymous: a
-    key is not a login, so the API shows a key holder exactly what the site shows everyone."""
+    """`X-API-Key: wk_…` identifies the client for throttling. A key without an account leaves
+    the request anonymous, so the API shows its holder exactly what the site shows everyone; a
+    key issued to an active account acts as that account (never for writes: the API has none)."""
 
     def authenticate(self, request):
         from django.contrib.auth.models import AnonymousUser
@@ -32,10 +35,16 @@ class ApiKeyAuthentication(BaseAuthentication):
         raw = request.META.get(KEY_HEADER, "").strip()
         if not raw:
             return None
-        key = ApiKey.objects.filter(key_hash=hash_key(raw), is_active=True).first()
+        key = (
+            ApiKey.objects.filter(key_hash=hash_key(raw), is_active=True)
+            .select_related("user")
+            .first()
+        )
         if key is None:
             raise AuthenticationFailed("Unknown or revoked API key.")
-        return AnonymousUser(), key
+        if key.user is not None and not key.user.is_active:
+            raise AuthenticationFailed("The account this key was issued to is disabled.")
+        return key.user or AnonymousUser(), key
 
     def authenticate_header(self, request):
         return "X-API-Key"

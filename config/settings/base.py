@@ -222,7 +222,12 @@ LOGGING = {
 
 # ---------------------------------------------------------------------------- public read API
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["cms.api.keys.ApiKeyAuthentication"],
+    # A key, or the site's session (an advisor signed in reads the advisor figures, as on the
+    # site). The API only reads, so the session's CSRF check never bites.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cms.api.keys.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -247,10 +252,14 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "wake! for skills — public API",
     "DESCRIPTION": (
         "Read access to the Walloon training cadastre (offers, sessions, providers), the public "
-        "job board, ESCO skills and occupations and shortage lists; concepts are ESCO URIs. "
-        "Anonymous reads are rate-limited; an X-API-Key header raises the limit. Lists are "
-        "cursor-paginated and answer CSV with ?output=csv (or Accept: text/csv). The feed "
-        "ingestion endpoint (write, token-authenticated) is documented under /api/jobs/ingest/."
+        "job board, ESCO skills and occupations, shortage lists and the figures of the shortage "
+        "dashboards; concepts are ESCO URIs. The offer and posting lists take the search pages' "
+        "parameters and answer the same items in the same order. Anonymous reads are "
+        "rate-limited; an X-API-Key header raises the limit. What the public summary shows is "
+        "for everyone; the advisors' figures need an advisor's session or a key issued to an "
+        "advisor's account. Lists are cursor-paginated and answer CSV with ?output=csv (or "
+        "Accept: text/csv). The feed ingestion endpoint (write, token-authenticated) is "
+        "documented under /api/jobs/ingest/."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

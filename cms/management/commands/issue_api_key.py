@@ -13,9 +13,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("name", nargs="?", help="Who the key is for.")
         parser.add_argument("--email", default="", help="Their contact e-mail.")
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="Issue the key to this account: it reads what the account may read on the site.",
+        )
         parser.add_argument("--revoke", metavar="PREFIX", help="Revoke the key starting so.")
 
-    def handle(self, *args, name, email, revoke, **options):
+    def handle(self, *args, name, email, revoke, user=None, **options):
         if revoke:
             count = ApiKey.objects.filter(prefix=revoke[:10], is_active=True).update(
                 is_active=False
@@ -26,7 +31,14 @@ class Command(BaseCommand):
             return
         if not name:
             raise CommandError("Name who the key is for.")
-        api_key, raw = api_key_issue(name=name, contact_email=email)
+        account = None
+        if user:
+            from django.contrib.auth import get_user_model
+
+            account = get_user_model().objects.filter(username=user, is_active=True).first()
+            if account is None:
+                raise CommandError(f"No active account named {user}.")
+        api_key, raw = api_key_issue(name=name, contact_email=email, user=account)
         self.stdout.write(f"API key for {api_key.name}: {raw}")
         self.stdout.write(
             "Send it as the X-API-Key header. It is not stored and cannot be shown again."
