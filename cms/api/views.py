@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 
 from cms.api import serializers
 from cms.api.pagination import RankedCursorPagination
+from cms.forms import TaxonomySearchForm
 from cms.search_params import (
     POSTED_BUCKETS,
     SearchParamsError,
@@ -39,6 +40,7 @@ from search import catalogue_search, posting_search
 from search.contract import CatalogueQuery, PostingQuery
 from search.facets import PRICE_BANDS, START_BUCKETS
 from skills.models import Occupation, OccupationSkill, ShortageList, ShortageListEntry, Skill
+from skills.selectors import occupation_search, skill_search
 
 
 def _choice(request, name: str, allowed) -> str:
@@ -218,25 +220,76 @@ class ProviderViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-@extend_schema_view(list=extend_schema(parameters=[_param("q", "Words in a label (FR or EN).")]))
-class SkillViewSet(viewsets.ReadOnlyModelViewSet):
-    """ESCO skills and the platform's local concepts (current ones), by URI."""
+def _browser_filters(request, *, kind: str) -> dict:
+    """The skill and occupation browser's filters (`/competences/`), validated by its own
+    form: `q`, and for skills `collection` and `skill_type` (400 naming a wrong one)."""
+    params = _search_params(request)
+    params["type"] = kind
+    form = TaxonomySearchForm(params)
+    if not form.is_valid():
+        raise ValidationError(
+            {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        )
+    return form.cleaned_data
 
-    serializer_class = serializers.SkillSerializer
-    lookup_field = "key"
 
-    def get_queryset(self):
-        skills = Skill.objects.current().prefetch_related("broader_groups", "broader_skills")
-        query = self.request.query_params.get("q", "").strip()
-        return skills.matching_text(query) if query else skills
+def _queryset_page(view, queryset):
+    """One cursor page of a ranked queryset (the browser's order: best label match first)."""
+    paginator = view.paginator
+    offset, size = paginator.window(view.request)
+    items = list(queryset[offset : offset + size])
+    page = paginator.paginate(items=items, total=queryset.count(), offset=offset, size=size)
+    return paginator.get_paginated_response(view.get_serializer(page, many=True).data)
 
 
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            _param("q", "Words in a label (FR or EN)."),
-            _param("isco", "ISCO group code."),
-        ]
+            _param("q", "Words in any label (FR or EN), as in the browser's search box."),
+            _param("collection", "A skill collection's slug (digital skills, green skills…)."),
+            _param(
+                "skill_type",
+                "ESCO skill type.",
+                [value for value in Skill.SkillType.values if value],
+            ),
+        ],
+        description=(
+            "The skill browser's search (`/competences/?type=skill`): same parameters, same "
+            "skills in the same order (best label match first, else alphabetical)."
+        ),
+    )
+)
+class SkillViewSet(viewsets.ReadOnlyModelViewSet):
+    """ESCO skills and the platform's local concepts, by URI."""
+
+    serializer_class = serializers.SkillSerializer
+    lookup_field = "key"
+    pagination_class = RankedCursorPagination
+
+    def get_queryset(self):
+        return Skill.objects.current().prefetch_related("broader_groups", "broader_skills")
+
+    def list(self, request, *args, **kwargs):
+        data = _browser_filters(request, kind="skill")
+        skills = skill_search(
+            query=data["q"],
+            language=_language(request),
+            collection=data["collection"].slug if data["collection"] else "",
+            skill_type=data["skill_type"],
+        ).prefetch_related("broader_groups", "broader_skills")
+        return _queryset_page(self, skills)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            _param("q", "Words in any label or French job title, as in the browser."),
+            _param("isco", "ISCO group code (its page: /metiers/isco/<code>/)."),
+        ],
+        description=(
+            "The occupation browser's search (`/competences/?type=occupation`): same "
+            "occupations in the same order; `isco` keeps those of an ISCO group."
+        ),
     )
 )
 class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -244,9 +297,10 @@ class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = serializers.OccupationSerializer
     lookup_field = "key"
+    pagination_class = RankedCursorPagination
 
     def get_queryset(self):
-        occupations = (
+        return (
             Occupation.objects.current()
             .select_related("isco_group")
             .prefetch_related(
@@ -256,13 +310,23 @@ class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
                 )
             )
         )
-        query = self.request.query_params.get("q", "").strip()
-        if query:
-            occupations = occupations.matching_text(query)
-        isco = self.request.query_params.get("isco", "").strip()
+
+    def list(self, request, *args, **kwargs):
+        data = _browser_filters(request, kind="occupation")
+        occupations = (
+            occupation_search(query=data["q"], language=_language(request))
+            .select_related("isco_group")
+            .prefetch_related(
+                Prefetch(
+                    "skill_links",
+                    queryset=OccupationSkill.objects.select_related("skill").order_by("skill__uri"),
+                )
+            )
+        )
+        isco = request.query_params.get("isco", "").strip()
         if isco:
             occupations = occupations.filter(isco_group__code__startswith=isco)
-        return occupations
+        return _queryset_page(self, occupations)
 
 
 @extend_schema_view(
@@ -271,7 +335,9 @@ class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
         description=(
             "The posting search (`/emplois/recherche/`: same parameters, same order) over the "
             "public board's postings: published, not expired, one per duplicate group. The "
-            "board's own filters (`province`, `contract`) are among them."
+            "board's own filters (`province`, `contract`) are among them. `count` is the "
+            "search's total: it may include postings past their date that the board (and this "
+            "list) no longer shows."
         ),
     ),
     retrieve=extend_schema(parameters=[NUMERIC_ID]),

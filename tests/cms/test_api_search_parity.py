@@ -173,3 +173,32 @@ def test_postings_are_the_boards_postings(client, postings, params):
     board = [posting.pk for posting in response.context["postings"]]
     assert board, "the board shows something for these filters"
     assert api_ids(client, "/api/v1/postings/", params)[0] == board
+
+
+BROWSER = "/competences/"
+CONCEPT_SEARCHES = [
+    ("skill", {}),
+    ("skill", {"q": "javascript"}),
+    ("skill", {"q": "web"}),
+    ("skill", {"q": "programmation", "skill_type": "knowledge"}),
+    ("occupation", {"q": "développeur"}),
+    ("occupation", {"q": "web"}),
+]
+
+
+@pytest.mark.parametrize(("kind", "params"), CONCEPT_SEARCHES, ids=lambda v: str(v))
+def test_skills_and_occupations_are_the_browsers(client, kind, params):
+    from cms.views.concepts import RESULTS_PER_PAGE
+
+    page = client.get(BROWSER, {**params, "type": kind})
+    shown = [item.uri for item in page.context["page_obj"].object_list]
+    assert shown, "the browser finds something for these parameters"
+    endpoint = "/api/v1/skills/" if kind == "skill" else "/api/v1/occupations/"
+    body = client.get(endpoint, {**params, "page_size": RESULTS_PER_PAGE}).json()
+    assert [item["uri"] for item in body["results"]] == shown
+    assert body["count"] == page.context["page_obj"].paginator.count
+
+
+def test_a_bad_browser_parameter_is_a_400(client):
+    response = client.get("/api/v1/skills/", {"skill_type": "magic", "collection": "nope"})
+    assert response.status_code == 400 and set(response.json()) == {"skill_type", "collection"}
