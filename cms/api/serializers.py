@@ -41,7 +41,8 @@ class ProviderSerializer(ProviderSummarySerializer):
         ]
 
     def get_url(self, provider) -> str:
-        return self.context["request"].build_absolute_uri(provider.url or "")
+        request = self.context["request"]
+        return request.build_absolute_uri(provider.get_url(request=request) or "")
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -119,7 +120,8 @@ class OfferSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, offer) -> str:
-        return self.context["request"].build_absolute_uri(offer.url or "")
+        request = self.context["request"]
+        return request.build_absolute_uri(offer.get_url(request=request) or "")
 
 
 class SkillSerializer(serializers.ModelSerializer):
