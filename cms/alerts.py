@@ -32,6 +32,7 @@ from cms.search_params import (
     posting_query_from_params,
 )
 from courses.models import Session, SessionStatus
+from jobs.selectors import board_postings
 from search import catalogue_search, posting_search
 
 logger = logging.getLogger(__name__)
@@ -113,6 +114,14 @@ def alert_items(*, saved: SavedSearch) -> list[AlertItem]:
             for session in sessions
         ]
     result = posting_search(query=dataclasses.replace(query, page=1, page_size=_PAGE_SIZE))
+    # The search ranks every published unique posting; the board drops those past their date
+    # (410 there), so an alert or a public feed never points to one.
+    on_board = set(
+        board_postings()
+        .prefetch_related(None)
+        .filter(pk__in=[hit.posting_id for hit in result.hits])
+        .values_list("pk", flat=True)
+    )
     return [
         AlertItem(
             kind=AlertDelivery.ItemKind.POSTING,
@@ -123,6 +132,7 @@ def alert_items(*, saved: SavedSearch) -> list[AlertItem]:
             date=hit.posted,
         )
         for hit in result.hits
+        if hit.posting_id in on_board
     ]
 
 

@@ -2,6 +2,7 @@
 feeds and calendars of any search."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -144,3 +145,26 @@ def test_any_search_is_a_feed_and_a_calendar(client, offers):
     )
     summaries = {str(e["summary"]) for e in calendar.walk() if e.name == "VEVENT"}
     assert summaries == {"Soudure TIG et MIG"}
+
+
+def test_posting_alerts_and_feeds_keep_to_the_public_board(client):
+    """A published posting past its date leaves the board (410 there): no feed or digest
+    points to it."""
+    from django.core.management import call_command
+
+    from jobs.models import JobPosting
+    from tests.jobs.factories import JobPostingFactory
+
+    JobPostingFactory(
+        title="Soudeur en atelier", status=JobPosting.Status.PUBLISHED, posted_on=TODAY
+    )
+    past = JobPostingFactory(
+        title="Ancienne offre de chaudronnier",
+        status=JobPosting.Status.PUBLISHED,
+        posted_on=TODAY - datetime.timedelta(days=30),
+        expires_on=TODAY - datetime.timedelta(days=1),
+    )
+    call_command("rebuild_search_index", only="postings", stdout=io.StringIO())
+    assert client.get(past.get_absolute_url()).status_code == 410
+    body = client.get("/flux/emplois/").content.decode()
+    assert "Soudeur en atelier" in body and "chaudronnier" not in body
