@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -45,7 +45,7 @@ from search.contract import (
     Suggestion,
     Understanding,
 )
-from search.engines import register
+from search.engines import register, spelling
 from search.engines import sql as vendor_sql
 from search.engines.facet_index import FacetIndex, day_number, facet_index
 from search.text import query_words
@@ -269,6 +269,14 @@ class DatabaseEngine:
         rank = np.zeros(index.size, dtype=float)
         if scoring.words:
             found = _text_hits(scoring.words, any_word=False)
+            if not found:
+                corrected = _corrected_words(scoring.words)
+                if corrected != scoring.words:
+                    scoring = replace(scoring, words=corrected)
+                    found = _text_hits(scoring.words, any_word=False)
+                    notes.append(
+                        _("Some words matched nothing; close spellings were searched instead.")
+                    )
             if not found and len(scoring.words) > 1:
                 # No offer holds every word: rank by any of them rather than answer nothing.
                 found = _text_hits(scoring.words, any_word=True)
@@ -694,6 +702,20 @@ def _count_facets(base: np.ndarray, filters: dict[str, np.ndarray], values: _Fac
         if name in values.values:
             counts[name] = values.counts(name, others)
     return total, counts, totals_without, kept
+
+
+def _corrected_words(words: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """`words` with each word no offer holds replaced by the close indexed terms
+    (`search.engines.spelling`); a word without a close term stays as it is."""
+    exists = vendor_sql.text_exists_sql("search_offerdocument", "offer_id")
+    corrected = []
+    for forms in words:
+        if _fetch(exists, [vendor_sql.match_expression([forms])]):
+            corrected.append(forms)
+            continue
+        close = [term for form in forms for term in spelling.corrections(form)]
+        corrected.append(tuple(dict.fromkeys(close)) or forms)
+    return corrected
 
 
 def _text_hits(words, *, any_word: bool) -> list[tuple]:
