@@ -80,6 +80,19 @@ class OfferFacets(models.Model):
         return str(self.offer_id)
 
 
+class SearchTerm(models.Model):
+    """A term of the indexed offers' titles and skill labels (folded and stemmed as the
+    full-text index holds it): the vocabulary a misspelt query word is corrected against
+    (`search.engines.spelling`). Terms are added as offers are indexed and cleared by a full
+    rebuild; a term no offer holds any more only costs a correction that finds nothing.
+    PostgreSQL indexes it by trigrams (migration 0004)."""
+
+    term = models.CharField(max_length=64, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.term
+
+
 class IndexState(models.Model):
     """A token changed whenever search rows change: cached facet counts carry it."""
 

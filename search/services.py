@@ -33,6 +33,7 @@ from search.models import (
     OfferSkillDocument,
     PostingDocument,
     PostingSkillDocument,
+    SearchTerm,
 )
 from search.text import index_terms
 from skills.links import LinkStatus
@@ -219,8 +220,27 @@ def _write_offer_batch(offer_ids: list[int]) -> IndexReport:
         OfferDocument.objects.bulk_create(documents, batch_size=BATCH)
         OfferFacets.objects.bulk_create([row for _doc, row in pairs], batch_size=BATCH)
         OfferSkillDocument.objects.bulk_create(skill_rows, batch_size=2000)
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(term=term) for term in spelling_terms(documents)],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
         bump_generation()
     return IndexReport(indexed=len(documents), removed=max(0, removed - len(documents)))
+
+
+def spelling_terms(documents: Iterable[OfferDocument]) -> list[str]:
+    """The terms of the documents' titles and skill labels that a misspelt word may be
+    corrected to (long enough to be worth it: `search.engines.spelling.MIN_LENGTH`)."""
+    from search.engines.spelling import MIN_LENGTH
+
+    terms = {
+        term
+        for document in documents
+        for term in f"{document.text_title} {document.text_skills}".split()
+        if MIN_LENGTH <= len(term) <= 64 and not term.isdigit()
+    }
+    return sorted(terms)
 
 
 def refresh_offer_documents(*, offer_ids: Iterable[int]) -> IndexReport:
@@ -242,6 +262,7 @@ def rebuild_offer_documents() -> IndexReport:
         OfferDocument.objects.all().delete()
         OfferFacets.objects.all().delete()
         OfferSkillDocument.objects.all().delete()
+        SearchTerm.objects.all().delete()
         ids = list(OfferPage.objects.live().public().order_by("pk").values_list("pk", flat=True))
         report = refresh_offer_documents(offer_ids=ids)
     report.removed = max(0, removed - report.indexed)

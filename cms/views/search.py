@@ -88,6 +88,19 @@ def _bad_request(request: HttpRequest, error: SearchParamsError, template: str) 
     )
 
 
+def _alert_context(
+    *, kind: str, params: list[tuple[str, str]], feed_path: str, calendar_path: str = ""
+) -> dict:
+    """What the alert form (`cms/alerts/subscribe_form.html`) of a search page needs: the
+    search's parameters without its page (an alert follows the search, not one page)."""
+    return {
+        "kind": kind,
+        "query_string": to_querystring(params),
+        "feed_path": feed_path,
+        "calendar_path": calendar_path,
+    }
+
+
 @require_GET
 def offer_search(request: HttpRequest) -> HttpResponse:
     """The learner's search page; every state is its URL (see `cms.search_params`)."""
@@ -116,6 +129,12 @@ def offer_search(request: HttpRequest) -> HttpResponse:
         )
     context = search_display.catalogue_context(result=result, path=request.path)
     context["unresolved_picks"] = unresolved
+    context["alert"] = _alert_context(
+        kind="offers",
+        params=catalogue_params(query, page=1),
+        feed_path=reverse("alerts:offers_feed"),
+        calendar_path=reverse("alerts:offers_calendar"),
+    )
     return render(request, "cms/search/offer_search.html", context)
 
 
@@ -171,4 +190,9 @@ def posting_search_page(request: HttpRequest) -> HttpResponse:
     result = posting_search(query=query)
     context = search_display.posting_context(result=result, path=request.path)
     context["unresolved_picks"] = unresolved
+    context["alert"] = _alert_context(
+        kind="postings",
+        params=posting_params(query, page=1),
+        feed_path=reverse("alerts:postings_feed"),
+    )
     return render(request, "cms/search/posting_search.html", context)

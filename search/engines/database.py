@@ -1,15 +1,16 @@
 """The database engine: SQLite or PostgreSQL answer every catalogue and posting search from the
 search tables (`search.models`), with no service besides the database.
 
-One catalogue search is a handful of SQL statements over `search_offerfacets` (narrow rows:
-facets and sort keys), the texts (`search_offerdocument`) being read for the page of hits only:
-- candidates: full-text matches (FTS5 bm25 or `ts_rank`, normalised to (0, 1]) and offers
-  teaching an understood skill; picked skills and a goal join their coverage counts;
-- filters: one SQL condition per selected facet (bit masks for multi-valued facets);
-- facet counts: one aggregate statement with every filter for the facets nobody filtered on,
-  and one per filtered facet without its own filter (so multi-select stays right); each
-  also says how many results dropping that filter would bring (the empty-result suggestion);
-- hits: the page, sorted in SQL, then the covered skills of those 20 offers.
+One catalogue search is two or three SQL statements and a few array operations:
+- candidates: one statement reads the full-text matches (FTS5 bm25 or `ts_rank`, normalised
+  to (0, 1]); the offers teaching an understood, picked or goal skill, and their coverage
+  counts, come from the facet index's skill links; without text or skills every offer is a
+  candidate;
+- filters, facet counts and the page: on the facet index (`search.engines.facet_index`, the
+  columns of `search_offerfacets` in memory): each facet is counted with every filter but its
+  own (multi-select stays right), which also says how many results dropping a filter would
+  bring (the empty-result suggestion); the page is sorted there too;
+- hits: the texts of the page's offers (`search_offerdocument`) and the skills they cover.
 
 Relevance = text rank + 0.5 per understood skill taught (+ 0.05 per essential skill of an
 understood occupation) + 2 x the share of wanted (picked or goal) skills covered.
@@ -18,13 +19,12 @@ understood occupation) + 2 x the share of wanted (picked or goal) skills covered
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 
-from django.conf import settings
-from django.core.cache import cache
+import numpy as np
 from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -45,8 +45,9 @@ from search.contract import (
     Suggestion,
     Understanding,
 )
-from search.engines import register
+from search.engines import register, spelling
 from search.engines import sql as vendor_sql
+from search.engines.facet_index import FacetIndex, day_number, facet_index
 from search.text import query_words
 from skills.models import Skill
 
@@ -99,86 +100,96 @@ class _Condition:
 
 
 class _FacetValues:
-    """For each catalogue facet, its values: (value, label, condition)."""
+    """For each catalogue facet, its values (value, label) and which offers of the facet
+    index hold each: the one place that says what a facet value means."""
 
-    def __init__(self, today: datetime.date):
+    def __init__(self, today: datetime.date, index: FacetIndex):
         self.today = today
+        self.index = index
         single_labels = facets.single_value_labels()
         multi_labels = facets.multi_value_labels()
-        self.values: dict[str, list[tuple[str, str, _Condition]]] = {}
+        self.values: dict[str, list[tuple[str, str]]] = {}
         # {facet: (mask column, {value: bit value})} of the facets stored as bit masks.
         self.bits: dict[str, tuple[str, dict[str, int]]] = {}
         for name, (column, vocabulary) in _MULTI.items():
             self.bits[name] = (column, {value: 1 << bit for bit, value in enumerate(vocabulary)})
             self.values[name] = [
-                (value, str(multi_labels[name].get(value, value)), _mask(column, 1 << bit))
-                for bit, value in enumerate(vocabulary)
+                (value, str(multi_labels[name].get(value, value))) for value in vocabulary
             ]
-        for name, column in _SINGLE.items():
+        for name in (*_SINGLE, "level"):
             self.values[name] = [
-                (str(value), str(label), _Condition(f"d.{column} = %s", [str(value)]))
-                for value, label in single_labels[name].items()
+                (str(value), str(label)) for value, label in single_labels[name].items()
             ]
-        self.values["level"] = [
-            (value, str(label), _Condition(f"d.level = {int(value)}"))
-            for value, label in single_labels["level"].items()
-        ]
         self.values["price"] = [
-            (slug, str(single_labels["price"][slug]), _Condition("d.price_band = %s", [slug]))
-            for slug, _low, _high in facets.PRICE_BANDS
+            (slug, str(single_labels["price"][slug])) for slug, _low, _high in facets.PRICE_BANDS
         ]
         schemes = list(FundingScheme.objects.filter(pk__lte=facets.MAX_FUNDING_BIT + 1))
         self.bits["funding"] = ("funding_mask", {s.slug: 1 << (s.pk - 1) for s in schemes})
         self.values["funding"] = [
-            (scheme.slug, scheme.name, _mask("funding_mask", 1 << (scheme.pk - 1)))
-            for scheme in sorted(schemes, key=lambda s: s.name)
+            (scheme.slug, scheme.name) for scheme in sorted(schemes, key=lambda s: s.name)
         ]
         first_of_next_month, three_months = facets.start_bounds(today)
-        today_p, month_p, three_p = (
-            _date_param(today),
-            _date_param(first_of_next_month),
-            _date_param(three_months),
+        self._start_days = (
+            day_number(today),
+            day_number(first_of_next_month),
+            day_number(three_months),
         )
-        start_conditions = {
-            "this-month": _Condition(
-                "(d.next_session >= %s AND d.next_session < %s)", [today_p, month_p]
-            ),
-            "three-months": _Condition(
-                "(d.next_session >= %s AND d.next_session < %s)", [month_p, three_p]
-            ),
-            "later": _Condition("d.next_session >= %s", [three_p]),
-            "none": _Condition("(d.next_session IS NULL OR d.next_session < %s)", [today_p]),
-        }
         self.values["start"] = [
-            (slug, str(single_labels["start"][slug]), start_conditions[slug])
-            for slug in facets.START_BUCKETS
+            (slug, str(single_labels["start"][slug])) for slug in facets.START_BUCKETS
         ]
         self.values["certification"] = [
-            ("yes", str(single_labels["certification"]["yes"]), _Condition("d.has_certification")),
-            (
-                "no",
-                str(single_labels["certification"]["no"]),
-                _Condition("NOT d.has_certification"),
-            ),
+            (value, str(single_labels["certification"][value])) for value in ("yes", "no")
         ]
 
-    def filter_for(self, name: str, selected: tuple[str, ...]) -> _Condition | None:
-        """The condition "any of the selected values", or None when none is a known value."""
-        chosen = [cond for value, _label, cond in self.values.get(name, []) if value in selected]
+    @cached_property
+    def _start_codes(self) -> np.ndarray:
+        """Each offer's next-session bucket, as its position in `facets.START_BUCKETS`
+        (a missing next session is stored as a day before any today: "none")."""
+        today, next_month, three_months = self._start_days
+        day = self.index.next_day
+        return np.select(
+            [day < today, day < next_month, day < three_months],
+            [3, 0, 1],
+            default=2,
+        ).astype(np.int64)
+
+    def _start(self, slug: str) -> np.ndarray:
+        return self._start_codes == facets.START_BUCKETS.index(slug)
+
+    def filter_for(self, name: str, selected: tuple[str, ...]) -> np.ndarray | None:
+        """The offers holding any of the selected values, or None when none is a known value."""
+        chosen = [value for value, _label in self.values.get(name, []) if value in selected]
         if not chosen:
             return None
+        index = self.index
         if name in self.bits:
-            # One mask test for all the selected bits.
             column, bits = self.bits[name]
-            return _mask(column, sum(bits[v] for v in dict.fromkeys(selected) if v in bits))
-        return _Condition(
-            "(" + " OR ".join(cond.sql for cond in chosen) + ")",
-            [param for cond in chosen for param in cond.params],
-        )
+            return index.any_bit(column, sum(bits[value] for value in chosen if value in bits))
+        if name in _SINGLE or name == "price":
+            return index.single(_SINGLE.get(name, "price_band"), chosen)
+        if name == "level":
+            return np.isin(index.level, [int(value) for value in chosen])
+        if name == "certification":
+            wanted = {"yes": index.certified, "no": ~index.certified}
+            return np.logical_or.reduce([wanted[value] for value in chosen])
+        return np.logical_or.reduce([self._start(value) for value in chosen])  # "start"
 
-
-def _mask(column: str, bits: int) -> _Condition:
-    return _Condition(f"(d.{column} & {int(bits)}) <> 0")
+    def counts(self, name: str, rows: np.ndarray) -> dict[str, int]:
+        """{value: how many of `rows` (a mask over the index) hold it}."""
+        index = self.index
+        if name in self.bits:
+            column, bits = self.bits[name]
+            return index.bit_counts(column, rows, bits)
+        if name in _SINGLE or name == "price":
+            return index.single_counts(_SINGLE.get(name, "price_band"), rows)
+        if name == "level":
+            by_level = np.bincount(index.level[rows], minlength=9)
+            return {value: int(by_level[int(value)]) for value, _label in self.values[name]}
+        if name == "certification":
+            certified = int(np.count_nonzero(index.certified[rows]))
+            return {"yes": certified, "no": int(np.count_nonzero(rows)) - certified}
+        by_bucket = np.bincount(self._start_codes[rows], minlength=len(facets.START_BUCKETS))
+        return {slug: int(by_bucket[code]) for code, slug in enumerate(facets.START_BUCKETS)}
 
 
 @dataclass
@@ -231,91 +242,133 @@ class DatabaseEngine:
         with translation.override(language):
             return self._catalogue(query, understanding, language)
 
-    def _plan(self, query: CatalogueQuery, understanding: Understanding, any_word: bool) -> _Plan:
+    def _scoring(self, query: CatalogueQuery, understanding: Understanding) -> _Scoring:
         picked = tuple(dict.fromkeys(understanding.skill_ids))
         wanted = tuple(dict.fromkeys((*picked, *understanding.goal_skill_ids)))
         strong = tuple(s for s in dict.fromkeys(understanding.boost_skill_ids) if s not in wanted)
         related = tuple(
             s for s in dict.fromkeys(understanding.related_skill_ids) if s not in (*wanted, *strong)
         )
-        plan = scored_plan(
-            table="search_offerfacets",
-            text_table="search_offerdocument",
-            skill_table="search_offerskilldocument",
-            key="offer_id",
+        return _Scoring(
             words=query_words(understanding.terms),
-            any_word=any_word,
             strong=strong,
             related=related,
-            wanted=wanted,
+            wanted_ids=wanted,
             picked=picked,
             needed=len(picked) if query.require_all_skills else 1,
         )
-        if understanding.excluded_skill_ids:
-            plan.where.append(
-                _Condition(
-                    "NOT EXISTS (SELECT 1 FROM search_offerskilldocument x "
-                    "WHERE x.offer_id = d.offer_id "
-                    f"AND x.skill_id IN ({_in_ints(understanding.excluded_skill_ids)}))"
-                )
-            )
-        return plan
+
+    def _candidates(self, scoring: _Scoring, index: FacetIndex, notes: list[str]) -> _Candidates:
+        """The offers the text and skills allow, with their scores and how many wanted
+        skills each covers: the full-text match is one statement (its best
+        `MAX_TEXT_CANDIDATES`), the skills are counted on the facet index's links. The rules
+        are `scored_plan`'s (the posting search's), on arrays."""
+        if not scoring.words and not scoring.skills:
+            return _Candidates(rows=index.everything(), score=None, covered=None)
+        matched = np.zeros(index.size, dtype=bool)
+        rank = np.zeros(index.size, dtype=float)
+        if scoring.words:
+            found = _text_hits(scoring.words, any_word=False)
+            if not found:
+                corrected = _corrected_words(scoring.words)
+                if corrected != scoring.words:
+                    scoring = replace(scoring, words=corrected)
+                    found = _text_hits(scoring.words, any_word=False)
+                    notes.append(
+                        _("Some words matched nothing; close spellings were searched instead.")
+                    )
+            if not found and len(scoring.words) > 1:
+                # No offer holds every word: rank by any of them rather than answer nothing.
+                found = _text_hits(scoring.words, any_word=True)
+                notes.append(_("No offer contains every word; offers with some of them are shown."))
+            if found:
+                offer_ids, ranks = zip(*found, strict=True)
+                positions, known = index.positions(offer_ids)
+                matched[positions[known]] = True
+                rank[positions[known]] = np.array(ranks, dtype=float)[known]
+        strong = index.skill_counts(scoring.strong)
+        related = index.skill_counts(scoring.related)
+        covered = index.skill_counts(scoring.wanted_ids)
+        rows = matched | (strong > 0) | (related > 0) | (covered > 0)
+        # The score adds its parts in `scored_plan`'s order, so ties fall the same way.
+        parts = []
+        if scoring.words:
+            parts.append(rank)
+            rows &= (matched | (strong > 0)) if scoring.strong else matched
+        if scoring.strong:
+            parts.append(strong * STRONG_BOOST)
+        if scoring.related:
+            parts.append(related * RELATED_BOOST)
+        if scoring.wanted_ids:
+            parts.append(covered * float(f"{COVERAGE_WEIGHT / len(scoring.wanted_ids):.6f}"))
+            rows &= covered > 0
+        if scoring.picked:
+            rows &= index.skill_counts(scoring.picked) >= scoring.needed
+        score = parts[0].astype(float) if parts else np.zeros(index.size, dtype=float)
+        for part in parts[1:]:
+            score = score + part
+        return _Candidates(rows=rows, score=score, covered=covered)
 
     def _filters(self, query: CatalogueQuery, values: _FacetValues, notes: list[str]):
-        """{name: condition} of every active filter: the facets, the price range, distance."""
-        filters: dict[str, _Condition] = {}
+        """{name: offers it keeps} of every active filter: the facets, the price range,
+        distance."""
+        index = values.index
+        filters: dict[str, np.ndarray] = {}
         for name in CATALOGUE_FACETS:
             selected = tuple(str(v) for v in query.filters.get(name, ()) if v)
             if selected:
-                condition = values.filter_for(name, selected)
-                if condition is not None:
-                    filters[name] = condition
-        price = []
-        params: list = []
+                kept = values.filter_for(name, selected)
+                if kept is not None:
+                    filters[name] = kept
+        price = None
         if query.price_min is not None and query.price_min > 0:
-            price.append("d.price >= %s")
-            params.append(float(query.price_min))
+            price = index.price >= float(query.price_min)  # an unknown price (NaN) fails
         if query.price_max is not None:
-            price.append("(d.is_free OR d.price <= %s)")
-            params.append(float(query.price_max))
-        if price:
-            filters["price_range"] = _Condition("(" + " AND ".join(price) + ")", params)
+            cheap = index.is_free | (index.price <= float(query.price_max))
+            price = cheap if price is None else price & cheap
+        if price is not None:
+            filters["price_range"] = price
         if query.near:
-            near = _near_condition(query.near, query.radius_km, notes)
-            if near is not None:
-                filters["near"] = near
+            provinces = _near_provinces(query.near, query.radius_km, notes)
+            if provinces is not None:
+                filters["near"] = index.any_bit(
+                    "province_mask", facets.mask(provinces, facets.PROVINCES)
+                )
         return filters
 
     def _catalogue(self, query, understanding, language) -> CatalogueResult:
         today = timezone.localdate()
-        values = _FacetValues(today)
+        index = facet_index()
+        values = _FacetValues(today, index)
         notes: list[str] = []
         filters = self._filters(query, values, notes)
-        words = query_words(understanding.terms)
-        any_word = False
-        if words and len(words) > 1 and not _text_matches(words):
-            # No offer holds every word: rank by any of them rather than answer nothing.
-            any_word = True
-            notes.append(_("No offer contains every word; offers with some of them are shown."))
-        plan = self._plan(query, understanding, any_word)
+        plan = self._scoring(query, understanding)
+        candidates = self._candidates(plan, index, notes)
+        if understanding.excluded_skill_ids:
+            excluded = _fetch(
+                "SELECT offer_id FROM search_offerskilldocument "
+                f"WHERE skill_id IN ({_in_ints(understanding.excluded_skill_ids)})",
+                [],
+            )
+            candidates.rows &= ~index.selection([row[0] for row in excluded])
 
-        total, counts, totals_without = _count_facets(plan, filters, values)
+        total, counts, totals_without, kept = _count_facets(candidates.rows, filters, values)
 
         facet_list = []
         for name in CATALOGUE_FACETS:
             selected = set(query.filters.get(name, ()))
             facet_values = tuple(
                 FacetValue(value, label, counts.get(name, {}).get(value, 0), value in selected)
-                for value, label, _cond in values.values[name]
+                for value, label in values.values[name]
                 if counts.get(name, {}).get(value, 0) or value in selected
             )
             facet_list.append(Facet(name, str(facets.FACET_LABELS[name]), facet_values))
 
-        hits = self._hits(query, plan, list(filters.values()), language)
+        hits = self._hits(query, plan, index, candidates, kept, language)
         path, path_coverage = (), 0.0
         if understanding.goal_skill_ids and total:
             path, path_coverage = self._path(
-                query, plan, list(filters.values()), language, understanding.goal_skill_ids
+                query, plan, index, candidates, kept, language, understanding.goal_skill_ids
             )
         suggestions = ()
         if total == 0:
@@ -333,54 +386,72 @@ class DatabaseEngine:
             notes=tuple(notes),
         )
 
-    def _order(self, query: CatalogueQuery, plan: _Plan) -> str:
-        """ORDER BY of the hits. Without a score (browsing), the order is exactly an index's
-        (key, offer_id), which the database walks instead of sorting every offer."""
-        scored = plan.score != "0"
-        key = {
-            "next_session": "d.session_key",
-            "duration": "d.duration_key",
-            "price": "d.price_key",
-        }.get(query.sort)
-        if key is None:  # relevance
-            return (
-                "score DESC, d.session_key, d.offer_id" if scored else "d.session_key, d.offer_id"
-            )
-        return f"{key}, score DESC, d.offer_id" if scored else f"{key}, d.offer_id"
+    @staticmethod
+    def _ordered(query, index: FacetIndex, candidates: _Candidates, kept, first=None):
+        """The positions of `kept` in the order of the hits: by relevance (score, then next
+        session) or by a sort key (then score), the offer id last; `first` (an array over
+        the index, higher first) comes before everything."""
+        key = {"next_session": "session", "duration": "duration", "price": "price"}.get(
+            query.sort, "session"
+        )
+        if candidates.score is None and first is None:
+            order = index.orders[key]  # precomputed: (key, offer id)
+            return order[kept[order]]
+        rows = np.flatnonzero(kept)
+        keys = [index.ids[rows]]  # np.lexsort: the last key sorts first
+        if candidates.score is None:
+            keys.append(index.sort_keys[key][rows])
+        elif query.sort in ("next_session", "duration", "price"):
+            keys += [-candidates.score[rows], index.sort_keys[key][rows]]
+        else:
+            keys += [index.sort_keys["session"][rows], -candidates.score[rows]]
+        if first is not None:
+            keys.append(-first[rows])
+        return rows[np.lexsort(keys)]
 
     _HIT_COLUMNS = (
         "d.offer_id, o.url, o.title, o.summary, o.provider_name, o.place, d.next_session, "
         "d.price, d.is_free, d.duration_hours"
     )
-    _HIT_JOIN = " JOIN search_offerdocument o ON o.offer_id = d.offer_id"
 
-    def _hits(self, query, plan: _Plan, filters, language) -> tuple[OfferHit, ...]:
+    def _hit_rows(self, offer_ids, scores) -> list[tuple]:
+        """The rows `_make_hits` reads, in the order of `offer_ids` (texts from the documents,
+        the rest from the facets)."""
+        if not offer_ids:
+            return []
+        rows = _fetch(
+            f"SELECT {self._HIT_COLUMNS} FROM search_offerfacets d "
+            "LEFT JOIN search_offerdocument o ON o.offer_id = d.offer_id "
+            f"WHERE d.offer_id IN ({_in_ints(offer_ids)})",
+            [],
+        )
+        by_id = {row[0]: row for row in rows}
+        return [
+            (
+                *by_id[offer_id][:1],
+                *(v or "" for v in by_id[offer_id][1:6]),
+                *by_id[offer_id][6:],
+                score,
+            )
+            for offer_id, score in zip(offer_ids, scores, strict=True)
+            if offer_id in by_id
+        ]
+
+    def _hits(
+        self, query, plan: _Scoring, index, candidates, kept, language
+    ) -> tuple[OfferHit, ...]:
         page_size = max(1, min(int(query.page_size or 20), MAX_PAGE_SIZE))
         page = max(1, int(query.page or 1))
-        # The page is chosen on the narrow rows; the texts of its offers are read afterwards
-        # (joining them first made PostgreSQL read every candidate's text before sorting).
-        sql, params = plan.statement(
-            f"d.offer_id, d.next_session, d.price, d.is_free, d.duration_hours, "
-            f"{plan.score} AS score",
-            filters,
-            f" ORDER BY {self._order(query, plan)} "
-            f"LIMIT {page_size} OFFSET {(page - 1) * page_size}",
+        start = (page - 1) * page_size
+        if start >= np.count_nonzero(kept):
+            return ()
+        positions = self._ordered(query, index, candidates, kept)[start : start + page_size]
+        scores = (
+            candidates.score[positions].tolist()
+            if candidates.score is not None
+            else [0.0] * len(positions)
         )
-        page_rows = _fetch(sql, params)
-        display = (
-            {
-                row[0]: row[1:]
-                for row in _fetch(
-                    "SELECT offer_id, url, title, summary, provider_name, place "
-                    "FROM search_offerdocument "
-                    f"WHERE offer_id IN ({_in_ints(row[0] for row in page_rows)})",
-                    [],
-                )
-            }
-            if page_rows
-            else {}
-        )
-        rows = [(row[0], *display.get(row[0], ("", "", "", "", "")), *row[1:]) for row in page_rows]
+        rows = self._hit_rows(index.ids[positions].tolist(), scores)
         return self._make_hits(rows, plan.wanted_ids, language)
 
     def _make_hits(self, rows, wanted_ids, language) -> tuple[OfferHit, ...]:
@@ -421,29 +492,30 @@ class DatabaseEngine:
             )
         return tuple(hits)
 
-    def _path(self, query, plan: _Plan, filters, language, goal_ids) -> tuple[tuple, float]:
+    def _path(
+        self, query, plan: _Scoring, index, candidates, kept, language, goal_ids
+    ) -> tuple[tuple, float]:
         """Greedy set cover: up to three offers that together teach most essential skills,
         chosen among the best-covering offers the filters allow."""
-        sql, params = plan.statement(
-            f"d.offer_id, {plan.score} AS score",
-            filters,
-            f" ORDER BY s.covered DESC, {self._order(query, plan)} LIMIT {PATH_CANDIDATES}",
-        )
-        candidates = [row[0] for row in _fetch(sql, params)]
-        if not candidates:
+        ordered = self._ordered(query, index, candidates, kept, first=candidates.covered)
+        candidates_ids = index.ids[ordered[:PATH_CANDIDATES]].tolist()
+        if not candidates_ids:
             return (), 0.0
         goal = set(goal_ids)
         teaches: dict[int, set[int]] = defaultdict(set)
         for offer_id, skill_id in _fetch(
             "SELECT offer_id, skill_id FROM search_offerskilldocument "
-            f"WHERE offer_id IN ({_in_ints(candidates)}) AND skill_id IN ({_in_ints(goal)})",
+            f"WHERE offer_id IN ({_in_ints(candidates_ids)}) AND skill_id IN ({_in_ints(goal)})",
             [],
         ):
             teaches[offer_id].add(skill_id)
         chosen: list[int] = []
         covered: set[int] = set()
         for _step in range(PATH_LENGTH):
-            best = max(candidates, key=lambda o: (len(teaches[o] - covered), -candidates.index(o)))
+            best = max(
+                candidates_ids,
+                key=lambda o: (len(teaches[o] - covered), -candidates_ids.index(o)),
+            )
             gain = teaches[best] - covered
             if not gain or best in chosen:
                 break
@@ -451,13 +523,8 @@ class DatabaseEngine:
             covered |= gain
         if not chosen:
             return (), 0.0
-        rows = _fetch(
-            f"SELECT {self._HIT_COLUMNS}, 0 FROM search_offerfacets d{self._HIT_JOIN} "
-            f"WHERE d.offer_id IN ({_in_ints(chosen)})",
-            [],
-        )
-        by_id = {row[0]: row for row in rows}
-        hits = self._make_hits([by_id[o] for o in chosen if o in by_id], plan.wanted_ids, language)
+        rows = self._hit_rows(chosen, [0.0] * len(chosen))
+        hits = self._make_hits(rows, plan.wanted_ids, language)
         return hits, round(len(covered) / len(goal), 4)
 
     def _suggestions(self, query, understanding, filters, totals_without, language):
@@ -467,13 +534,7 @@ class DatabaseEngine:
         params = query_params(query)
         best_name, best_count = "", 0
         for name in filters:
-            count = totals_without.get(name)
-            if count is None:
-                # The price range and distance are not facets: count without them here.
-                plan = self._plan(query, understanding, any_word=False)
-                others = [cond for other, cond in filters.items() if other != name]
-                sql, sql_params = plan.statement("COUNT(*)", others)
-                count = int(_fetch(sql, sql_params)[0][0] or 0)
+            count = totals_without.get(name, 0)
             if count > best_count:
                 best_name, best_count = name, count
         if best_name:
@@ -594,71 +655,79 @@ def scored_plan(
     return plan
 
 
-def _count_statements(plan: _Plan, filters: dict[str, _Condition], values: _FacetValues):
-    """[(sql, params, [(facet, value)], facet left out or "")]: one statement counting the
-    facets nobody filtered on (with every filter), and one per filtered facet (with the
-    other filters only), which also says how many results dropping that filter gives."""
-    statements = []
-    groups = [("", [n for n in CATALOGUE_FACETS if n not in filters], list(filters.values()))]
-    for name in filters:
-        others = [cond for other, cond in filters.items() if other != name]
-        groups.append((name, [name] if name in values.values else [], others))
-    for left_out, names, conditions in groups:
-        own = [(name, value, cond) for name in names for value, _l, cond in values.values[name]]
-        sql, params = plan.statement(
-            ", ".join(
-                ["COUNT(*)", *(f"SUM(CASE WHEN {c.sql} THEN 1 ELSE 0 END)" for *_x, c in own)]
-            ),
-            conditions,
-            select_params=[p for *_x, cond in own for p in cond.params],
-        )
-        statements.append((sql, params, [(name, value) for name, value, _c in own], left_out))
-    return statements
+@dataclass(frozen=True)
+class _Scoring:
+    """What ranks a catalogue search: its words and the skills understood (strong), related,
+    wanted (picked or goal, coverage counted) and picked (required: `needed` of them)."""
+
+    words: list
+    strong: tuple[int, ...]
+    related: tuple[int, ...]
+    wanted_ids: tuple[int, ...]
+    picked: tuple[int, ...]
+    needed: int
+
+    @property
+    def skills(self) -> tuple[int, ...]:
+        return (*self.strong, *self.related, *self.wanted_ids)
 
 
-def _count_facets(plan: _Plan, filters: dict[str, _Condition], values: _FacetValues):
-    """(total, {facet: {value: count}}, {filter: total without it}), from the cache while the
-    search rows have not changed (`search.services.bump_generation`): counting every offer
-    of a broad search is the costly part of a search, and the same broad searches recur."""
-    from search.services import current_generation
+@dataclass
+class _Candidates:
+    """The offers a search's text and skills allow (a mask over the facet index) with their
+    scores and how many wanted skills each covers; without text or skills, every offer and
+    no score."""
 
-    statements = _count_statements(plan, filters, values)
-    seconds = getattr(settings, "SEARCH_FACET_CACHE_SECONDS", 600)
-    key = ""
-    if seconds:
-        digest = hashlib.sha256(
-            repr([(sql, params) for sql, params, _k, _l in statements]).encode()
-        ).hexdigest()
-        key = f"search:facets:{connection.alias}:{current_generation()}:{digest}"
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    total = 0
-    counts: dict[str, dict[str, int]] = {}
+    rows: np.ndarray
+    score: np.ndarray | None
+    covered: np.ndarray | None
+
+
+def _count_facets(base: np.ndarray, filters: dict[str, np.ndarray], values: _FacetValues):
+    """(total, {facet: {value: count}}, {filter: total without it}, the offers every filter
+    keeps): each facet counted with every filter but its own, so multi-select stays right;
+    the total without a filter is the empty result's suggestion."""
+    kept = base.copy()
+    for rows in filters.values():
+        kept &= rows
+    total = int(np.count_nonzero(kept))
+    counts = {name: values.counts(name, kept) for name in CATALOGUE_FACETS if name not in filters}
     totals_without: dict[str, int] = {}
-    for sql, params, keys, left_out in statements:
-        row = _fetch(sql, params)[0]
-        if left_out:
-            totals_without[left_out] = int(row[0] or 0)
-        else:
-            total = int(row[0] or 0)
-        for (name, value), count in zip(keys, row[1:], strict=True):
-            counts.setdefault(name, {})[value] = int(count or 0)
-    result = (total, counts, totals_without)
-    if key:
-        cache.set(key, result, seconds)
-    return result
+    for name in filters:
+        others = base.copy()
+        for other, rows in filters.items():
+            if other != name:
+                others &= rows
+        totals_without[name] = int(np.count_nonzero(others))
+        if name in values.values:
+            counts[name] = values.counts(name, others)
+    return total, counts, totals_without, kept
 
 
-def _text_matches(words) -> bool:
-    sql = vendor_sql.text_exists_sql("search_offerdocument", "offer_id")
-    return bool(_fetch(sql, [vendor_sql.match_expression(words)]))
+def _corrected_words(words: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """`words` with each word no offer holds replaced by the close indexed terms
+    (`search.engines.spelling`); a word without a close term stays as it is."""
+    exists = vendor_sql.text_exists_sql("search_offerdocument", "offer_id")
+    corrected = []
+    for forms in words:
+        if _fetch(exists, [vendor_sql.match_expression([forms])]):
+            corrected.append(forms)
+            continue
+        close = [term for form in forms for term in spelling.corrections(form)]
+        corrected.append(tuple(dict.fromkeys(close)) or forms)
+    return corrected
 
 
-def _near_condition(near: str, radius_km: int | None, notes: list[str]) -> _Condition | None:
-    """Offers near a commune. Communes carry no coordinates here, so distance is approximated
-    by province: the commune's own within `SAME_PROVINCE_KM`, with its neighbours within
-    `NEIGHBOURS_KM`, anywhere beyond."""
+def _text_hits(words, *, any_word: bool) -> list[tuple]:
+    """[(offer id, rank)] of the best full-text matches of `words` (all of them, or any)."""
+    sql = vendor_sql.text_hits_sql("search_offerdocument", "offer_id")
+    return _fetch(sql, [vendor_sql.match_expression(words, any_word=any_word)])
+
+
+def _near_provinces(near: str, radius_km: int | None, notes: list[str]) -> list[str] | None:
+    """The provinces of offers near a commune, or None for anywhere. Communes carry no
+    coordinates here, so distance is approximated by province: the commune's own within
+    `SAME_PROVINCE_KM`, with its neighbours within `NEIGHBOURS_KM`, anywhere beyond."""
     _commune, province = resolve_place(commune=near)
     if not province:
         notes.append(
@@ -677,7 +746,7 @@ def _near_condition(near: str, radius_km: int | None, notes: list[str]) -> _Cond
         _("Distance is approximated by province: %(provinces)s.")
         % {"provinces": ", ".join(str(Province(p).label) for p in allowed)}
     )
-    return _mask("province_mask", facets.mask(allowed, facets.PROVINCES))
+    return allowed
 
 
 def _skill_refs(skill_ids, language) -> dict[int, SkillRef]:

@@ -3,7 +3,8 @@
 import io
 import json
 import re
-from urllib.parse import quote
+from html import unescape
+from urllib.parse import parse_qs, quote
 
 import pytest
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from cms.models import SavedSearch
 from courses.services.links import offer_occupation_set, offer_skill_set
 from skills.models import Occupation, Skill
 from tests.courses.factories import make_offer, make_provider
@@ -209,3 +211,34 @@ class TestEntryPoints:
         skill = Skill.objects.get(uri=JAVASCRIPT)
         html = client.get(skill.get_absolute_url()).content.decode()
         assert f'href="{SEARCH}?skill={quote(JAVASCRIPT, safe="")}"' in html
+
+
+def alert_form(html: str) -> dict[str, str]:
+    """The hidden fields of the alert form of a search page."""
+    form = html[html.index('class="card alert-form"') :]
+    form = form[: form.index("</form>")]
+    return {
+        name: unescape(value)
+        for name, value in re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', form)
+    }
+
+
+class TestAlertForm:
+    def test_the_page_offers_to_follow_the_current_search(self, client, catalogue):
+        response = client.get(SEARCH, {"q": "JavaScript", "province": "liege", "page": "1"})
+        response = client.get(response["Location"]) if response.status_code == 302 else response
+        assert response.status_code == 200
+        fields = alert_form(response.content.decode())
+        assert fields["kind"] == "offers"
+        # The search's parameters, not its page: the alert follows the search.
+        assert parse_qs(fields["query"]) == {"q": ["JavaScript"], "province": ["liege"]}
+        assert reverse("alerts:offers_feed") in response.content.decode()
+
+        posted = client.post(
+            reverse("alerts:create"),
+            {**fields, "email": "learner@example.be", "frequency": "weekly"},
+        )
+        assert posted.status_code == 200
+        saved = SavedSearch.objects.get(email="learner@example.be")
+        assert saved.kind == "offers"
+        assert parse_qs(saved.query_string) == {"q": ["JavaScript"], "province": ["liege"]}

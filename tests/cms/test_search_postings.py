@@ -1,13 +1,18 @@
 """The job-posting search: who may use it (per role, enforced by the server) and what it shows."""
 
 import io
+import re
+from html import unescape
+from urllib.parse import parse_qs
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import translation
 
+from cms.models import SavedSearch
 from jobs.models import Employer, JobPosting
 from jobs.services.roles import ADVISORS, COMPETENCE_CENTRES, MODERATORS
 from tests.jobs.factories import EmployerFactory, JobPostingFactory, UserFactory
@@ -116,3 +121,21 @@ def test_english_page(client, world):
     response = client.get(f"/en{POSTINGS}")
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_the_page_offers_to_follow_the_current_search(client, world):
+    client.force_login(world["users"]["advisor"])
+    response = client.get(POSTINGS, {"province": "namur", "q": "soudeuse"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    form = html[html.index('class="card alert-form"') :]
+    fields = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', form))
+    assert fields["kind"] == "postings"
+    assert parse_qs(unescape(fields["query"])) == {"q": ["soudeuse"], "province": ["namur"]}
+    posted = client.post(
+        reverse("alerts:create"),
+        {**fields, "query": unescape(fields["query"]), "email": "ada@example.be"},
+    )
+    assert posted.status_code == 200
+    saved = SavedSearch.objects.get(email="ada@example.be")
+    assert saved.kind == "postings" and parse_qs(saved.query_string)["province"] == ["namur"]

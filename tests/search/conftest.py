@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
@@ -51,9 +52,26 @@ ENGINES = [
 @pytest.fixture(params=ENGINES)
 def engine(request):
     """The engine under test, configured as `SEARCH_ENGINE` for the whole test (indexing
-    included)."""
+    included). On Elasticsearch the test gets indices of its own: empty ones behind the
+    aliases of a unique prefix before anything is indexed (incremental indexing writes
+    through the aliases), deleted after the test whatever its outcome."""
     with override_settings(SEARCH_ENGINE=request.param):
-        yield request.param
+        if request.param != "elasticsearch":
+            yield request.param
+            return
+        request.getfixturevalue("db")
+        from search.engines import get_engine
+        from search.es_indexing import delete_indices, rebuild_index
+
+        prefix = f"wake-test-{uuid.uuid4().hex[:10]}"
+        with override_settings(ELASTICSEARCH_INDEX_PREFIX=prefix):
+            elasticsearch = get_engine("elasticsearch")
+            try:
+                for catalogue in ("offers", "postings"):
+                    rebuild_index(elasticsearch, catalogue=catalogue)
+                yield request.param
+            finally:
+                delete_indices(elasticsearch)
 
 
 def link(offer, uri: str) -> OfferSkill:
