@@ -8,10 +8,11 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.page_locales import TranslatedTreePage
 from skills.selectors import taxonomy_overview
 
 
-class HomePage(Page):
+class HomePage(TranslatedTreePage):
     """The site root: what the platform is and where to start."""
 
     intro = models.CharField(_("introduction"), max_length=500, blank=True)
@@ -30,7 +31,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(TranslatedTreePage):
     """A plain content page (about, legal notice, data sources)."""
 
     intro = models.CharField(_("introduction"), max_length=500, blank=True)
