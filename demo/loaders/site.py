@@ -2,9 +2,9 @@
 the content pages (about, method…) and the English translation of the site's own pages."""
 
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
-from cms.models import HomePage, StandardPage
+from cms.models import HomePage, NavigationItem, NavigationMenu, SiteSettings, StandardPage
 from cms.services.page_translations import page_translation_ensure
 from core.page_locales import default_locale
 from courses.models import OfferIndexPage, ProviderIndexPage
@@ -83,10 +83,38 @@ def load_translations(*, home: HomePage, stdout) -> None:
     pages += [(page, data["provider_index"]) for page in ProviderIndexPage.objects.child_of(home)]
     pages += [(page, data["offer_index"]) for page in OfferIndexPage.objects.child_of(home)]
     pages += [(page, data[page.slug]) for page in content_pages]
+    translated = {}
     for page, entry in pages:
         text = entry.texts["en"]
         fields = {"title": text.title, "draft_title": text.title, "intro": text.intro}
         if text.body:
             fields["body"] = text.body
-        page_translation_ensure(page=page, language_code="en", fields=fields)
+        translated[page.pk] = page_translation_ensure(page=page, language_code="en", fields=fields)
+    _ensure_footer_menus(
+        {"fr": content_pages, "en": [translated[page.pk] for page in content_pages]}
+    )
+    _ensure_site_settings()
     stdout.write(f"cms: {len(content_pages)} content pages, {len(pages)} pages in English")
+
+
+def _ensure_footer_menus(pages_by_language: dict[str, list[Page]]) -> None:
+    """A footer menu per language linking the content pages (left alone once it exists)."""
+    source = None
+    for language_code, pages in pages_by_language.items():
+        locale = Locale.objects.get(language_code=language_code)
+        menu = NavigationMenu.objects.filter(slot=NavigationMenu.Slot.FOOTER, locale=locale).first()
+        if menu is None:
+            menu = NavigationMenu(slot=NavigationMenu.Slot.FOOTER, locale=locale)
+            if source is not None:
+                menu.translation_key = source.translation_key
+            menu.items = [NavigationItem(label=page.title, page=page) for page in pages]
+            menu.save()
+        source = source or menu
+
+
+def _ensure_site_settings() -> None:
+    settings = SiteSettings.load()
+    if not settings.publisher_name:
+        settings.publisher_name = "wake! for skills"
+        settings.contact_email = "contact@example.invalid"
+        settings.save()

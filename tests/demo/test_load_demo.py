@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
-from cms.models import HomePage
+from cms.models import HomePage, NavigationMenu, SiteSettings
 from core.page_locales import default_locale
 from courses.models import OfferPage, ProviderPage, Session
 from courses.services.moderation import MODERATORS_GROUP_NAME
@@ -64,7 +64,9 @@ def test_load_demo_loads_the_documented_content_then_changes_nothing(monkeypatch
     # The site's own pages exist in English too, with English text, at the French path + /en.
     site_pages = datafiles.site_pages()
     slugs = {"provider_index": "organismes", "offer_index": "formations"}
-    for key in ("home", "provider_index", "offer_index", "a-propos", "accessibilite"):
+    content_slugs = ["a-propos", "methode", "donnees-et-licences", "vie-privee", "accessibilite"]
+    assert [key for key in site_pages if site_pages[key].slug] == content_slugs
+    for key in ("home", "provider_index", "offer_index", *content_slugs):
         slug = slugs.get(key, site_pages[key].slug)
         source = home if key == "home" else home.get_children().get(slug=slug)
         english = source.get_translation(Locale.objects.get(language_code="en")).specific
@@ -72,6 +74,12 @@ def test_load_demo_loads_the_documented_content_then_changes_nothing(monkeypatch
         assert english.intro == site_pages[key].texts["en"].intro
         with translation.override("fr-be"):
             assert english.url == "/en" + source.url
+    # The footer links the content pages in each language; the settings name a contact.
+    footers = {m.locale.language_code: m for m in NavigationMenu.objects.filter(slot="footer")}
+    assert [item.page.slug for item in footers["en"].items.all()] == content_slugs
+    assert footers["en"].items.first().page.locale.language_code == "en"
+    assert footers["fr"].translation_key == footers["en"].translation_key
+    assert SiteSettings.load().contact_email
     assert ShortageList.objects.get().is_demo
     assert ProviderPage.objects.count() == len(datafiles.providers())
     assert OfferPage.objects.live().filter(is_demo=True).count() == offers
