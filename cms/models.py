@@ -251,5 +251,6 @@ class NavigationItem(Orderable):
     @property
     def url(self) -> str:
         if self.page_id:
-            return self.page.localized.url or ""
+            # The specific page: the cadastre's pages build their address their own way.
+            return self.page.localized.specific.url or ""
         return self.link_url

@@ -154,3 +154,24 @@ def test_the_providers_own_summary_wins_over_the_generated_one(client, provider_
     english = client.get("/en" + offer.url).content.decode()
     assert "Écrit par l’organisme." in english
     assert "Duration: 12 hours." not in english
+
+
+def test_editors_translate_a_content_page_in_the_admin(client, english_home, home):
+    """Wagtail's "Translate" action copies a French content page into the English tree, where
+    the editor writes the English text; the new page lives at the French path under /en/."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from wagtail.models import Locale
+
+    about = StandardPage(title="À propos", slug="a-propos", intro="Qui sommes-nous.")
+    home.add_child(instance=about)
+    about.save_revision().publish()
+    client.force_login(get_user_model().objects.create_superuser("ed", "ed@example.invalid", "pw"))
+    english = Locale.objects.get(language_code="en")
+    url = reverse("simple_translation:submit_page_translation", args=[about.pk])
+    response = client.post(url, {"locales": [english.pk]})
+    assert response.status_code == 302
+    copy = about.get_translation(english).specific
+    assert copy.slug == "a-propos" and copy.get_parent().pk == english_home.pk
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[copy.pk]))
+    assert edit.status_code == 200
