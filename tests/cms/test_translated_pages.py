@@ -175,3 +175,10 @@ def test_editors_translate_a_content_page_in_the_admin(client, english_home, hom
     assert copy.slug == "a-propos" and copy.get_parent().pk == english_home.pk
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[copy.pk]))
     assert edit.status_code == 200
+
+
+def test_english_offer_index_leads_to_the_english_search(client, english_home, offer_index):
+    page_translation_ensure(page=offer_index, language_code="en", fields={"title": "Training"})
+    response = client.get("/en/formations/")
+    assert response.status_code == 302 and response["Location"] == "/en/formations/recherche/"
+    assert client.get("/formations/")["Location"] == "/formations/recherche/"
