@@ -3,15 +3,19 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
+from core.page_locales import TranslatedTreePage
 from skills.selectors import taxonomy_overview
 
 
-class HomePage(Page):
+class HomePage(TranslatedTreePage):
     """The site root: what the platform is and where to start."""
 
     intro = models.CharField(_("introduction"), max_length=500, blank=True)
@@ -25,12 +29,15 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        from cms.selectors import home_page_highlights
+
         context = super().get_context(request, *args, **kwargs)
         context["taxonomy"] = taxonomy_overview()
+        context["highlights"] = home_page_highlights()
         return context
 
 
-class StandardPage(Page):
+class StandardPage(TranslatedTreePage):
     """A plain content page (about, legal notice, data sources)."""
 
     intro = models.CharField(_("introduction"), max_length=500, blank=True)
@@ -172,3 +179,96 @@ class AdvisorArea(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseGenericSetting):
+    """Who runs the site and how to reach them, shown in the footer; edited in Settings."""
+
+    publisher_name = models.CharField(_("publisher"), max_length=255, blank=True)
+    publisher_url = models.URLField(_("publisher's website"), blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Shown in the footer: privacy requests and accessibility problems go here."),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("publisher_name"),
+                FieldPanel("publisher_url"),
+                FieldPanel("contact_email"),
+            ],
+            heading=_("Publisher"),
+        )
+    ]
+
+    class Meta:
+        verbose_name = _("site settings")
+
+
+class NavigationMenu(TranslatableMixin, ClusterableModel):
+    """The links of the main navigation or of the footer, in one language (a snippet,
+    translated like the pages: one menu per slot and locale). Without a menu for a slot the
+    site shows its built-in links."""
+
+    class Slot(models.TextChoices):
+        MAIN = "main", _("main navigation")
+        FOOTER = "footer", _("footer")
+
+    slot = models.CharField(_("position"), max_length=16, choices=Slot.choices)
+
+    panels = [FieldPanel("slot"), InlinePanel("items", heading=_("Links"), label=_("Link"))]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("navigation menu")
+        verbose_name_plural = _("navigation menus")
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "locale"], name="unique_menu_per_slot_locale")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_slot_display()} ({self.locale})"
+
+
+class NavigationItem(Orderable):
+    """One link of a menu: to a page of the site, or to an address (the search, the skills…)."""
+
+    menu = ParentalKey(NavigationMenu, on_delete=models.CASCADE, related_name="items")
+    label = models.CharField(_("label"), max_length=64)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("page"),
+    )
+    link_url = models.CharField(
+        _("address"),
+        max_length=255,
+        blank=True,
+        help_text=_("Used when no page is chosen, e.g. /en/competences/."),
+    )
+
+    panels = [FieldPanel("label"), FieldPanel("page"), FieldPanel("link_url")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("link")
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.page_id and not self.link_url:
+            raise ValidationError(_("Choose a page or give an address."))
+
+    @property
+    def url(self) -> str:
+        if self.page_id:
+            # The specific page: the cadastre's pages build their address their own way.
+            return self.page.localized.specific.url or ""
+        return self.link_url

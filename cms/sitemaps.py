@@ -8,12 +8,13 @@ from django.contrib.sitemaps import Sitemap
 from django.utils.translation import get_language
 from wagtail.models import Page
 
+from core.page_locales import default_locale
 from jobs.selectors import board_postings
 from skills.models import Occupation, Skill
 
 
 def _in_active_language(path: str) -> str:
-    """Wagtail page URLs do not carry the language prefix; the English copy lives under /en/."""
+    """A French-tree page's address under the active language's prefix (/en/ for English)."""
     if (get_language() or "fr").startswith("en") and not path.startswith("/en/"):
         return "/en" + path
     return path
@@ -32,7 +33,15 @@ class PageSitemap(_Bilingual):
     changefreq = "weekly"
 
     def items(self):
-        pages = Page.objects.live().public().filter(depth__gt=1).specific().order_by("path")
+        # The French tree only: an English translation shares its source's path under /en/
+        # (core/page_locales.py), so it is the source's "en" alternate, not an entry of its own.
+        pages = (
+            Page.objects.live()
+            .public()
+            .filter(depth__gt=1, locale=default_locale())
+            .specific()
+            .order_by("path")
+        )
         # Pages outside every site (Wagtail's initial welcome page) have no address.
         return [page for page in pages if page.get_url() is not None]
 

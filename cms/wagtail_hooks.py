@@ -2,8 +2,12 @@
 
 from django.http import HttpResponseRedirect, QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.models import NavigationMenu
 from cms.search_params import PRICE_BUCKETS
 from courses.models import OfferIndexPage
 
@@ -31,3 +35,16 @@ def offer_index_is_the_search(page, request, serve_args, serve_kwargs):
     url = reverse("search:offers")
     encoded = target.urlencode()
     return HttpResponseRedirect(f"{url}?{encoded}" if encoded else url)
+
+
+class NavigationMenuViewSet(SnippetViewSet):
+    """The main and footer menus, one per language (Translate makes the English one)."""
+
+    model = NavigationMenu
+    icon = "list-ul"
+    menu_label = _("Navigation")
+    add_to_settings_menu = True
+    list_display = ["slot", "locale"]
+
+
+register_snippet(NavigationMenuViewSet)

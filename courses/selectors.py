@@ -222,3 +222,26 @@ def offer_link_summary(*, offer: OfferPage) -> dict:
         summary[f"pending_{name}"] = [link for link in links if link.is_suggested]
         summary[f"rejected_{name}"] = [link for link in links if link.is_rejected]
     return summary
+
+
+def sessions_latest(*, limit: int = 6) -> list[Session]:
+    """Open sessions still to come of the offers published most recently (one per offer, its
+    next one), newest publication first; offer and provider loaded."""
+    today = timezone.localdate()
+    open_sessions = Session.objects.filter(start_date__gte=today, status=SessionStatus.OPEN)
+    offer_ids = list(
+        OfferPage.objects.live()
+        .public()
+        .filter(pk__in=open_sessions.values("page_id"))
+        .order_by("-last_published_at", "-pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    upcoming = (
+        open_sessions.filter(page_id__in=offer_ids)
+        .select_related("page__provider")
+        .order_by("start_date", "pk")
+    )
+    first: dict[int, Session] = {}
+    for session in upcoming:
+        first.setdefault(session.page_id, session)
+    return [first[pk] for pk in offer_ids if pk in first]

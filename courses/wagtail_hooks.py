@@ -11,6 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import admin_urls
 from courses.models import FundingScheme, OfferPage
+from courses.services.editing import page_autosave_orphan_discard
 from courses.services.links import offer_queue_suggestions
 
 
@@ -146,4 +147,52 @@ def refuse_external_id_clash_on_move(request, page, destination):
             % {"external_id": offer.external_id},
         )
         return redirect("wagtailadmin_pages:move", offer.id)
+    return None
+
+
+# Wagtail's editor autosaves a new page by posting the create form as JSON; the page is created
+# then, and the browser is meant to switch the form over to the new page's edit view. When that
+# switch has not happened (the editor clicked "Save draft" while the autosave was in flight, or
+# the switch failed), the form posts to the create view again and fails on "slug already in use",
+# leaving the autosaved page behind as an orphan draft (issue 14). The session remembers which
+# page an autosave created from which create form, so that the next post of that form replaces
+# it instead of clashing with it.
+_AUTOSAVED_KEY = "courses_autosaved_pages"
+
+
+def _create_form_key(parent_page, slug: str) -> str:
+    return f"{parent_page.pk}:{slug}"
+
+
+def _is_autosave(request) -> bool:
+    return not request.accepts("text/html")
+
+
+@hooks.register("after_create_page")
+def remember_autosaved_page(request, page):
+    if _is_autosave(request):
+        autosaved = request.session.get(_AUTOSAVED_KEY, {})
+        autosaved[_create_form_key(page.get_parent(), page.slug)] = page.pk
+        request.session[_AUTOSAVED_KEY] = autosaved
+
+
+@hooks.register("after_edit_page")
+def forget_autosaved_page(request, page):
+    """Saved through its edit view: the editor has the page, it is no orphan."""
+    autosaved = request.session.get(_AUTOSAVED_KEY)
+    if autosaved and page.pk in autosaved.values():
+        request.session[_AUTOSAVED_KEY] = {k: v for k, v in autosaved.items() if v != page.pk}
+
+
+@hooks.register("before_create_page")
+def replace_autosaved_orphan(request, parent_page, page_class):
+    if request.method != "POST":
+        return None
+    autosaved = request.session.get(_AUTOSAVED_KEY)
+    key = _create_form_key(parent_page, request.POST.get("slug", ""))
+    if not autosaved or key not in autosaved:
+        return None
+    page_id = autosaved.pop(key)
+    request.session[_AUTOSAVED_KEY] = autosaved
+    page_autosave_orphan_discard(page_id=page_id, parent=parent_page, user=request.user)
     return None

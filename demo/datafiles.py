@@ -226,3 +226,37 @@ def posting_vocabulary() -> PostingVocabulary:
         education_phrases=MappingProxyType(table.pop("education_phrases")),
         **_tuples(table),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """A page's text in one language; `body` is rich text (HTML), empty for index pages."""
+
+    title: str
+    intro: str
+    body: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SitePage:
+    """One of the site's own pages, in French (`fr`) and English (`en`); `slug` serves both."""
+
+    key: str
+    slug: str
+    texts: Mapping[str, PageText]
+
+
+@cache
+def site_pages() -> dict[str, SitePage]:
+    """The home page, the two index pages and the content pages (about, method…), by key:
+    "home", "provider_index", "offer_index", then each content page's slug."""
+    table = _read("site_pages.toml")
+
+    def page(key: str, row: dict) -> SitePage:
+        texts = {lang: PageText(**row[lang]) for lang in ("fr", "en")}
+        return SitePage(key=key, slug=row.get("slug", ""), texts=MappingProxyType(texts))
+
+    pages = {key: page(key, table[key]) for key in ("home", "provider_index", "offer_index")}
+    for row in table["pages"]:
+        pages[row["slug"]] = page(row["slug"], row)
+    return pages

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -150,9 +151,14 @@ TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
 
-WAGTAIL_I18N_ENABLED = False
+# The site's pages are translated with Wagtail's own localisation (core/page_locales.py): a
+# French tree (the default locale: LANGUAGE_CODE "fr-be" resolves to the content language "fr")
+# and its English copy. Content languages must be codes of LANGUAGES, hence "fr", not "fr-be".
+WAGTAIL_I18N_ENABLED = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+# Creating a French page must not create English aliases: the cadastre stays in one tree.
+WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = False
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

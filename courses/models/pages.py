@@ -18,6 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.languages import Language
+from core.page_locales import DefaultLocalePage, TranslatedTreePage, default_locale
 from core.places import Province
 from courses.models.choices import (
     EQF_LEVEL_CHOICES,
@@ -32,7 +33,7 @@ from courses.models.choices import (
 from courses.panels import OfferReviewPanel
 
 
-class ProviderIndexPage(Page):
+class ProviderIndexPage(TranslatedTreePage):
     """Lists the providers; every provider page lives under it (and the moderation workflow too)."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -44,6 +45,12 @@ class ProviderIndexPage(Page):
 
     class Meta:
         verbose_name = _("provider index")
+
+    @classmethod
+    def cadastre_index(cls) -> ProviderIndexPage | None:
+        """The index the providers hang under: the French tree's (the English copy of the
+        index only routes to them)."""
+        return cls.objects.filter(locale=default_locale()).order_by("path").first()
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import provider_list
@@ -58,7 +65,7 @@ class ProviderIndexPage(Page):
         return context
 
 
-class ProviderPage(Page):
+class ProviderPage(DefaultLocalePage):
     """A training provider: who they are, where they are, how to reach them."""
 
     kind = models.CharField(_("kind"), max_length=32, choices=ProviderKind.choices)
@@ -149,7 +156,7 @@ class ProviderPage(Page):
         return context
 
 
-class OfferIndexPage(Page):
+class OfferIndexPage(TranslatedTreePage):
     """Browse every live offer with filters (province, format, modality, EQF level, free)."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -216,7 +223,7 @@ class OfferPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class OfferPage(Page):
+class OfferPage(DefaultLocalePage):
     """One training offer of a provider, with its sessions as an orderable inline."""
 
     summary = models.CharField(_("summary"), max_length=500)
@@ -384,11 +391,16 @@ class OfferPage(Page):
     def get_context(self, request, *args, **kwargs):
         from courses.jsonld import offer_jsonld_script
         from courses.selectors import offer_public_links, offer_registration, similar_offers
+        from courses.summaries import offer_generated_summary
 
         context = super().get_context(request, *args, **kwargs)
         skills, occupations = offer_public_links(offer=self)
         context["skill_links"] = skills
         context["occupation_links"] = occupations
+        # The provider's own words when given; otherwise a sentence in the reader's language.
+        context["short_summary"] = self.plain_language_summary or offer_generated_summary(
+            offer=self, skill_links=skills
+        )
         context["next_sessions"] = self.future_sessions()
         context["registration"] = offer_registration(offer=self, sessions=context["next_sessions"])
         context["audience_labels"] = [

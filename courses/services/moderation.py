@@ -54,7 +54,7 @@ def moderation_setup(*, index_page: ProviderIndexPage | None = None) -> Workflow
     # `create()` would only stage the row in memory.
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
 
-    index_page = index_page or ProviderIndexPage.objects.first()
+    index_page = index_page or ProviderIndexPage.cadastre_index()
     if index_page is not None:
         grant_page_permissions(
             group=moderators,

@@ -59,7 +59,7 @@ def provider_create(
     its own. Other `fields` are ProviderPage fields (description, website, latitude…).
     Raises ValidationError when a field is invalid or no provider index exists.
     """
-    parent = parent or ProviderIndexPage.objects.first()
+    parent = parent or ProviderIndexPage.cadastre_index()
     if parent is None:
         raise ValidationError(_("Create the provider index page first."))
     provider = ProviderPage(
@@ -92,7 +92,7 @@ def providers_create(
     or none are created). Raises ValidationError as `provider_create` does."""
     if not providers:
         return []
-    parent = parent or ProviderIndexPage.objects.first()
+    parent = parent or ProviderIndexPage.cadastre_index()
     if parent is None:
         raise ValidationError(_("Create the provider index page first."))
     for provider in providers:

@@ -606,7 +606,7 @@ def _write(to_write, to_archive, *, providers, places_by_bce, user) -> None:
             new_providers[clean.enterprise_number] = _new_provider(clean, places_by_bce)
     if new_providers:
         # A provider made in the platform may hold the slug already: number the newcomer's.
-        index = ProviderIndexPage.objects.first()
+        index = ProviderIndexPage.cadastre_index()
         taken = set(index.get_children().values_list("slug", flat=True)) if index else set()
         for provider in new_providers.values():
             provider.slug = _unique_slug(provider.slug, taken)

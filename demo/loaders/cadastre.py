@@ -38,23 +38,17 @@ DEMO_EDITOR = "technocite"  # editor of the Technocité provider
 
 
 def _ensure_index_pages(home: HomePage) -> tuple[ProviderIndexPage, OfferIndexPage]:
-    provider_index = ProviderIndexPage.objects.first()
+    texts = datafiles.site_pages()
+    provider_index = ProviderIndexPage.cadastre_index()
     if provider_index is None:
-        provider_index = ProviderIndexPage(
-            title="Organismes de formation",
-            slug="organismes",
-            intro="<p>Les centres de formation, écoles et universités du cadastre.</p>",
-        )
+        text = texts["provider_index"].texts["fr"]
+        provider_index = ProviderIndexPage(title=text.title, slug="organismes", intro=text.intro)
         home.add_child(instance=provider_index)
         provider_index.save_revision().publish()
-    offer_index = OfferIndexPage.objects.first()
+    offer_index = OfferIndexPage.objects.child_of(home).first()
     if offer_index is None:
-        offer_index = OfferIndexPage(
-            title="Formations",
-            slug="formations",
-            intro="<p>Toute l’offre de formation, filtrable par province, format, modalité, "
-            "niveau et gratuité.</p>",
-        )
+        text = texts["offer_index"].texts["fr"]
+        offer_index = OfferIndexPage(title=text.title, slug="formations", intro=text.intro)
         home.add_child(instance=offer_index)
         offer_index.save_revision().publish()
     return provider_index, offer_index
@@ -178,9 +172,9 @@ def _offer_record(
             "title": variant.title.format(**words),
             "summary": summary,
             "description": description,
-            "plain_language_summary": (
-                f"Vous apprenez : {profession.about}. Durée : {variant.hours} heures."
-            ),
+            # No plain-language summary: the offer page writes one in the reader's language
+            # from the confirmed skills and the duration (courses/summaries.py).
+            "plain_language_summary": "",
             "format": variant.format,
             "modality": variant.modality,
             "eqf_level": str(variant.eqf or ""),

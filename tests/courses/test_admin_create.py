@@ -104,3 +104,60 @@ def test_offers_are_searchable(provider_index):
     make_offer(provider, title="Cybersécurité", summary="Défense des réseaux.")
     results = OfferPage.objects.live().search("sonores")
     assert [offer.title for offer in results] == ["Sound design pour le jeu vidéo"]
+
+
+def test_save_draft_after_an_autosave_replaces_the_autosaved_page(client, provider_index):
+    """Issue 14: the editor's autosave had already created the page when "Save draft" posted
+    the create form again, which failed on "slug already in use" and left an orphan draft."""
+    provider = make_provider()
+    editor = get_user_model().objects.create_user("ed", "ed@example.invalid", "pw")
+    editor.groups.add(provider_editors_group(provider))
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:add", args=["courses", "offerpage", provider.pk])
+
+    autosave = client.post(url, create_form(), HTTP_ACCEPT="application/json")
+    assert autosave.status_code == 200 and autosave.json()["success"], autosave.content
+    autosaved_id = autosave.json()["pk"]
+
+    response = client.post(url, create_form(summary="Le texte relu avant d’enregistrer."))
+    assert response.status_code == 302, response.context["form"].errors
+    offers = OfferPage.objects.filter(slug="animation-2d-debutants")
+    assert offers.count() == 1, "no orphan draft is left beside the saved page"
+    offer = offers.get()
+    assert offer.pk != autosaved_id and not OfferPage.objects.filter(pk=autosaved_id).exists()
+    assert offer.get_latest_revision_as_object().summary == "Le texte relu avant d’enregistrer."
+    assert [str(s.start_date) for s in offer.get_latest_revision_as_object().sessions.all()] == [
+        "2099-03-01"
+    ]
+
+
+def test_a_page_saved_by_hand_still_keeps_its_slug(client, provider_index):
+    """Only an autosave's page is replaced: a draft saved on purpose makes a second create form
+    with the same slug fail, as before."""
+    provider = make_provider()
+    editor = get_user_model().objects.create_user("ed", "ed@example.invalid", "pw")
+    editor.groups.add(provider_editors_group(provider))
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:add", args=["courses", "offerpage", provider.pk])
+
+    assert client.post(url, create_form()).status_code == 302
+    kept = OfferPage.objects.get(slug="animation-2d-debutants")
+    second = client.post(url, create_form())
+    assert second.status_code == 200
+    assert "slug" in second.context["form"].errors
+    assert list(OfferPage.objects.filter(slug="animation-2d-debutants")) == [kept]
+
+
+def test_autosaved_page_edited_in_its_editor_is_no_orphan(client, provider_index):
+    provider = make_provider()
+    editor = get_user_model().objects.create_user("ed", "ed@example.invalid", "pw")
+    editor.groups.add(provider_editors_group(provider))
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:add", args=["courses", "offerpage", provider.pk])
+    autosaved_id = client.post(url, create_form(), HTTP_ACCEPT="application/json").json()["pk"]
+    edit_url = reverse("wagtailadmin_pages:edit", args=[autosaved_id])
+    assert client.post(edit_url, create_form(summary="Modifié.")).status_code == 302
+
+    second = client.post(url, create_form())
+    assert second.status_code == 200 and "slug" in second.context["form"].errors
+    assert OfferPage.objects.filter(pk=autosaved_id).exists()

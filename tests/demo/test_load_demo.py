@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import translation
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
-from cms.models import HomePage
+from cms.models import HomePage, NavigationMenu, SiteSettings
+from core.page_locales import default_locale
 from courses.models import OfferPage, ProviderPage, Session
 from courses.services.moderation import MODERATORS_GROUP_NAME
 from courses.services.providers import provider_editors_group
@@ -58,8 +59,27 @@ def test_load_demo_loads_the_documented_content_then_changes_nothing(monkeypatch
     parts = [line.split(":", 1)[0] for line in first.splitlines() if line.strip()]
     assert list(dict.fromkeys(parts)) == [*LOADER_PARTS, "Demo content loaded."]
 
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale=default_locale())
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    # The site's own pages exist in English too, with English text, at the French path + /en.
+    site_pages = datafiles.site_pages()
+    slugs = {"provider_index": "organismes", "offer_index": "formations"}
+    content_slugs = ["a-propos", "methode", "donnees-et-licences", "vie-privee", "accessibilite"]
+    assert [key for key in site_pages if site_pages[key].slug] == content_slugs
+    for key in ("home", "provider_index", "offer_index", *content_slugs):
+        slug = slugs.get(key, site_pages[key].slug)
+        source = home if key == "home" else home.get_children().get(slug=slug)
+        english = source.get_translation(Locale.objects.get(language_code="en")).specific
+        assert english.live and english.title == site_pages[key].texts["en"].title
+        assert english.intro == site_pages[key].texts["en"].intro
+        with translation.override("fr-be"):
+            assert english.url == "/en" + source.url
+    # The footer links the content pages in each language; the settings name a contact.
+    footers = {m.locale.language_code: m for m in NavigationMenu.objects.filter(slot="footer")}
+    assert [item.page.slug for item in footers["en"].items.all()] == content_slugs
+    assert footers["en"].items.first().page.locale.language_code == "en"
+    assert footers["fr"].translation_key == footers["en"].translation_key
+    assert SiteSettings.load().contact_email
     assert ShortageList.objects.get().is_demo
     assert ProviderPage.objects.count() == len(datafiles.providers())
     assert OfferPage.objects.live().filter(is_demo=True).count() == offers

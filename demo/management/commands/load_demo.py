@@ -33,6 +33,7 @@ class Command(BaseCommand):
         home = site.load(stdout=self.stdout)
         shortage_list.load(stdout=self.stdout)
         cadastre.load(home=home, stdout=self.stdout)
+        site.load_translations(home=home, stdout=self.stdout)
         postings.load(stdout=self.stdout)
         advisors.load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
