@@ -3,6 +3,7 @@ from django.utils.safestring import mark_safe
 from wagtail.rich_text import expand_db_html
 
 from core.html import sanitise_html
+from core.languages import path_in_language
 
 register = template.Library()
 
@@ -16,3 +17,10 @@ def safe_richtext(value) -> str:
     """
     source = getattr(value, "source", value) or ""
     return mark_safe(sanitise_html(expand_db_html(str(source))))
+
+
+@register.filter
+def in_current_language(url: str) -> str:
+    """A site path stored as the default language serves it, as the current language serves
+    it (`core.languages.path_in_language`): search hits link to the English page on /en/."""
+    return path_in_language(url) if url else url

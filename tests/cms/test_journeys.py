@@ -1,0 +1,147 @@
+"""The four user journeys of issue 14, end to end in Debian's chromium against a live server.
+
+Each journey is what one kind of user does with the platform, step by step, through the pages
+(the learner, the provider editor and moderator, the employer and the admin who approves them,
+the advisor). Each writes a screenshot of its last step to the test artifacts folder
+(`tests/browser/support.py`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from core.places import Province
+from courses.services.links import offer_skill_set
+from skills.models import Skill
+from tests.browser.support import CHROMIUM, chromium, screenshot
+from tests.cms.test_browser import restore_seed_data  # noqa: F401
+from tests.courses.factories import make_offer, make_provider
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("restore_seed_data"),
+]
+
+ANIMATION_PRINCIPLES = "http://data.europa.eu/esco/skill/1c00bc98-2713-4c62-82c5-6d86f2e6a4cb"
+ANIMATED_NARRATIVES = "http://data.europa.eu/esco/skill/1b2889c2-154d-4e5f-b7d1-bd1f07df86ab"
+
+
+def rebuild_search_index() -> None:
+    call_command("rebuild_search_index", stdout=io.StringIO())
+
+
+# --------------------------------------------------------------------------- 1. the learner
+
+
+def motion_design_catalogue(provider_index):
+    """Three motion-design offers: the free one in Liège is the one the learner is after."""
+    today = timezone.localdate()
+    liege = make_provider(name="Centre Meuse Image", province=Province.LIEGE, commune="Liège")
+    namur = make_provider(name="Atelier Sambre", province=Province.NAMUR, commune="Namur")
+    free = make_offer(
+        liege,
+        title="Motion design : animer ses visuels",
+        summary="Donner vie à des illustrations avec After Effects, pour le web et la vidéo.",
+        price=None,
+        is_free=True,
+        registration_url="https://inscriptions.example.be/motion-design",
+        registration_email="accueil@meuse-image.example.be",
+        sessions=[
+            {
+                "start_date": today + datetime.timedelta(days=21),
+                "end_date": today + datetime.timedelta(days=35),
+                "registration_deadline": today + datetime.timedelta(days=14),
+                "seats": 12,
+                "seats_left": 5,
+            },
+            {
+                "start_date": today + datetime.timedelta(days=90),
+                "end_date": today + datetime.timedelta(days=104),
+                "seats": 12,
+            },
+        ],
+    )
+    for uri in (ANIMATION_PRINCIPLES, ANIMATED_NARRATIVES):
+        offer_skill_set(offer=free, skill=Skill.objects.get(uri=uri))
+    make_offer(liege, title="Motion design avancé", summary="Motion design pour les pros.")
+    make_offer(namur, title="Motion design pour le web", summary="Animer des interfaces.")
+    rebuild_search_index()
+    return free
+
+
+def search_narrow_and_open(page, base_url: str, *, labels: dict[str, str]) -> None:
+    """The learner's steps on one language's site: type, search, tick Liège, tick free, open."""
+    page.goto(f"{base_url}/formations/recherche/")
+    page.fill("#search-q", "motion design")
+    with page.expect_navigation():
+        page.press("#search-q", "Enter")
+    titles = page.locator(".hit__title").all_inner_texts()
+    assert len(titles) == 3 and all("Motion design" in title for title in titles), titles
+
+    with page.expect_navigation():
+        page.check("input[name=province][value=liege]")
+    assert "province=liege" in page.url
+    assert sorted(page.locator(".hit__title").all_inner_texts()) == [
+        "Motion design : animer ses visuels",
+        "Motion design avancé",
+    ]
+    with page.expect_navigation():
+        page.check("input[name=price][value=free]")
+    assert "price=free" in page.url
+    assert page.locator(".hit__title").all_inner_texts() == ["Motion design : animer ses visuels"]
+    assert labels["free"] in page.locator(".hit").inner_text()
+
+    with page.expect_navigation():
+        page.click(".hit__title a")
+    assert page.locator("h1").inner_text() == "Motion design : animer ses visuels"
+    sessions = page.locator("#sessions")
+    assert labels["sessions"] in sessions.locator("h2").inner_text()
+    assert sessions.locator("tbody tr").count() == 2
+    assert labels["seats_left"] in sessions.inner_text()
+    skills = page.locator("#skills li").all_inner_texts()
+    assert len(skills) == 2
+    register = page.locator("#register")
+    assert labels["register_title"] in register.locator("h2").inner_text()
+    link = register.get_by_role("link", name=labels["register_button"])
+    assert link.get_attribute("href") == "https://inscriptions.example.be/motion-design"
+    assert "accueil@meuse-image.example.be" in register.inner_text()
+
+
+def test_learner_finds_a_free_motion_design_offer_in_french_and_in_english(
+    live_server, provider_index
+):
+    motion_design_catalogue(provider_index)
+    french = {
+        "free": "Gratuit",
+        "sessions": "Prochaines sessions",
+        "seats_left": "5 places restantes",
+        "register_title": "Comment s’inscrire",
+        "register_button": "S’inscrire",
+    }
+    english = {
+        "free": "Free",
+        "sessions": "Next sessions",
+        "seats_left": "5 seats left",
+        "register_title": "How to register",
+        "register_button": "Register",
+    }
+    with chromium() as browser:
+        page = browser.new_page()
+        search_narrow_and_open(page, live_server.url, labels=french)
+        assert page.locator("html").get_attribute("lang") == "fr"
+        assert "principes d’animation" in page.locator("#skills").inner_text()
+
+        search_narrow_and_open(page, f"{live_server.url}/en", labels=english)
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.url.startswith(f"{live_server.url}/en/")
+        assert "principles of animation" in page.locator("#skills").inner_text().lower()
+        screenshot(page, "journey-1-learner-offer-en")
