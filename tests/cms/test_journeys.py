@@ -8,17 +8,21 @@ the advisor). Each writes a screenshot of its last step to the test artifacts fo
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from core.places import Province
+from core.tabular import from_spreadsheet_cell
 from courses.services.links import offer_skill_set
 from skills.models import Skill
 from tests.browser.support import CHROMIUM, chromium, screenshot
+from tests.cms.advisor_data import gap_world, role_users
 from tests.cms.test_browser import restore_seed_data  # noqa: F401
 from tests.courses.factories import make_offer, make_provider
 
@@ -145,3 +149,87 @@ def test_learner_finds_a_free_motion_design_offer_in_french_and_in_english(
         assert page.url.startswith(f"{live_server.url}/en/")
         assert "principles of animation" in page.locator("#skills").inner_text().lower()
         screenshot(page, "journey-1-learner-offer-en")
+
+
+# --------------------------------------------------------------------------- 4. the advisor
+
+SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def screen_matches_download(screen: str, download: str) -> bool:
+    """Whether a cell as the page shows it (formatted in the page's locale) holds the value the
+    CSV holds (plain numbers, shares as fractions, text protected from spreadsheet formulas)."""
+    download = from_spreadsheet_cell(download)
+    screen = SPACES.sub(" ", screen).strip()
+    if screen == download or (download == "" and screen in {"", "—"}):
+        return True
+    if ";" in download:  # a series: the page draws it as a sparkline, its text is no figure
+        return True
+    try:
+        value = float(download)
+    except ValueError:
+        return False
+    figure = screen.replace(" ", "").replace(",", ".").lstrip("+")
+    if figure.endswith("%"):
+        return abs(float(figure[:-1]) / 100 - value) <= 0.0051
+    return abs(float(figure) - value) <= 0.051
+
+
+def test_advisor_downloads_a_shortage_profession_table_that_matches_the_screen(
+    live_server, provider_index
+):
+    world = gap_world(provider_index)
+    advisor = role_users(world.provider)["advisor"]
+    advisor.set_password("conseil-2026")
+    advisor.save()
+    with chromium() as browser:
+        page = browser.new_context(accept_downloads=True).new_page()
+        page.goto(f"{live_server.url}/conseillers/")
+        assert "/admin/login/" in page.url  # the advisor area asks for a sign-in first
+        page.fill("input[name=username]", "advisor")
+        page.fill("input[name=password]", "conseil-2026")
+        with page.expect_navigation():
+            page.press("input[name=password]", "Enter")
+        assert page.url == f"{live_server.url}/conseillers/"
+
+        with page.expect_navigation():
+            page.get_by_role("link", name="Métiers en pénurie").first.click()
+        with page.expect_navigation():
+            page.locator("table[data-table] tbody th a", has_text="=motion designer").click()
+        assert page.locator("h1").inner_text() == "=motion designer"
+
+        page.select_option("select[name=province]", "liege")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Appliquer les filtres").click()
+        assert "province=liege" in page.url
+        assert page.locator("select[name=province]").input_value() == "liege"
+
+        section = page.locator("#table-essential-skills")
+        page.locator("details:has(#table-essential-skills) summary").click()
+        header = section.locator("thead th").all_text_contents()  # not as CSS capitalises it
+        rows = [
+            row.locator("th, td").all_text_contents() for row in section.locator("tbody tr").all()
+        ]
+        assert len(rows) == 2, rows  # the profession's two essential skills
+        with page.expect_download() as download_info:
+            section.locator("a[data-export=csv]").click()
+        download = download_info.value
+        assert "province=liege" in download.url and "table=essential-skills" in download.url
+        with open(download.path(), encoding="utf-8-sig", newline="") as downloaded:
+            csv_rows = list(csv.reader(downloaded))
+
+        assert [from_spreadsheet_cell(label) for label in csv_rows[0]] == [
+            h.strip() for h in header
+        ]
+        assert len(csv_rows[1:]) == len(rows)
+        for screen_row, csv_row in zip(rows, csv_rows[1:], strict=True):
+            assert len(screen_row) == len(csv_row)
+            mismatches = [
+                (screen, downloaded)
+                for screen, downloaded in zip(screen_row, csv_row, strict=True)
+                if not screen_matches_download(screen, downloaded)
+            ]
+            assert mismatches == [], (screen_row, csv_row)
+        labels = {from_spreadsheet_cell(row[0]) for row in csv_rows[1:]}
+        assert labels == {"animer en 2D", "+compositing vidéo"}
+        screenshot(page, "journey-4-advisor-profession")
