@@ -14,12 +14,14 @@ import io
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
 from core.places import Province
 from core.tabular import from_spreadsheet_cell
 from courses.services.links import offer_skill_set
+from jobs.models import Employer, JobPosting, TrainingRequest
 from skills.models import Skill
 from tests.browser.support import CHROMIUM, chromium, screenshot
 from tests.cms.advisor_data import gap_world, role_users
@@ -37,6 +39,13 @@ pytestmark = [
 
 ANIMATION_PRINCIPLES = "http://data.europa.eu/esco/skill/1c00bc98-2713-4c62-82c5-6d86f2e6a4cb"
 ANIMATED_NARRATIVES = "http://data.europa.eu/esco/skill/1b2889c2-154d-4e5f-b7d1-bd1f07df86ab"
+
+
+@pytest.fixture(autouse=True)
+def database_checks_between_steps(monkeypatch):
+    """The tests read the database between browser steps; Playwright's sync API runs an event
+    loop in this thread, which Django takes for async code unless told otherwise."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def rebuild_search_index() -> None:
@@ -233,3 +242,132 @@ def test_advisor_downloads_a_shortage_profession_table_that_matches_the_screen(
         labels = {from_spreadsheet_cell(row[0]) for row in csv_rows[1:]}
         assert labels == {"animer en 2D", "+compositing vidéo"}
         screenshot(page, "journey-4-advisor-profession")
+
+
+# --------------------------------------------------------------------------- 3. the employer
+
+JAVASCRIPT = "http://data.europa.eu/esco/skill/3cd569a2-4f88-4c1e-9995-8dce8c5e51a7"
+NEED_TEXT = (
+    "Nous cherchons un développeur web pour créer des sites internet en JavaScript, HTML et CSS. "
+    "Vous déboguez le code et rédigez la documentation technique."
+)
+
+
+def sign_in_to_the_admin(page, base_url: str, *, username: str, password: str) -> None:
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
+    assert "/admin/login/" not in page.url, page.url
+
+
+def test_employer_registers_is_approved_posts_a_need_and_asks_for_a_training(
+    live_server, provider_index
+):
+    namur = make_provider(name="Centre Sambre Numérique", province=Province.NAMUR, commune="Namur")
+    offer = make_offer(namur, title="JavaScript pour le web", summary="Coder des pages vivantes.")
+    offer_skill_set(offer=offer, skill=Skill.objects.get(uri=JAVASCRIPT))
+    get_user_model().objects.create_superuser("admin", "admin@example.be", "admin-2026")
+    base = live_server.url
+
+    with chromium() as browser:
+        employer = browser.new_context().new_page()
+        employer.goto(f"{base}/employeurs/inscription/")
+        employer.fill("input[name=name]", "Agence Sambre Digitale")
+        employer.fill("input[name=enterprise_number]", "0712 345 678")
+        employer.fill("input[name=sector]", "Numérique")
+        employer.fill("input[name=commune]", "Namur")
+        employer.select_option("select[name=province]", "namur")
+        employer.fill("input[name=username]", "claire")
+        employer.fill("input[name=email]", "claire@example.be")
+        employer.fill("input[name=password1]", "un-mot-de-passe-solide")
+        employer.fill("input[name=password2]", "un-mot-de-passe-solide")
+        with employer.expect_navigation():
+            employer.get_by_role("button", name="S’inscrire").click()
+        # Waiting for approval, and told so: no way to post a need yet.
+        assert employer.url == f"{base}/employeurs/"
+        waiting = employer.get_by_role("status").filter(has_text="approbation")
+        assert "en attente" in waiting.first.inner_text() or "attend" in waiting.first.inner_text()
+        assert employer.get_by_role("link", name="Publier un besoin").count() == 0
+        response = employer.goto(f"{base}/employeurs/offres/nouvelle/")
+        assert response.status == 403
+        assert "approbation" in employer.locator("main").inner_text()
+
+        admin = browser.new_context().new_page()
+        sign_in_to_the_admin(admin, base, username="admin", password="admin-2026")
+        admin.goto(f"{base}/admin/employers/")
+        with admin.expect_navigation():
+            admin.get_by_role("link", name="Agence Sambre Digitale").first.click()
+        admin.select_option("select[name=status]", "approved")
+        with admin.expect_navigation():
+            admin.get_by_role("button", name="Enregistrer", exact=True).click()
+        assert Employer.objects.get(name="Agence Sambre Digitale").is_approved
+
+        employer.goto(f"{base}/employeurs/")
+        with employer.expect_navigation():
+            employer.locator("a.button", has_text="Publier un besoin").click()
+        employer.fill("input[name=title]", "Développeur web")
+        employer.fill("textarea[name=text]", NEED_TEXT)
+        employer.fill("input[name=commune]", "Namur")
+        with employer.expect_navigation():
+            employer.locator("main form button[type=submit]").last.click()
+        assert re.search(r"/employeurs/offres/\d+/$", employer.url), employer.url
+        posting = JobPosting.objects.get(employer__name="Agence Sambre Digitale")
+        proposed = employer.locator("input[name=occupation]").count()
+        assert proposed >= 1  # the platform read an occupation in the title
+        publish = employer.get_by_role("button", name="Confirmer et publier")
+        assert publish.is_disabled()  # publishing never picks the occupation itself
+
+        # Another occupation than the ones proposed, found by searching.
+        employer.fill("#occupation-search", "infographiste 3D")
+        with employer.expect_navigation():
+            employer.press("#occupation-search", "Enter")
+        other = employer.locator("label", has_text="animateur 3D/animatrice 3D").first
+        other.locator("input[name=occupation]").check()
+        with employer.expect_navigation():
+            employer.get_by_role("button", name="Confirmer ce métier").click()
+        chosen = posting.occupation_links.get(rank=1)
+        assert chosen.is_confirmed
+        assert chosen.occupation.preferred_label_fr == "animateur 3D/animatrice 3D"
+
+        # One proposed skill removed, JavaScript added.
+        skills = employer.locator(".skill-list > li")
+        before = skills.count()
+        assert before >= 1
+        removed = skills.first.locator("a").inner_text()
+        with employer.expect_navigation():
+            skills.first.get_by_role("button").click()
+        assert removed not in employer.locator(".skill-list").inner_text()
+        employer.fill("#skill-search", "javascript")
+        with employer.expect_navigation():
+            employer.press("#skill-search", "Enter")
+        suggestion = employer.locator(".skill-suggestions li", has_text="JavaScript").first
+        with employer.expect_navigation():
+            suggestion.get_by_role("button", name="Ajouter").click()
+        assert "JavaScript" in employer.locator(".skill-list").inner_text()
+
+        with employer.expect_navigation():
+            employer.get_by_role("button", name="Confirmer et publier").click()
+        posting.refresh_from_db()
+        assert posting.status == JobPosting.Status.PUBLISHED
+        assert "JavaScript pour le web" in employer.locator(".offer-ranking").inner_text()
+
+        with employer.expect_navigation():
+            employer.get_by_role("link", name="Demander une formation ciblée").click()
+        boxes = employer.locator("input[name=skills]")
+        assert boxes.count() >= 2  # the posting's skills, to narrow down to what is missing
+        for index in range(boxes.count()):
+            boxes.nth(index).uncheck()
+        employer.get_by_label("JavaScript", exact=True).check()
+        employer.fill("input[name=headcount]", "4")
+        needed_by = timezone.localdate() + datetime.timedelta(days=90)
+        employer.fill("input[name=needed_by]", needed_by.isoformat())
+        employer.fill("textarea[name=message]", "Formation courte souhaitée, en soirée.")
+        with employer.expect_navigation():
+            employer.get_by_role("button", name="Envoyer la demande").click()
+        request = TrainingRequest.objects.get(employer__name="Agence Sambre Digitale")
+        assert [skill.uri for skill in request.skills.all()] == [JAVASCRIPT]
+        assert request.headcount == 4 and request.posting_id == posting.pk
+        assert "JavaScript" in employer.locator("#requests-title + *").inner_text()
+        screenshot(employer, "journey-3-employer-request-sent")
