@@ -203,6 +203,11 @@ SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE") or (
     "elasticsearch" if ELASTICSEARCH_URL else "database"
 )
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "xlsx", "xml", "txt", "zip"]
+# No autosave in the editor (Wagtail 7.4 saves every 500 ms by default). On a new offer the
+# autosave created the page while the editor was still typing; "Save draft" then posted the
+# creation form again and failed on "slug already used", leaving an orphan draft (issue 14).
+# Every save of an offer also queues its skill suggestions. Editors save when they mean to.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 
 TASKS = {
     "default": {

@@ -20,7 +20,10 @@ from django.utils import timezone
 
 from core.places import Province
 from core.tabular import from_spreadsheet_cell
+from courses.models import OfferPage
 from courses.services.links import offer_skill_set
+from courses.services.moderation import moderation_setup, moderators_group
+from courses.services.providers import provider_editors_group
 from jobs.models import Employer, JobPosting, TrainingRequest
 from skills.models import Skill
 from tests.browser.support import CHROMIUM, chromium, screenshot
@@ -371,3 +374,91 @@ def test_employer_registers_is_approved_posts_a_need_and_asks_for_a_training(
         assert request.headcount == 4 and request.posting_id == posting.pk
         assert "JavaScript" in employer.locator("#requests-title + *").inner_text()
         screenshot(employer, "journey-3-employer-request-sent")
+
+
+# --------------------------------------------------------------------------- 2. the provider
+
+WEB_COURSE_TEXT = (
+    "Apprenez à créer des sites internet en JavaScript, HTML et CSS. Vous déboguez le code et "
+    "rédigez la documentation technique."
+)
+
+
+def test_provider_editor_creates_an_offer_a_moderator_approves_it_it_is_found(
+    live_server, provider_index
+):
+    moderation_setup(index_page=provider_index)
+    provider = make_provider(name="Centre Hainaut Web", province=Province.HAINAUT, commune="Mons")
+    editor = get_user_model().objects.create_user("editrice", "e@example.be", "editer-2026")
+    editor.groups.add(provider_editors_group(provider))
+    moderator = get_user_model().objects.create_user("moderateur", "m@example.be", "moderer-2026")
+    moderator.groups.add(moderators_group())
+    base = live_server.url
+    start = timezone.localdate() + datetime.timedelta(days=40)
+
+    with chromium() as browser:
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        sign_in_to_the_admin(page, base, username="editrice", password="editer-2026")
+        page.goto(f"{base}/admin/pages/{provider.pk}/")
+        with page.expect_navigation():
+            page.get_by_role("link", name="Ajouter une sous-page").first.click()
+        # An offer is the one kind of page a provider holds: straight to its form.
+        assert f"/admin/pages/add/courses/offerpage/{provider.pk}/" in page.url
+        page.fill("input[name=title]", "Développement web : les bases")
+        page.fill("input[name=summary]", "Ses premiers sites, du HTML au JavaScript.")
+        page.locator(".public-DraftEditor-content").click()
+        page.keyboard.type(WEB_COURSE_TEXT)
+        page.select_option("select[name=format]", "short")
+        page.select_option("select[name=modality]", "on-site")
+        page.check("input[name=languages][value=fr]")
+        page.check("input[name=is_free]")
+        page.fill("input[name=registration_url]", "https://hainaut-web.example.be/inscription")
+        page.locator("#id_sessions-ADD").click()
+        page.fill("input[name=sessions-0-start_date]", start.isoformat())
+        page.fill("input[name=sessions-0-seats]", "14")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Enregistrer le brouillon").click()
+        offer = OfferPage.objects.get(title="Développement web : les bases")
+        assert re.search(rf"/admin/pages/{offer.pk}/edit/$", page.url), page.url
+
+        # The skills suggested from the description, reviewed and accepted.
+        with page.expect_navigation():
+            page.get_by_role("link", name="Examiner les compétences et les métiers").click()
+        accept = page.locator("table[data-pending] button[value=accept_skill]")
+        assert accept.count() >= 1, "the description suggested no skill"
+        while accept.count():
+            with page.expect_navigation():
+                accept.first.click()
+        confirmed = list(offer.skill_links.public().values_list("skill__uri", flat=True))
+        assert JAVASCRIPT in confirmed
+
+        page.goto(f"{base}/admin/pages/{offer.pk}/edit/")
+        page.get_by_role("button", name="Plus d'actions").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Soumettre à Offer moderation").click()
+        offer.refresh_from_db()
+        assert offer.workflow_in_progress and not offer.live
+
+        moderation = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        sign_in_to_the_admin(moderation, base, username="moderateur", password="moderer-2026")
+        moderation.goto(f"{base}/admin/pages/{offer.pk}/edit/")
+        moderation.get_by_role("button", name="Plus d'actions").click()
+        moderation.get_by_role("button", name="Approuver et Publier", exact=True).click()
+        # The task's modal shows the pre-checks' findings, then confirms the decision.
+        dialog = moderation.get_by_role("dialog")
+        dialog.locator("form button[type=submit]").wait_for()
+        assert "rien à signaler" in dialog.inner_text()
+        with moderation.expect_navigation():
+            dialog.locator("form button[type=submit]").click()
+        offer.refresh_from_db()
+        assert offer.live, "the moderator's approval publishes the offer"
+
+        page.goto(f"{base}/formations/recherche/")
+        page.fill("#search-q", "développement web")
+        with page.expect_navigation():
+            page.press("#search-q", "Enter")
+        assert "Développement web : les bases" in page.locator(".hit__title").all_inner_texts()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Développement web : les bases").click()
+        assert "JavaScript" in page.locator("#skills").inner_text()
+        screenshot(page, "journey-2-provider-offer-published")
