@@ -2,7 +2,9 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
@@ -18,6 +20,12 @@ from courses.services.links import offer_queue_suggestions
 @hooks.register("register_admin_urls")
 def register_courses_admin_urls():
     return [path("cadastre/", include(admin_urls, namespace="courses_admin"))]
+
+
+@hooks.register("insert_editor_js")
+def editor_accessibility_js():
+    """Accessible names the page editor's rich-text, tag and minimap widgets lack (axe)."""
+    return format_html('<script src="{}"></script>', static("courses/js/editor-accessibility.js"))
 
 
 class FundingSchemeViewSet(SnippetViewSet):

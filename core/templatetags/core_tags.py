@@ -3,6 +3,7 @@ from django.utils.safestring import mark_safe
 from wagtail.rich_text import expand_db_html
 
 from core.html import sanitise_html
+from core.languages import path_in_language
 
 register = template.Library()
 
@@ -68,3 +69,10 @@ def social_meta(context, *, title, description="", kind="website", image_url="",
     if image_url:
         tags.append(("name", "twitter:image", absolute(image_url)))
     return format_html_join("\n  ", '<meta {}="{}" content="{}">', tags)
+
+
+@register.filter
+def in_current_language(url: str) -> str:
+    """A site path stored as the default language serves it, as the current language serves
+    it (`core.languages.path_in_language`): search hits link to the English page on /en/."""
+    return path_in_language(url) if url else url

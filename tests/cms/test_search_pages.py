@@ -242,3 +242,14 @@ class TestAlertForm:
         saved = SavedSearch.objects.get(email="learner@example.be")
         assert saved.kind == "offers"
         assert parse_qs(saved.query_string) == {"q": ["JavaScript"], "province": ["liege"]}
+
+
+def test_hits_link_to_the_offer_in_the_language_of_the_search(client, catalogue):
+    """The index stores one URL per offer (the French one); the English search links to /en/."""
+    url = catalogue["js"].url  # read in French: the English request leaves English active
+    french = client.get(f"{SEARCH}?q=JavaScript").content.decode()
+    english = client.get(f"/en{SEARCH}?q=JavaScript").content.decode()
+    assert '<html lang="en">' in english
+    assert f'href="{url}"' in french
+    assert f'href="/en{url}"' in english
+    assert f'href="{url}"' not in english
