@@ -6,7 +6,8 @@ requirement (`extractor.Calibration`). Two checks keep that trust deserved.
 **Written as the term.** The exact layer compares stems, and a short term shares its stem with
 unrelated words: "SAV" (service après-vente) with "savez", "devis" with "devez". A one-word
 curated term counts only when the text writes that word: a name (a term with a capital, "SAV",
-"Excel") exactly, or with a plural "s"; a common noun ("devis", "caisse") or one of its
+"Excel") exactly, or with a plural "s", and with no accent the name lacks ("Première
+expérience" is not Adobe Premiere); a common noun ("devis", "caisse") or one of its
 inflections (a few letters more or less at the end).
 
 **In a technical context,** for the terms curators mark `requires_context`: their words have an
@@ -29,6 +30,9 @@ extractor reads it in) shows it, looking at most `WINDOW` words either side:
    - a term of one or two characters ("R", "Go"): "R&D" and "10 Go" sit next to "logiciel" and
      "serveur" too often;
    for those only a tool hit will do.
+4. A name written with its capital in a passage of at most `SHORT_PASSAGE_WORDS` words whose
+   other words only frame a title (level, format: "Initiation Excel", "EXCEL - niveau 2") is
+   in context: such a title is about the tool.
 
 Ambiguous terms never vouch for one another: "un tableau Excel" has two ambiguous words and no
 context, so neither counts. The rule is cheap: it only looks at the hits of curated terms, and
@@ -51,6 +55,10 @@ WINDOW = 8
 
 # Terms this short are read from tool hits only, never from cue words (see step 3).
 SHORT_TERM_CHARS = 2
+
+# A title of at most this many words that names a tool with its capital, the rest framing
+# words, is about that tool ("Initiation Excel", "Tableau - niveau 1"): see step 4.
+SHORT_PASSAGE_WORDS = 4
 
 # What follows a noun when a prepositional complement narrows it.
 _COMPLEMENT_RE = {
@@ -77,6 +85,7 @@ class ContextRule:
         guarded_forms: Iterable[int],
         tool_forms: Iterable[int],
         cues: dict[str, frozenset[str]],
+        frame_terms: dict[str, frozenset[str]] | None = None,
     ):
         # form index -> the term as written, for the one-word curated terms (synonyms, local
         # concept labels): their hits must be written as the term
@@ -86,10 +95,20 @@ class ContextRule:
             if len(words := TOKEN_RE.findall(term)) == 1
         }
         self.names = frozenset(form for form, term in curated_terms.items() if is_name(term))
+        # the accented spellings (lower case, singular and plural) of the one-word names
+        self.accented = {
+            form: (word.lower(), word.lower() + "s")
+            for form, term in curated_terms.items()
+            if form in self.names
+            and len(words := TOKEN_RE.findall(term)) == 1
+            and not (word := words[0]).isascii()
+        }
         self.terms = curated_terms
         self.guarded = frozenset(guarded_forms)
         self.tool_forms = frozenset(tool_forms)
         self.cues = cues
+        # normalised words that frame a course title (level, format, audience)
+        self.frame_terms = frame_terms or {}
 
     def filter(
         self,
@@ -118,7 +137,9 @@ class ContextRule:
             passage = passages[bisect.bisect_right(passage_starts, hit.first_token) - 1]
             low = max(passage[0], hit.first_token - WINDOW)
             high = min(passage[1], hit.last_token + 1 + WINDOW)  # exclusive
-            in_context = self._in_context(hit, tool_hits, tokens, low, high, text, lang)
+            in_context = self._in_context(
+                hit, tool_hits, tokens, low, high, text, lang, passage=passage
+            )
             (kept if in_context else refused).append(hit)
         return kept, refused
 
@@ -127,12 +148,30 @@ class ContextRule:
         if term is None or hit.first_token != hit.last_token:
             return True
         token = tokens[hit.first_token]
-        written = fold(text[token.start : token.end])
+        raw = text[token.start : token.end]
+        written = fold(raw)
         if hit.form in self.names:
+            # A name is written as the vocabulary writes it, accents aside only when the text
+            # drops them: "Première expérience" is the French word, not Adobe Premiere.
+            if not raw.isascii() and raw.lower() not in self.accented.get(hit.form, ()):
+                return False
             return written in (term, term + "s")
         return inflection_of(written, term)
 
-    def _in_context(self, hit, tool_hits, tokens, low, high, text, lang) -> bool:
+    def _names_the_subject(self, hit, tokens, passage, lang) -> bool:
+        """Whether the passage is a short title whose every other word frames it ("Initiation
+        Excel", "EXCEL - niveau 2"): then the name is its subject."""
+        first, last = passage
+        if last - first > SHORT_PASSAGE_WORDS:
+            return False
+        frame = self.frame_terms.get(lang, frozenset())
+        return all(
+            not token.norm or token.norm in frame or token.norm.isdigit()
+            for position, token in enumerate(tokens[first:last], start=first)
+            if not hit.first_token <= position <= hit.last_token
+        )
+
+    def _in_context(self, hit, tool_hits, tokens, low, high, text, lang, *, passage) -> bool:
         term = self.terms[hit.form]
         name = hit.form in self.names
         end = tokens[hit.last_token].end
@@ -146,6 +185,8 @@ class ContextRule:
         written = text[tokens[hit.first_token].start : end]
         if (name and written.islower()) or len(term) <= SHORT_TERM_CHARS:
             return False
+        if name and self._names_the_subject(hit, tokens, passage, lang):
+            return True
         cues = self.cues.get(lang, frozenset())
         return any(
             fold(text[token.start : token.end]) in cues

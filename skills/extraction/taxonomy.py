@@ -109,6 +109,9 @@ class TaxonomySnapshot:
     technical_skills: set[int] = field(default_factory=set)
     # {language: folded cue words} of `skills/data/curated/context_cues.csv`
     context_cues: dict[str, frozenset[str]] = field(default_factory=dict)
+    # {local concept: its broader ESCO skills}: a tool ESCO lacks ("Docker") evidences the
+    # skill curators placed it under ("manage ICT virtualisation environments").
+    local_broader: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 def taxonomy_fingerprint() -> str:
@@ -213,6 +216,13 @@ def load_snapshot() -> TaxonomySnapshot:
     )
     snapshot.technical_skills.update(index_of[pk] for pk in digital if pk in index_of)
     snapshot.context_cues = read_context_cues()
+    broader: dict[int, list[int]] = {}
+    for local_pk, broader_pk in Skill.broader_skills.through.objects.filter(
+        from_skill__origin=Skill.Origin.LOCAL
+    ).values_list("from_skill_id", "to_skill_id"):
+        if local_pk in index_of and broader_pk in index_of:
+            broader.setdefault(index_of[local_pk], []).append(index_of[broader_pk])
+    snapshot.local_broader = {local: tuple(sorted(uris)) for local, uris in broader.items()}
     for pattern, skill_id in RejectedMatchPattern.objects.values_list("pattern", "skill_id"):
         if skill_id is None:
             snapshot.rejections.append((pattern, None))

@@ -8,8 +8,9 @@ from django.db import transaction
 from skills.extraction.cues import read_context_cues
 from skills.extraction.extractor import Extractor
 from skills.extraction.taxonomy import load_snapshot
-from skills.models import LOCAL_URI_PREFIX
+from skills.models import LOCAL_URI_PREFIX, Skill, SkillSynonym
 from skills.services.curated_vocabulary import curated_vocabulary_import
+from skills.services.taxonomy import synonym_add
 
 CURATED_SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "curated_small"
 SKILL = "http://data.europa.eu/esco/skill/"
@@ -22,6 +23,8 @@ TABLEAU = LOCAL_URI_PREFIX + "tableau"
 BLENDER = LOCAL_URI_PREFIX + "blender"
 GOLANG = LOCAL_URI_PREFIX + "golang"
 SPRING = LOCAL_URI_PREFIX + "spring"
+VIDEO_EDITING = SKILL + "5ce80f97-b385-4a41-9339-a6593d0709c1"
+GRAPHICS_3D_SOFTWARE = SKILL + "f5b33464-4df9-4cf3-b468-b0a2d6b3ee85"
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +33,13 @@ def extractor(django_db_setup, django_db_blocker) -> Extractor:
     once so that other tests see the slice alone."""
     with django_db_blocker.unblock(), transaction.atomic():
         curated_vocabulary_import(folder=CURATED_SMALL)
+        synonym_add(
+            skill=Skill.objects.get(uri=VIDEO_EDITING),
+            label="Premiere",
+            language="",
+            kind=SkillSynonym.Kind.TOOL,
+            requires_context=True,
+        )
         snapshot = load_snapshot()
         transaction.set_rollback(True)
     return Extractor(snapshot, fingerprint="test-vocabulary")
@@ -78,6 +88,24 @@ class TestTechnicalContext:
     def test_term_outside_a_technical_context_does_not(self, extractor, text, uri):
         assert uri not in found(extractor, text)
 
+    def test_a_name_is_not_read_in_a_word_with_accents_it_lacks(self, extractor):
+        """ "Première expérience" is French, even beside tool names: not Adobe Premiere."""
+        text = "Première expérience en développement Java et SQL."
+        assert JAVA in found(extractor, text)
+        assert VIDEO_EDITING not in found(extractor, text)
+        assert VIDEO_EDITING in found(extractor, "Logiciel de montage : Premiere.")
+
+    @pytest.mark.parametrize(
+        ("title", "uri"),
+        [("Initiation Excel", SPREADSHEETS), ("TABLEAU - niveau 2", TABLEAU)],
+    )
+    def test_a_title_naming_only_the_tool_is_about_it(self, extractor, title, uri):
+        assert found(extractor, title)[uri].score >= extractor.threshold
+
+    @pytest.mark.parametrize("title", ["Tableau de bord", "Un Tableau ancien"])
+    def test_a_title_with_other_words_needs_a_context(self, extractor, title):
+        assert TABLEAU not in found(extractor, title)
+
     def test_refused_words_are_not_inferred_either(self, extractor):
         """The ranking layer must not read the kitchen blender as the 3D software."""
         ranked = extractor.rank("Un blender pour les smoothies du matin.", lang="fr", top_k=20)
@@ -92,6 +120,17 @@ class TestTechnicalContext:
         matches = extractor.extract("Formation Excel et Word, niveau 1 - tableur", lang="fr")
         assert matches[0].uri == SPREADSHEETS
         assert matches[0].score >= extractor.threshold
+
+
+class TestLocalConceptsEvidenceTheirBroaderSkill:
+    def test_a_local_concept_read_literally_brings_its_broader_esco_skill(self, extractor):
+        matches = found(extractor, "Animation 3D sous Blender.")
+        assert BLENDER in matches
+        broader = matches[GRAPHICS_3D_SOFTWARE]
+        assert broader.score >= extractor.threshold
+        assert broader.score <= matches[BLENDER].score
+        assert broader.evidence == "Blender"
+        assert broader.spans == matches[BLENDER].spans
 
 
 class TestContextCues:
