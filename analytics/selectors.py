@@ -483,36 +483,54 @@ def _gap_row(row: GapIndicator, skill: ConceptRef) -> GapRow:
     )
 
 
-def _offer_refs(ids: list[int]) -> list[OfferRef]:
+def _offer_refs(ids: list[int], known: dict[int, OfferRef] | None = None) -> list[OfferRef]:
+    """The live offers among `ids`, in that order; from `known` (`_offer_ref_map`) when given,
+    so that a page listing many rows reads the offers once."""
+    if known is None:
+        known = _offer_ref_map(ids)
+    return [known[pk] for pk in ids if pk in known]
+
+
+def _offer_ref_map(ids: Iterable[int]) -> dict[int, OfferRef]:
+    """Live offers by id, their provider with them: one query for a whole page."""
+    from wagtail.models import Site
+
     from courses.models import OfferPage
 
+    ids = set(ids)
     if not ids:
-        return []
-    offers = OfferPage.objects.live().select_related("provider").in_bulk(ids)
-    refs = []
-    for pk in ids:
-        offer = offers.get(pk)
-        if offer is None:
-            continue
-        refs.append(
-            OfferRef(
-                id=offer.pk,
-                title=offer.title,
-                url=offer.url or "",
-                provider_id=offer.provider_id,
-                provider_name=offer.provider.title if offer.provider else "",
-                province=offer.provider.province if offer.provider else "",
-                modality=offer.modality,
-            )
+        return {}
+    offers = list(OfferPage.objects.live().filter(pk__in=ids).select_related("provider"))
+    # Without a request, each page asks the cache for the site root paths on its own (`url`):
+    # read them once and hand them to every offer (Wagtail's own per-object cache attribute).
+    roots = Site.get_site_root_paths()
+    for offer in offers:
+        offer._wagtail_cached_site_root_paths = roots
+    return {
+        offer.pk: OfferRef(
+            id=offer.pk,
+            title=offer.title,
+            url=offer.url or "",
+            provider_id=offer.provider_id,
+            provider_name=offer.provider.title if offer.provider else "",
+            province=offer.provider.province if offer.provider else "",
+            modality=offer.modality,
         )
-    return refs
+        for offer in offers
+    }
 
 
 def _providers(ids: Iterable[int]) -> dict:
+    from wagtail.models import Site
+
     from courses.models import ProviderPage
 
     ids = set(ids)
-    return ProviderPage.objects.in_bulk(ids) if ids else {}
+    providers = ProviderPage.objects.in_bulk(ids) if ids else {}
+    roots = Site.get_site_root_paths() if providers else None
+    for provider in providers.values():  # one read of the site roots for every `url` (above)
+        provider._wagtail_cached_site_root_paths = roots
+    return providers
 
 
 # -- selectors -----------------------------------------------------------------------------------
@@ -704,6 +722,7 @@ def _candidates(run, occupation, limit: int = 10) -> list[ProviderCandidate]:
     )
     providers = _providers(a.provider_id for a in alignments)
     skills = _skills(i for a in alignments for i in a.missing_skill_ids)
+    offers = _offer_ref_map(i for a in alignments for i in a.offer_ids)
     candidates = []
     for a in alignments:
         provider = providers.get(a.provider_id)
@@ -717,7 +736,7 @@ def _candidates(run, occupation, limit: int = 10) -> list[ProviderCandidate]:
                 covered_skills=a.covered_skills,
                 essential_skills=a.essential_skills,
                 coverage=a.coverage,
-                offers=_offer_refs(list(a.offer_ids)),
+                offers=_offer_refs(list(a.offer_ids), offers),
                 missing_skills=[skills[i] for i in a.missing_skill_ids if i in skills],
             )
         )
@@ -902,6 +921,7 @@ def provider_alignment(*, provider_id: int) -> ProviderAlignmentView | None:
         ).values_list("occupation_id", flat=True)
     )
     skills = _skills(i for a in alignments for i in a.missing_skill_ids)
+    offers = _offer_ref_map(i for a in alignments for i in a.offer_ids)
     rows = []
     for a in alignments:
         label = weights.TensionLabel(labels.get(a.occupation_id, weights.TensionLabel.PROXY_NONE))
@@ -914,7 +934,7 @@ def provider_alignment(*, provider_id: int) -> ProviderAlignmentView | None:
                 essential_skills=a.essential_skills,
                 covered_skills=a.covered_skills,
                 coverage=a.coverage,
-                offers=_offer_refs(list(a.offer_ids)),
+                offers=_offer_refs(list(a.offer_ids), offers),
                 missing_skills=[skills[i] for i in a.missing_skill_ids if i in skills],
             )
         )

@@ -90,14 +90,32 @@ def fresh_database(url: str) -> None:
 
 
 def migrate(url: str) -> None:
-    """Migrate the scratch database; on SQLite, from a migrated empty copy kept under `var/`
-    while the migrations do not change (migrating takes minutes on a busy machine)."""
+    """Migrate the scratch database from a migrated empty copy kept while the migrations do not
+    change (migrating takes minutes on a busy machine): a file under `var/` on SQLite, a
+    template database `<name>_migrated_<digest>` on PostgreSQL."""
     manage = [sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"]
-    if not url.startswith("sqlite:"):
-        subprocess.run(manage, env=_env(url), check=True)
-        return
     names = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("*/migrations/0*.py"))
     digest = hashlib.sha256("\n".join(names).encode()).hexdigest()[:12]
+    if not url.startswith("sqlite:"):
+        from urllib.parse import urlparse
+
+        import psycopg
+
+        name = urlparse(url).path.lstrip("/")
+        template = f"{name}_migrated_{digest}"
+        admin = url[: url.rindex("/")] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [template]
+            ).fetchone()
+            if exists:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                return
+        subprocess.run(manage, env=_env(url), check=True)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
+        return
     template = ROOT / "var" / f"bench-analytics-migrated-{digest}.sqlite3"
     if not template.exists():
         subprocess.run(manage, env=_env(f"sqlite:///{template}"), check=True)
