@@ -344,6 +344,37 @@ class MethodologySection:
     text: str
     values: dict = field(default_factory=dict)
 
+    @property
+    def rows(self) -> list[tuple[str, str, object]]:
+        """(parameter name, its translated label, value) of the values that are set, for the
+        panel: the label for people, the name for whoever reads analytics/weights.py."""
+        return [
+            (name, str(PARAMETER_LABELS.get(name, name)), value)
+            for name, value in self.values.items()
+            if value is not None
+        ]
+
+
+# What each parameter of the "how this is computed" panel means, in the reader's language.
+PARAMETER_LABELS = {
+    "relation_weights": _("Weight by the skill's relation to the posting's occupation"),
+    "seats_when_unknown": _("Seats counted for a session that does not state them"),
+    "format_weights": _("Weight by training format"),
+    "reference_hours": _("Duration (hours) that counts fully"),
+    "offer_relation_weights": _("Weight by the skill's place in the offer"),
+    "smoothing": _("Smoothing added to every count"),
+    "shortage_log_ratio": _("Log ratio from which a skill is in shortage"),
+    "min_cell_volume": _("Minimum postings for a figure to be shown"),
+    "coverage_window_months": _("Months of past sessions counted for coverage"),
+    "forem_jobseekers_threshold": _("Jobseekers per vacancy below which a function is in shortage"),
+    "proxy_min_postings": _("Minimum postings for the estimate from postings"),
+    "proxy_min_growth": _("Minimum growth of postings for the estimate"),
+    "proxy_max_coverage": _("Coverage below which essential skills count as poorly covered"),
+    "proxy_repost_factor": _("Re-posting rate, relative to the average, that signals tension"),
+    "emerging_min_postings": _("Minimum postings for an emerging term"),
+    "emerging_min_growth": _("Minimum growth of an emerging term's share"),
+}
+
 
 @dataclass(frozen=True)
 class Methodology:
