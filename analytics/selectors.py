@@ -40,6 +40,7 @@ from analytics.models import (
     ShortageProfession,
     SupplyCell,
 )
+from analytics.sectors import isco_codes_of_sector
 from core.places import Province
 from skills.models import Occupation, OccupationSkill, Skill
 
@@ -603,12 +604,14 @@ def shortage_professions(
     period: str | None = None,
     shortage_list: int | None = None,
     isco_group: str | None = None,
+    sector: str | None = None,
     tense_only: bool = False,
 ) -> list[ShortageRow]:
     """Professions on a loaded shortage list or flagged tense, most postings first.
 
     `shortage_list` keeps those of one list (its id); `isco_group` those whose ISCO code starts
-    with it ("2", "21", "2166"); `tense_only` those labelled tense or in shortage.
+    with it ("2", "21", "2166"); `sector` those whose occupation's ISCO group belongs to it
+    (`analytics.sectors`); `tense_only` those labelled tense or in shortage.
     """
     run = _latest()
     if run is None:
@@ -618,6 +621,11 @@ def shortage_professions(
     )
     if isco_group:
         rows = rows.filter(occupation__isco_group__code__startswith=isco_group)
+    if sector:
+        codes = rows.values_list("occupation__isco_group__code", flat=True).distinct()
+        rows = rows.filter(
+            occupation__isco_group__code__in=isco_codes_of_sector(sector, set(codes))
+        )
     rows = list(rows.order_by("-demand_postings", "occupation_id"))
     if shortage_list is not None:
         rows = [r for r in rows if any(e.get("list_id") == shortage_list for e in r.list_entries)]
