@@ -40,6 +40,7 @@ from analytics.models import (
     ShortageProfession,
     SupplyCell,
 )
+from analytics.sectors import isco_codes_of_sector
 from core.places import Province
 from skills.models import Occupation, OccupationSkill, Skill
 
@@ -344,6 +345,37 @@ class MethodologySection:
     text: str
     values: dict = field(default_factory=dict)
 
+    @property
+    def rows(self) -> list[tuple[str, str, object]]:
+        """(parameter name, its translated label, value) of the values that are set, for the
+        panel: the label for people, the name for whoever reads analytics/weights.py."""
+        return [
+            (name, str(PARAMETER_LABELS.get(name, name)), value)
+            for name, value in self.values.items()
+            if value is not None
+        ]
+
+
+# What each parameter of the "how this is computed" panel means, in the reader's language.
+PARAMETER_LABELS = {
+    "relation_weights": _("Weight by the skill's relation to the posting's occupation"),
+    "seats_when_unknown": _("Seats counted for a session that does not state them"),
+    "format_weights": _("Weight by training format"),
+    "reference_hours": _("Duration (hours) that counts fully"),
+    "offer_relation_weights": _("Weight by the skill's place in the offer"),
+    "smoothing": _("Smoothing added to every count"),
+    "shortage_log_ratio": _("Log ratio from which a skill is in shortage"),
+    "min_cell_volume": _("Minimum postings for a figure to be shown"),
+    "coverage_window_months": _("Months of past sessions counted for coverage"),
+    "forem_jobseekers_threshold": _("Jobseekers per vacancy below which a function is in shortage"),
+    "proxy_min_postings": _("Minimum postings for the estimate from postings"),
+    "proxy_min_growth": _("Minimum growth of postings for the estimate"),
+    "proxy_max_coverage": _("Coverage below which essential skills count as poorly covered"),
+    "proxy_repost_factor": _("Re-posting rate, relative to the average, that signals tension"),
+    "emerging_min_postings": _("Minimum postings for an emerging term"),
+    "emerging_min_growth": _("Minimum growth of an emerging term's share"),
+}
+
 
 @dataclass(frozen=True)
 class Methodology:
@@ -483,36 +515,54 @@ def _gap_row(row: GapIndicator, skill: ConceptRef) -> GapRow:
     )
 
 
-def _offer_refs(ids: list[int]) -> list[OfferRef]:
+def _offer_refs(ids: list[int], known: dict[int, OfferRef] | None = None) -> list[OfferRef]:
+    """The live offers among `ids`, in that order; from `known` (`_offer_ref_map`) when given,
+    so that a page listing many rows reads the offers once."""
+    if known is None:
+        known = _offer_ref_map(ids)
+    return [known[pk] for pk in ids if pk in known]
+
+
+def _offer_ref_map(ids: Iterable[int]) -> dict[int, OfferRef]:
+    """Live offers by id, their provider with them: one query for a whole page."""
+    from wagtail.models import Site
+
     from courses.models import OfferPage
 
+    ids = set(ids)
     if not ids:
-        return []
-    offers = OfferPage.objects.live().select_related("provider").in_bulk(ids)
-    refs = []
-    for pk in ids:
-        offer = offers.get(pk)
-        if offer is None:
-            continue
-        refs.append(
-            OfferRef(
-                id=offer.pk,
-                title=offer.title,
-                url=offer.url or "",
-                provider_id=offer.provider_id,
-                provider_name=offer.provider.title if offer.provider else "",
-                province=offer.provider.province if offer.provider else "",
-                modality=offer.modality,
-            )
+        return {}
+    offers = list(OfferPage.objects.live().filter(pk__in=ids).select_related("provider"))
+    # Without a request, each page asks the cache for the site root paths on its own (`url`):
+    # read them once and hand them to every offer (Wagtail's own per-object cache attribute).
+    roots = Site.get_site_root_paths()
+    for offer in offers:
+        offer._wagtail_cached_site_root_paths = roots
+    return {
+        offer.pk: OfferRef(
+            id=offer.pk,
+            title=offer.title,
+            url=offer.url or "",
+            provider_id=offer.provider_id,
+            provider_name=offer.provider.title if offer.provider else "",
+            province=offer.provider.province if offer.provider else "",
+            modality=offer.modality,
         )
-    return refs
+        for offer in offers
+    }
 
 
 def _providers(ids: Iterable[int]) -> dict:
+    from wagtail.models import Site
+
     from courses.models import ProviderPage
 
     ids = set(ids)
-    return ProviderPage.objects.in_bulk(ids) if ids else {}
+    providers = ProviderPage.objects.in_bulk(ids) if ids else {}
+    roots = Site.get_site_root_paths() if providers else None
+    for provider in providers.values():  # one read of the site roots for every `url` (above)
+        provider._wagtail_cached_site_root_paths = roots
+    return providers
 
 
 # -- selectors -----------------------------------------------------------------------------------
@@ -554,12 +604,14 @@ def shortage_professions(
     period: str | None = None,
     shortage_list: int | None = None,
     isco_group: str | None = None,
+    sector: str | None = None,
     tense_only: bool = False,
 ) -> list[ShortageRow]:
     """Professions on a loaded shortage list or flagged tense, most postings first.
 
     `shortage_list` keeps those of one list (its id); `isco_group` those whose ISCO code starts
-    with it ("2", "21", "2166"); `tense_only` those labelled tense or in shortage.
+    with it ("2", "21", "2166"); `sector` those whose occupation's ISCO group belongs to it
+    (`analytics.sectors`); `tense_only` those labelled tense or in shortage.
     """
     run = _latest()
     if run is None:
@@ -569,6 +621,11 @@ def shortage_professions(
     )
     if isco_group:
         rows = rows.filter(occupation__isco_group__code__startswith=isco_group)
+    if sector:
+        codes = rows.values_list("occupation__isco_group__code", flat=True).distinct()
+        rows = rows.filter(
+            occupation__isco_group__code__in=isco_codes_of_sector(sector, set(codes))
+        )
     rows = list(rows.order_by("-demand_postings", "occupation_id"))
     if shortage_list is not None:
         rows = [r for r in rows if any(e.get("list_id") == shortage_list for e in r.list_entries)]
@@ -704,6 +761,7 @@ def _candidates(run, occupation, limit: int = 10) -> list[ProviderCandidate]:
     )
     providers = _providers(a.provider_id for a in alignments)
     skills = _skills(i for a in alignments for i in a.missing_skill_ids)
+    offers = _offer_ref_map(i for a in alignments for i in a.offer_ids)
     candidates = []
     for a in alignments:
         provider = providers.get(a.provider_id)
@@ -717,7 +775,7 @@ def _candidates(run, occupation, limit: int = 10) -> list[ProviderCandidate]:
                 covered_skills=a.covered_skills,
                 essential_skills=a.essential_skills,
                 coverage=a.coverage,
-                offers=_offer_refs(list(a.offer_ids)),
+                offers=_offer_refs(list(a.offer_ids), offers),
                 missing_skills=[skills[i] for i in a.missing_skill_ids if i in skills],
             )
         )
@@ -902,6 +960,7 @@ def provider_alignment(*, provider_id: int) -> ProviderAlignmentView | None:
         ).values_list("occupation_id", flat=True)
     )
     skills = _skills(i for a in alignments for i in a.missing_skill_ids)
+    offers = _offer_ref_map(i for a in alignments for i in a.offer_ids)
     rows = []
     for a in alignments:
         label = weights.TensionLabel(labels.get(a.occupation_id, weights.TensionLabel.PROXY_NONE))
@@ -914,7 +973,7 @@ def provider_alignment(*, provider_id: int) -> ProviderAlignmentView | None:
                 essential_skills=a.essential_skills,
                 covered_skills=a.covered_skills,
                 coverage=a.coverage,
-                offers=_offer_refs(list(a.offer_ids)),
+                offers=_offer_refs(list(a.offer_ids), offers),
                 missing_skills=[skills[i] for i in a.missing_skill_ids if i in skills],
             )
         )

@@ -60,6 +60,7 @@ def main() -> None:
         reverse("advisor:overview"),
         reverse("advisor:shortages"),
         reverse("advisor:shortages") + "?province=liege&period=24m",
+        reverse("advisor:shortages") + "?sector=creative",
         reverse("advisor:emerging"),
         reverse("advisor:providers"),
         reverse("gaps:public_summary"),

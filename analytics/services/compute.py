@@ -130,7 +130,8 @@ def analytics_compute(
         started_at=timezone.now(),
     )
     try:
-        counts = _compute(run, window, say)
+        with sql.tuned_connection():
+            counts = _compute(run, window, say)
     except BaseException as error:
         _delete_results(run_ids=[run.pk])
         run.status = ComputationRun.Status.FAILED
@@ -163,31 +164,32 @@ def _delete_results(*, run_ids: list[int]) -> None:
 
 
 def _timed(say, label: str, func, *args, **kwargs):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = func(*args, **kwargs)
-    say(f"analytics: {label} in {time.perf_counter() - start:.2f} s")
+    say(
+        f"analytics: {label} in {time.perf_counter() - start:.2f} s "
+        f"(this process's CPU {time.process_time() - cpu:.2f} s)"
+    )
     return result
 
 
 def _compute(run: ComputationRun, window: Window, say) -> dict:
     counts: dict[str, int] = {}
     minimum = run.parameters["min_cell_volume"]
-    counts["demand_cells"] = _timed(
+    counts["counted_postings"] = _timed(
         say,
-        "demand cells",
-        sql.insert_demand_cells,
-        run_id=run.pk,
+        "counted postings",
+        sql.counted_postings_create,
         start=window.history_start,
         end=window.vintage_end,
     )
-    counts["occupation_cells"] = _timed(
-        say,
-        "occupation cells",
-        sql.insert_occupation_demand_cells,
-        run_id=run.pk,
-        start=window.history_start,
-        end=window.vintage_end,
-    )
+    try:
+        counts["demand_cells"] = _timed(say, "demand cells", sql.insert_demand_cells, run_id=run.pk)
+        counts["occupation_cells"] = _timed(
+            say, "occupation cells", sql.insert_occupation_demand_cells, run_id=run.pk
+        )
+    finally:
+        sql.counted_postings_drop()
     counts["supply_cells"] = _timed(
         say,
         "supply cells",
@@ -576,29 +578,55 @@ def _attach_offers_and_requests(run, rows, window, essential: pd.DataFrame, prof
     """Nearest offers and training requests of each shortage row; provider alignment rows.
 
     An offer answers a profession by the number of its essential skills it teaches; the nearest
-    come first among those teaching as many (same province or online, then neighbouring)."""
-    needed: dict[int, set[int]] = defaultdict(set)
+    come first among those teaching as many (same province or online, then neighbouring).
+    Worked on (offer, skill) and (occupation, skill) tables with pandas: one pass per province,
+    not one per shortage row."""
     wanted = set(professions)
-    for occupation_id, skill_id in essential.itertuples(index=False):
-        if occupation_id in wanted:
-            needed[int(occupation_id)].add(int(skill_id))
-    occupations_of_skill: dict[int, list[int]] = defaultdict(list)
-    for occupation_id, skills in needed.items():
-        for skill_id in skills:
-            occupations_of_skill[skill_id].append(occupation_id)
+    needed_frame = essential[essential["occupation_id"].isin(wanted)].drop_duplicates()
+    needed: dict[int, set[int]] = defaultdict(set)
+    for occupation_id, skill_id in needed_frame.itertuples(index=False):
+        needed[int(occupation_id)].add(int(skill_id))
 
-    # (occupation, offer) -> skills taught; offer -> (provider, province, online)
-    taught: dict[tuple[int, int], set[int]] = defaultdict(set)
-    offer_info: dict[int, tuple[int | None, str, bool]] = {}
-    for offer_id, provider_id, province, online, skill_id in sql.offer_skills(
-        start=window.coverage_start, end=window.supply_end, skill_ids=occupations_of_skill
-    ):
-        offer_info[offer_id] = (provider_id, province, bool(online))
-        for occupation_id in occupations_of_skill[skill_id]:
-            taught[(occupation_id, offer_id)].add(skill_id)
-    offers_of: dict[int, list[tuple[int, int]]] = defaultdict(list)  # occupation -> (offer, n)
-    for (occupation_id, offer_id), skills in taught.items():
-        offers_of[occupation_id].append((offer_id, len(skills)))
+    needed_frame = needed_frame.astype("int64")
+    offers = pd.DataFrame(
+        sql.offer_skills(start=window.coverage_start, end=window.supply_end),
+        columns=["offer_id", "provider_id", "offer_province", "online", "skill_id"],
+    ).astype({"offer_id": "int64", "online": "int64", "skill_id": "int64"})
+    # (offer, skill, occupation): each essential skill of a profession that an offer teaches.
+    pairs = offers.merge(needed_frame, on="skill_id")
+    taught = (
+        pairs.groupby(["occupation_id", "offer_id"], sort=False)
+        .size()
+        .rename("covered")
+        .reset_index()
+        .merge(
+            offers.drop_duplicates("offer_id")[["offer_id", "offer_province", "online"]],
+            on="offer_id",
+        )
+    )
+    # Only offers teaching at least as many skills as the profession's tenth best can be among
+    # its nearest (distance only breaks ties): an exact cut before sorting.
+    taught["best"] = taught.groupby("occupation_id")["covered"].rank(method="min", ascending=False)
+    taught = taught[taught["best"] <= NEAREST_OFFERS]
+    nearest: dict[tuple[int, str], list[int]] = {}
+    for province in {row.province for row in rows}:
+        if province == ALL:
+            distance = pd.Series(0, index=taught.index)
+        else:
+            distance = taught["offer_province"].map(
+                {q: province_distance(province, q) for q in taught["offer_province"].unique()}
+            )
+            distance = distance.where(taught["online"] == 0, 0)
+        ranked = (
+            taught.assign(distance=distance, minus=-taught["covered"])
+            .sort_values(["occupation_id", "minus", "distance", "offer_id"])
+            .groupby("occupation_id", sort=False)
+            .head(NEAREST_OFFERS)
+        )
+        for occupation_id, offer_ids in _split_by(
+            ranked["occupation_id"].to_numpy(), ranked["offer_id"].to_numpy()
+        ):
+            nearest[(occupation_id, province)] = offer_ids
 
     requests = list(
         TrainingRequest.objects.filter(
@@ -613,14 +641,7 @@ def _attach_offers_and_requests(run, rows, window, essential: pd.DataFrame, prof
         request_skills[request_id].add(skill_id)
 
     for row in rows:
-        ranked = []
-        for offer_id, covered in offers_of.get(row.occupation_id, []):
-            _provider, province, online = offer_info[offer_id]
-            distance = (
-                0 if online or row.province == ALL else province_distance(row.province, province)
-            )
-            ranked.append((-covered, distance, offer_id))
-        row.nearest_offer_ids = [offer_id for _c, _d, offer_id in sorted(ranked)[:NEAREST_OFFERS]]
+        row.nearest_offer_ids = nearest.get((row.occupation_id, row.province), [])
         skills = needed.get(row.occupation_id, set())
         row.training_request_ids = sorted(
             pk
@@ -628,16 +649,32 @@ def _attach_offers_and_requests(run, rows, window, essential: pd.DataFrame, prof
             if request_skills[pk] & skills and (row.province == ALL or province == row.province)
         )
 
-    by_provider: dict[tuple[int, int], tuple[set[int], set[int]]] = defaultdict(
-        lambda: (set(), set())
+    by_provider = pairs.dropna(subset=["provider_id"]).astype({"provider_id": "int64"})
+    # One key per (occupation, provider) pair, both below 2**31: sort once, split per pair.
+    key = (
+        by_provider["occupation_id"].to_numpy() * (1 << 32) + by_provider["provider_id"].to_numpy()
     )
-    for (occupation_id, offer_id), skills in taught.items():
-        provider_id = offer_info[offer_id][0]
-        if provider_id is None:
-            continue
-        covered, offers = by_provider[(occupation_id, provider_id)]
-        covered |= skills
-        offers.add(offer_id)
+    skills = by_provider.assign(key=key).drop_duplicates(["key", "skill_id"])
+    skills = skills.sort_values(["key", "skill_id"])
+    offer_rows = by_provider.assign(key=key).drop_duplicates(["key", "offer_id"])
+    offer_rows = offer_rows.sort_values(["key", "offer_id"])
+    offer_lists = dict(_split_by(offer_rows["key"].to_numpy(), offer_rows["offer_id"].to_numpy()))
+
+    def alignment_rows():
+        for pair, covered in _split_by(skills["key"].to_numpy(), skills["skill_id"].to_numpy()):
+            occupation_id, provider_id = pair >> 32, pair & 0xFFFFFFFF
+            essential_skills = needed[occupation_id]
+            yield (
+                run.pk,
+                provider_id,
+                occupation_id,
+                len(essential_skills),
+                len(covered),
+                len(covered) / len(essential_skills),
+                offer_lists[pair],
+                sorted(essential_skills.difference(covered)),
+            )
+
     insert_rows(
         ProviderAlignment,
         [
@@ -650,20 +687,18 @@ def _attach_offers_and_requests(run, rows, window, essential: pd.DataFrame, prof
             "offer_ids",
             "missing_skill_ids",
         ],
-        (
-            (
-                run.pk,
-                provider_id,
-                occupation_id,
-                len(needed[occupation_id]),
-                len(covered),
-                len(covered) / len(needed[occupation_id]),
-                sorted(offers),
-                sorted(needed[occupation_id] - covered),
-            )
-            for (occupation_id, provider_id), (covered, offers) in sorted(by_provider.items())
-        ),
+        alignment_rows(),
     )
+
+
+def _split_by(keys: np.ndarray, values: np.ndarray):
+    """(key, [values…]) for each run of equal `keys` (already grouped, e.g. sorted), as
+    Python ints: no pandas call per group."""
+    if not len(keys):
+        return
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    for key, chunk in zip(keys[starts].tolist(), np.split(values, starts[1:]), strict=True):
+        yield key, chunk.tolist()
 
 
 # -- overview -------------------------------------------------------------------------------------

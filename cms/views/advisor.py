@@ -30,7 +30,7 @@ from skills.models import Occupation, Skill, SkillGroup
 OVERVIEW_TOP = 15
 # What each page filters on (the others would not change its figures, so they are not offered).
 AREA_FILTERS = ("province", "period")
-SHORTAGE_FILTERS = ("province", "period", "isco", "shortage_list")
+SHORTAGE_FILTERS = ("province", "period", "isco", "sector", "shortage_list")
 
 
 def _filters(request: HttpRequest) -> tuple[AdvisorFilterForm, AdvisorFilters]:
@@ -135,6 +135,7 @@ def shortages(request: HttpRequest) -> HttpResponse:
         period=filters.period,
         shortage_list=filters.shortage_list.pk if filters.shortage_list else None,
         isco_group=filters.isco or None,
+        sector=filters.sector or None,
     )
     return _page(
         request,

@@ -1,7 +1,7 @@
 """The filters of the advisor pages, read from the URL (a filtered page is a link to share).
 
-Province, period, occupation group (ISCO major or sub-major group) and shortage list. (No
-sector filter yet: the stored analytics have no sector dimension to filter on; see the issue.)
+Province, period, occupation group (ISCO major or sub-major group), sector (a family of
+occupations by their ISCO group, `analytics.sectors`) and shortage list.
 A value the form does not know is reported on the page and ignored (the page shows its default
 rather than an error), so an old or edited link still opens.
 """
@@ -15,10 +15,11 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from analytics.models import ALL, DEFAULT_PERIOD, Period
+from analytics.sectors import Sector
 from core.places import Province
 from skills.models import IscoGroup, ShortageList
 
-FILTER_FIELDS = ("province", "period", "isco", "shortage_list")
+FILTER_FIELDS = ("province", "period", "isco", "sector", "shortage_list")
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,13 @@ class AdvisorFilters:
     province: str = ALL
     period: str = DEFAULT_PERIOD
     isco: str = ""
+    sector: str = ""
     shortage_list: ShortageList | None = None
 
     def filename_parts(self) -> list[str]:
         """Words for a download's file name, so two downloads with other filters differ."""
         parts = [self.province if self.province != ALL else "", self.period, self.isco]
+        parts.append(self.sector)
         parts.append(f"liste-{self.shortage_list.pk}" if self.shortage_list else "")
         return [part for part in parts if part]
 
@@ -51,6 +54,12 @@ class AdvisorFilterForm(forms.Form):
     province = forms.ChoiceField(label=_("Province"), required=False)
     period = forms.ChoiceField(label=_("Period"), required=False, choices=Period.choices)
     isco = forms.ChoiceField(label=_("Occupation group (ISCO)"), required=False)
+    sector = forms.ChoiceField(
+        label=_("Sector"),
+        required=False,
+        choices=[("", _("All sectors")), *Sector.choices],
+        help_text=_("Occupations grouped by their ISCO group."),
+    )
     shortage_list = forms.ModelChoiceField(
         label=_("Shortage list"),
         required=False,
@@ -75,5 +84,6 @@ class AdvisorFilterForm(forms.Form):
             province=data.get("province") or ALL,
             period=data.get("period") or DEFAULT_PERIOD,
             isco=data.get("isco") or "",
+            sector=data.get("sector") or "",
             shortage_list=data.get("shortage_list"),
         )

@@ -333,6 +333,35 @@ class TestFiltersAndEdges:
         labels = [row[0] for row in table_rows(document, "shortage-professions")]
         assert labels == [world.occupation.label()]
 
+    def test_sector_filter_applies_to_the_table_and_its_downloads(self, advisor_client, world):
+        """The motion designer (ISCO 2166) is creative; the rare profession (ISCO 7112, a
+        bricklayer's group) is construction: each sector shows, and downloads, only its own."""
+        major = IscoGroup.objects.filter(code="2").first() or IscoGroupFactory(code="2")
+        world.occupation.isco_group = IscoGroupFactory(code="2166", broader=major)
+        world.occupation.save()
+        world.rare.isco_group = IscoGroupFactory(code="7112")
+        world.rare.save()
+        analytics_compute()
+        url = reverse("advisor:shortages")
+        for sector, expected in (("creative", world.occupation), ("construction", world.rare)):
+            document = page(advisor_client, f"{url}?sector={sector}")
+            selected = document.xpath('//select[@name="sector"]/option[@selected]/@value')
+            assert selected == [sector]
+            shown = table_rows(document, "shortage-professions")
+            assert [row[0] for row in shown] == [expected.label()]
+            headers = table_headers(document, "shortage-professions")
+            query = {"sector": sector, "table": "shortage-professions"}
+            downloaded = csv_rows(advisor_client.get("/en" + url, {**query, "export": "csv"}))
+            assert_download_matches_table(shown, headers, downloaded)
+            response = advisor_client.get("/en" + url, {**query, "export": "xlsx"})
+            assert sector in response["Content-Disposition"]
+            sheet = load_workbook(io.BytesIO(response.content)).active
+            values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+            assert [row[0] for row in values[1:]] == [expected.label()]
+        document = page(advisor_client, f"{url}?sector=digital")
+        rows = table_rows(document, "shortage-professions")
+        assert rows == [["No profession matches these filters."]]
+
     def test_an_unknown_table_or_format_shows_the_page(self, advisor_client, world):
         url = reverse("advisor:shortages")
         for query in ({"export": "pdf", "table": "shortage-professions"}, {"export": "csv"}):
