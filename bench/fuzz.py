@@ -34,14 +34,14 @@ sys.path.insert(0, str(ROOT))
 # Examples per surface by default: the cheap surfaces run more.
 DEFAULT_EXAMPLES = {
     "sanitiser": 20_000,
-    "offers-csv": 1_000,
-    "offers-lheo": 1_000,
-    "regional-catalogue": 1_000,
-    "feed-ingest": 2_000,
-    "feed-api": 1_000,
-    "extract-skills": 1_000,
-    "search-params": 2_000,
-    "api-params": 2_000,
+    "offers-csv": 500,
+    "offers-lheo": 500,
+    "regional-catalogue": 500,
+    "feed-ingest": 1_000,
+    "feed-api": 500,
+    "extract-skills": 500,
+    "search-params": 1_500,
+    "api-params": 1_000,
 }
 
 
