@@ -156,8 +156,9 @@ def run_surface(name, strategy, check, examples: int, seed: int) -> dict:
         except Exception as error:
             kind = _kind(error)
             outcomes[kind] += 1
-            summary = f"{type(error).__name__}: {str(error)[:300]}"
-            if len(failures[summary]) < 1:
+            # One kind of failure per exception type and start of message, a few shown.
+            summary = f"{type(error).__name__}: {str(error)[:80]}"
+            if len(failures) < 10 and len(failures[summary]) < 1:
                 failures[summary].append((repr(value)[:300], traceback.format_exc(limit=-3)))
 
     one()

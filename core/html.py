@@ -37,7 +37,9 @@ def sanitise_html(raw: str) -> str:
     return nh3.clean(
         _SURROGATES.sub("\ufffd", raw).replace("\ufeff", ""),
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        # "*": nothing on every tag. Without it nh3 keeps `lang` and `title` on any tag
+        # (ammonia's generic attributes), beyond the policy written above.
+        attributes={"*": set(), **ALLOWED_ATTRIBUTES},
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     ).strip()

@@ -20,3 +20,12 @@ def test_sanitising_twice_changes_nothing_with_a_byte_order_mark():
     """Found by the property tests: '<img>\\ufeff</img>' gave '\\ufeff', then ''."""
     once = sanitise_html("<img>\ufeff</img>x")
     assert once == "x" and sanitise_html(once) == once
+
+
+def test_only_the_declared_attributes_survive():
+    """Found by bench/fuzz.py: nh3 kept `title` and `lang` on every tag (its generic
+    attributes), beyond ALLOWED_ATTRIBUTES."""
+    clean = sanitise_html('<li title="t" lang="fr">x</li><a href="https://a.be" title="y">z</a>')
+    assert clean == (
+        '<li>x</li><a href="https://a.be" title="y" rel="noopener noreferrer nofollow">z</a>'
+    )
