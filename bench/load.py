@@ -273,7 +273,9 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         load = os.getloadavg()
         server_errors = [
-            line for line in log.read_text(errors="replace").splitlines() if "[ERROR]" in line
+            line
+            for line in log.read_text(errors="replace").splitlines()
+            if "[ERROR]" in line or "Error:" in line or line.startswith("Internal Server Error")
         ]
     finally:
         if server is not None:
