@@ -29,3 +29,10 @@ limit_request_fields = 100
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
+
+
+def when_ready(server):
+    """In the master, after the application is loaded and before any worker is forked."""
+    from config.warmup import warm_up
+
+    warm_up()

@@ -119,3 +119,24 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# Property tests: a few dozen examples each in the suite (`ci` halves that and fixes the seed);
+# bench/fuzz.py runs thousands. HYPOTHESIS_PROFILE picks one.
+def _hypothesis_profiles() -> None:
+    import os
+
+    from hypothesis import HealthCheck, settings
+
+    quiet = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
+    settings.register_profile(
+        "default", max_examples=50, deadline=None, database=None, suppress_health_check=quiet
+    )
+    settings.register_profile(
+        "ci", max_examples=25, deadline=None, database=None, derandomize=True,
+        suppress_health_check=quiet, print_blob=True,
+    )  # fmt: skip
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+_hypothesis_profiles()

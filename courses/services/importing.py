@@ -7,7 +7,9 @@ Contract:
   lists each offer's outcome (created / updated / unchanged / error with reasons) and the file
   rows it came from.
 - When writing, each offer is written inside its own savepoint: an offer that fails is rolled
-  back whole (page, sessions, links) and reported as an error; the others are kept.
+  back whole (page, sessions, links) and reported as an error; the others are kept. A database
+  error while writing one offer (a value the database refuses, a lost disk) is such a failure:
+  reported on that offer, never a traceback that loses the report of the others.
 - Imported pages are saved as new revisions (drafts) so they go through moderation, unless
   `publish=True` (the command's `--publish`, or a moderator in the admin).
 - Skills and occupations named in the file are provider-declared, hence confirmed
@@ -25,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -471,6 +473,12 @@ def offer_import(
         except (ValidationError, ValueError) as error:
             messages = getattr(error, "messages", None) or [str(error)]
             outcome.outcome, outcome.reasons = ERROR, list(messages)
+        except DatabaseError as error:
+            outcome.outcome, outcome.page_id = ERROR, None
+            outcome.reasons = [
+                _("The database refused this offer; nothing of it was written (%(error)s).")
+                % {"error": str(error).strip()[:300] or type(error).__name__}
+            ]
         else:
             outcome.page_id = page.pk
     if not dry_run:

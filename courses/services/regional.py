@@ -19,6 +19,8 @@ Contract (`regional_catalogue_import`):
   at or above `AUTO_CONFIRM_SCORE` are confirmed with method `imported-title` (see
   `courses.services.links.offer_confirm_title_skills`), the others wait for the provider.
 - `dry_run=True` writes nothing and reports the same outcomes.
+- Everything is written in one transaction: a database error while writing (a value the
+  database refuses, a lost disk) leaves nothing written and is reported as an error.
 - Pages are written in bulk (`courses.services.page_bulk`): every value is checked here by its
   model field's own rules first (a row error otherwise), so the pages are not validated again
   one by one; new providers are created together (`providers_create`).
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
@@ -589,8 +591,18 @@ def regional_catalogue_import(
     if dry_run:
         return report
 
-    with transaction.atomic():
-        _write(to_write, to_archive, providers=providers, places_by_bce=places_by_bce, user=user)
+    try:
+        with transaction.atomic():
+            _write(
+                to_write, to_archive, providers=providers, places_by_bce=places_by_bce, user=user
+            )
+    except DatabaseError as error:
+        report.errors.append(
+            _("The database refused the import; nothing was written (%(error)s).")
+            % {"error": str(error).strip()[:300] or type(error).__name__}
+        )
+        for outcome in report.outcomes:
+            outcome.page_id = None
     return report
 
 

@@ -61,6 +61,16 @@ def records(handle: IO[str], report: StreamReport) -> Iterator[tuple[int, object
         yield number, record["id"], text
 
 
+# Characters JSON leaves raw in strings that many readers take for line ends (Python's
+# `str.splitlines`, JavaScript before ES2019): escaped, one record stays one line for everyone.
+_LINE_BREAKING = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_line(result: dict) -> str:
+    """One output record: JSON on a single line for any line splitter, then a newline."""
+    return json.dumps(result, ensure_ascii=False).translate(_LINE_BREAKING) + "\n"
+
+
 def _has_surrogate(value) -> bool:
     return isinstance(value, str) and _SURROGATES.search(value) is not None
 
@@ -90,7 +100,7 @@ def run_stream(
         except Exception as exc:  # one bad record must not stop a batch of thousands
             report.errors.append((number, f"{type(exc).__name__}: {exc}"))
             continue
-        sink.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sink.write(json_line(result))
         report.written += 1
         if bar is not None:
             bar.update(1)

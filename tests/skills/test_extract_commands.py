@@ -191,3 +191,16 @@ class TestHostileInput:
         errors = capsys.readouterr().err
         assert "line 2:" in errors and "nested deeper" in errors
         assert "line 3:" in errors and "line 4:" in errors and "longer than" in errors
+
+
+def test_an_id_with_unicode_line_separators_stays_on_one_output_line(tmp_path):
+    """Found by bench/fuzz.py: an id holding U+2028, U+2029 or U+0085 was written raw, and a
+    reader splitting lines the way Python's `str.splitlines` (or JavaScript) does saw broken
+    JSON."""
+    record_id = "a\u2028b\u2029c\x85d"
+    source = write_jsonl(tmp_path / "in.jsonl", [json.dumps({"id": record_id, "text": "Java"})])
+    target = tmp_path / "out.jsonl"
+    call_command("extract_skills", "--input", str(source), "--output", str(target))
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1
+    assert json.loads(lines[0])["id"] == record_id
