@@ -116,23 +116,26 @@ def alert_items(*, saved: SavedSearch) -> list[AlertItem]:
     result = posting_search(query=dataclasses.replace(query, page=1, page_size=_PAGE_SIZE))
     # The search ranks every published unique posting; the board drops those past their date
     # (410 there), so an alert or a public feed never points to one.
-    on_board = set(
-        board_postings()
+    # Items link to the board page (schema.org markup, training offers for the job), not to
+    # the feed's source: portal postings have no source at all.
+    board_urls = {
+        posting.pk: posting.get_absolute_url()
+        for posting in board_postings()
         .prefetch_related(None)
         .filter(pk__in=[hit.posting_id for hit in result.hits])
-        .values_list("pk", flat=True)
-    )
+        .only("pk", "title")
+    }
     return [
         AlertItem(
             kind=AlertDelivery.ItemKind.POSTING,
             id=hit.posting_id,
             title=hit.title,
             detail=" · ".join(part for part in (hit.employer, hit.place) if part),
-            url=hit.url,
+            url=board_urls[hit.posting_id],
             date=hit.posted,
         )
         for hit in result.hits
-        if hit.posting_id in on_board
+        if hit.posting_id in board_urls
     ]
 
 

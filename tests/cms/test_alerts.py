@@ -155,7 +155,7 @@ def test_posting_alerts_and_feeds_keep_to_the_public_board(client):
     from jobs.models import JobPosting
     from tests.jobs.factories import JobPostingFactory
 
-    JobPostingFactory(
+    current = JobPostingFactory(
         title="Soudeur en atelier", status=JobPosting.Status.PUBLISHED, posted_on=TODAY
     )
     past = JobPostingFactory(
@@ -168,3 +168,5 @@ def test_posting_alerts_and_feeds_keep_to_the_public_board(client):
     assert client.get(past.get_absolute_url()).status_code == 410
     body = client.get("/flux/emplois/").content.decode()
     assert "Soudeur en atelier" in body and "chaudronnier" not in body
+    # Entries lead to the board page, whether or not the posting came from a feed.
+    assert current.get_absolute_url() in body
