@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
@@ -140,6 +141,19 @@ def _sessions(index: int, variant: OfferVariant, today: datetime.date) -> list[S
     ]
 
 
+_CONTRACTIONS = {"de les": "des", "de le": "du", "à les": "aux", "à le": "au"}
+
+
+def french_contractions(text: str) -> str:
+    """French contracts "de les" and "à le" when a theme slots in after a preposition
+    ("autour de {tool}" with "les modèles génératifs" reads "autour des modèles")."""
+    return re.sub(
+        r"\b(de|à) (les|le) ",
+        lambda match: _CONTRACTIONS[f"{match[1]} {match[2]}"] + " ",
+        text,
+    )
+
+
 def _offer_record(
     *,
     index: int,
@@ -157,7 +171,7 @@ def _offer_record(
         "job_lower": profession.job[0].lower() + profession.job[1:],
         "theme_lower": profession.theme[0].lower() + profession.theme[1:],
     }
-    summary = variant.summary.format(**words)
+    summary = french_contractions(variant.summary.format(**words))
     description = (
         f"<p>{summary}</p><p>Au programme : {profession.about}.</p>"
         "<p><em>Contenu de démonstration : cette offre est fictive et illustre le "
