@@ -121,6 +121,7 @@ def alert_items(*, saved: SavedSearch) -> list[AlertItem]:
     board_urls = {
         posting.pk: posting.get_absolute_url()
         for posting in board_postings()
+        .select_related(None)
         .prefetch_related(None)
         .filter(pk__in=[hit.posting_id for hit in result.hits])
         .only("pk", "title")
