@@ -12,12 +12,9 @@ import io
 import json
 from xml.etree import ElementTree as ET
 
-from django.db.models import Prefetch
-
 from core.tabular import spreadsheet_cell
 from courses.importing.csv_reader import COLUMNS, LIST_SEPARATOR
-from courses.models import OfferOccupation, OfferSkill
-from courses.selectors import offer_list
+from courses.selectors import offer_list, with_public_links
 
 EXPORT_FORMATS = ("csv", "xlsx", "json", "xml")
 PROVIDER_COLUMNS = ["provider", "provider_name", "provider_commune", "provider_province", "url"]
@@ -35,24 +32,9 @@ STATUS_TO_LHEO = {"open": "1", "full": "2", "cancelled": "3"}
 
 def offers_for_export(*, province=None, provider=None, skill=None, format=None):
     """Live public offers matching the filters, with everything the exporters read prefetched."""
-    return offer_list(
-        province=province, provider=provider, skill=skill, format=format
-    ).prefetch_related(
-        Prefetch(
-            "skill_links",
-            queryset=OfferSkill.objects.public().select_related("skill").order_by("skill__uri"),
-            to_attr="public_skill_links",
-        ),
-        Prefetch(
-            "occupation_links",
-            queryset=OfferOccupation.objects.public()
-            .select_related("occupation")
-            .order_by("occupation__uri"),
-            to_attr="public_occupation_links",
-        ),
-        "funding_schemes",
-        "tagged_items__tag",
-    )
+    return with_public_links(
+        offer_list(province=province, provider=provider, skill=skill, format=format)
+    ).prefetch_related("funding_schemes", "tagged_items__tag")
 
 
 def _date(value) -> str:

@@ -79,6 +79,25 @@ def offer_list(
     return offers.distinct().order_by("title")
 
 
+def with_public_links(offers: QuerySet) -> QuerySet:
+    """`offers` with their confirmed skill and occupation links prefetched, ordered by URI, as
+    `public_skill_links` and `public_occupation_links` (what the API and the exports show)."""
+    return offers.prefetch_related(
+        Prefetch(
+            "skill_links",
+            queryset=OfferSkill.objects.public().select_related("skill").order_by("skill__uri"),
+            to_attr="public_skill_links",
+        ),
+        Prefetch(
+            "occupation_links",
+            queryset=OfferOccupation.objects.public()
+            .select_related("occupation")
+            .order_by("occupation__uri"),
+            to_attr="public_occupation_links",
+        ),
+    )
+
+
 def offers_for_skill(*, skill, limit: int | None = None) -> QuerySet | list:
     """Live public offers with a confirmed link to `skill`, core links first."""
     offers = (

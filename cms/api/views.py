@@ -28,12 +28,10 @@ from courses.models import (
     EQF_LEVEL_CHOICES,
     Modality,
     OfferFormat,
-    OfferOccupation,
-    OfferSkill,
     ProviderKind,
 )
 from courses.models.choices import Audience, Schedule
-from courses.selectors import offer_list, provider_list
+from courses.selectors import offer_list, provider_list, with_public_links
 from jobs.models import JobPosting, PostingOccupation, PostingSkill
 from jobs.selectors import board_postings
 from search import catalogue_search, posting_search
@@ -167,27 +165,8 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = RankedCursorPagination
 
     def get_queryset(self):
-        return (
-            offer_list()
-            .select_related("provider")
-            .prefetch_related(
-                Prefetch(
-                    "skill_links",
-                    queryset=OfferSkill.objects.public()
-                    .select_related("skill")
-                    .order_by("skill__uri"),
-                    to_attr="public_skill_links",
-                ),
-                Prefetch(
-                    "occupation_links",
-                    queryset=OfferOccupation.objects.public()
-                    .select_related("occupation")
-                    .order_by("occupation__uri"),
-                    to_attr="public_occupation_links",
-                ),
-                "sessions",
-                "funding_schemes",
-            )
+        return with_public_links(offer_list().select_related("provider")).prefetch_related(
+            "sessions", "funding_schemes"
         )
 
     def list(self, request, *args, **kwargs):

@@ -2,7 +2,7 @@
 context, the artifacts folder for screenshots, and axe-core run on a page.
 
 Screenshots go to `$WAKE_TEST_ARTIFACTS` when it is set, else to `var/test-artifacts/` at the
-repository root (ignored by git); CI uploads that folder.
+repository root (ignored by git).
 """
 
 from __future__ import annotations

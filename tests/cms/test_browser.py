@@ -1,7 +1,6 @@
 """The taxonomy browser: search page, JSON autocomplete, and the autocomplete in a real browser."""
 
 import json
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -9,9 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from skills.models import Occupation, Skill
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 from tests.skills.factories import OccupationFactory, SkillFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
 WEB_DEVELOPER_KEY = "c40a2919-48a9-40ea-b506-1f34f693496d"
 AUTOCOMPLETE = "/api/taxonomy/autocomplete/"
 
@@ -234,14 +233,7 @@ class TestAutocompleteInChromium:
         with sync_api.sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=str(CHROMIUM),
-                args=[
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--no-first-run",
-                ],
+                args=CHROMIUM_ARGS,
             )
             try:
                 page = browser.new_page()
