@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,16 +34,12 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from analytics import selectors
+    from bench.page_timing import advisor_client, time_url
     from courses.selectors import provider_list
-    from jobs.services.roles import ADVISORS
     from skills.models import ShortageList
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -76,31 +70,13 @@ def main() -> None:
     if shortage_list:
         urls.append(reverse("concepts:shortage_list_detail", args=[shortage_list.pk]))
 
-    user = get_user_model().objects.create(username=f"bench-advisor-{os.getpid()}")
-    user.groups.add(Group.objects.get(name=ADVISORS))
-    client = Client()
-    client.force_login(user)
     print(f"run #{run.id}, postings up to {run.latest_posting_date}, {connection.vendor}")
     worst_wall = worst_cpu = 0.0
-    try:
+    with advisor_client("bench-advisor") as client:
         for url in urls:
-            assert client.get(url).status_code == 200, url
-            walls, cpus = [], []
-            for _ in range(args.repeat):
-                with CaptureQueriesContext(connection) as queries:
-                    wall, cpu = time.perf_counter(), time.process_time()
-                    response = client.get(url)
-                    walls.append((time.perf_counter() - wall) * 1000)
-                    cpus.append((time.process_time() - cpu) * 1000)
-            assert response.status_code == 200, url
-            wall_ms, cpu_ms = statistics.median(walls), statistics.median(cpus)
+            wall_ms, cpu_ms, queries = time_url(client, url, repeat=args.repeat)
             worst_wall, worst_cpu = max(worst_wall, wall_ms), max(worst_cpu, cpu_ms)
-            print(
-                f"{wall_ms:8.1f} ms wall {cpu_ms:8.1f} ms cpu "
-                f"{len(queries.captured_queries):4d} queries  {url}"
-            )
-    finally:
-        user.delete()
+            print(f"{wall_ms:8.1f} ms wall {cpu_ms:8.1f} ms cpu {queries:4d} queries  {url}")
     print(f"RESULT pages={len(urls)} worst_wall_ms={worst_wall:.0f} worst_cpu_ms={worst_cpu:.0f}")
 
 
