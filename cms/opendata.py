@@ -140,6 +140,10 @@ class Dump:
     files: dict[str, int]  # name -> size in bytes
 
 
+class OpenDataWriteError(Exception):
+    """The dump could not be written (disk full, permissions); nothing half-written is left."""
+
+
 def open_data_root() -> Path:
     return Path(settings.OPEN_DATA_ROOT)
 
@@ -160,13 +164,23 @@ def open_data_write() -> Dump:
         "dictionary.json": json.dumps(DICTIONARY, ensure_ascii=False, indent=2).encode(),
     }
     folder = root / now.strftime("%Y-%m-%dT%H%M%S.%f")
-    staging = Path(tempfile.mkdtemp(dir=root, prefix=".staging-"))
-    for name, data in contents.items():
-        (staging / name).write_bytes(data)
-    staging.rename(folder)
     files = {name: len(data) for name, data in contents.items()}
     manifest = {"created_at": now.isoformat(), "folder": folder.name, "files": files}
-    _atomic_write(root / "latest.json", json.dumps(manifest, indent=2).encode())
+    staging = Path(tempfile.mkdtemp(dir=root, prefix=".staging-"))
+    try:
+        for name, data in contents.items():
+            _write_synced(staging / name, data)
+        staging.rename(folder)
+        _atomic_write(root / "latest.json", json.dumps(manifest, indent=2).encode())
+    except OSError as error:
+        # A full disk must not leave half a dump behind to fill it further: the previous
+        # dump stays the published one.
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise OpenDataWriteError(
+            f"The open-data dump could not be written to {root} "
+            f"({error.strerror or error}); the previous dump is still the one published."
+        ) from error
     _prune(root, keep=settings.OPEN_DATA_KEEP)
     return Dump(folder=folder, created_at=manifest["created_at"], files=files)
 
@@ -327,11 +341,25 @@ def _csv(columns: list[str], rows: list[dict]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _write_synced(path: Path, data: bytes) -> None:
+    """Write and flush to the disk, so that a full disk fails here rather than on a later read."""
+    with path.open("wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(handle, "wb") as file:
-        file.write(data)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _prune(root: Path, *, keep: int) -> None:

@@ -371,3 +371,64 @@ def test_a_digest_the_mail_server_fails_is_logged_and_sent_at_the_next_run(
     assert alert_digests_send(frequency="daily", base_url=BASE).sent == 1
     saved = SavedSearch.objects.get(pk=saved.pk)
     assert saved.failures == 0 and saved.deliveries.filter(item_id=new.pk).exists()
+
+
+# --------------------------------------------------------------------------- a full disk
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 1 MB filesystem (tmpfs), so that writes fail with ENOSPC as on a full disk."""
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)],
+        capture_output=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("mounting a small filesystem needs root: " + mounted.stderr.decode().strip())
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "--lazy", str(mount_point)], check=False)
+
+
+def fill(disk: Path, *, leave_bytes: int) -> None:
+    stats = os.statvfs(disk)
+    free = stats.f_bavail * stats.f_frsize
+    with (disk / "filler").open("wb") as filler:
+        filler.write(b"\0" * max(free - leave_bytes, 0))
+
+
+def body(response) -> bytes:
+    assert response.status_code == 200
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_a_full_disk_while_writing_the_open_data_dump_keeps_the_previous_one_served(
+    small_disk, settings, client, provider_index
+):
+    from django.core.management import CommandError, call_command
+
+    from cms.opendata import OpenDataWriteError, open_data_latest, open_data_write
+    from tests.courses.factories import make_offer
+
+    settings.OPEN_DATA_ROOT = small_disk / "open-data"
+    provider = make_provider(name="Centre Disque")
+    make_offer(provider, title="Soudure semi-automatique")
+    first = open_data_write()
+    served = body(client.get("/donnees-ouvertes/offers.json"))
+
+    for number in range(5):
+        make_offer(provider, title=f"Offre de formation numéro {number}")
+    fill(small_disk, leave_bytes=8192)
+
+    with pytest.raises(OpenDataWriteError, match="previous dump is still the one published"):
+        open_data_write()
+    with pytest.raises(CommandError, match="could not be written"):
+        call_command("export_open_data")
+
+    assert open_data_latest().folder == first.folder
+    leftovers = [p.name for p in settings.OPEN_DATA_ROOT.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+    assert body(client.get("/donnees-ouvertes/offers.json")) == served
