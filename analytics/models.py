@@ -92,10 +92,19 @@ class ComputationRun(models.Model):
         return f"{self.get_status_display()} @ {self.started_at:%Y-%m-%d %H:%M}"
 
 
+# Result rows are derived in bulk, by the computation, from the very rows they point to, and read
+# only through their run: a database foreign-key constraint would check every inserted row
+# against its parent (on PostgreSQL a trigger per row, more work than the aggregation itself),
+# and an index per foreign key would be maintained on every insert for no query (each table's
+# composite indexes lead with the run). Deleting a run deletes its rows (`_delete_results`).
+RESULT_LINK = {"on_delete": models.CASCADE, "related_name": "+", "db_constraint": False}
+RESULT_LINK_UNINDEXED = {**RESULT_LINK, "db_index": False}
+
+
 class RunResult(models.Model):
     """A row of a run's results: deleted with its run."""
 
-    run = models.ForeignKey(ComputationRun, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(ComputationRun, **RESULT_LINK_UNINDEXED)
 
     class Meta:
         abstract = True
@@ -112,7 +121,7 @@ class DemandCell(RunResult):
     (relation to the posting's occupation × confidence, analytics/weights.py).
     """
 
-    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    skill = models.ForeignKey(Skill, **RESULT_LINK_UNINDEXED)
     province = models.CharField(max_length=16)
     month = models.DateField()
     postings = models.PositiveIntegerField()
@@ -130,7 +139,7 @@ class SupplyCell(RunResult):
     """Training supply for one skill in one province (or `ONLINE`) and month of session start:
     sessions of live offers with a confirmed link to the skill, cancelled ones left out."""
 
-    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    skill = models.ForeignKey(Skill, **RESULT_LINK_UNINDEXED)
     province = models.CharField(max_length=16)
     month = models.DateField()
     sessions = models.PositiveIntegerField()
@@ -148,7 +157,7 @@ class OccupationDemandCell(RunResult):
     """Unique postings whose primary occupation is `occupation`, per province and month;
     `reposted` counts those that were published again (a sign that the job is hard to fill)."""
 
-    occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="+")
+    occupation = models.ForeignKey(Occupation, **RESULT_LINK_UNINDEXED)
     province = models.CharField(max_length=16)
     month = models.DateField()
     postings = models.PositiveIntegerField()
@@ -166,7 +175,7 @@ class GapIndicator(RunResult):
     row has too few postings to say anything: its counts are kept, its figures not shown.
     """
 
-    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    skill = models.ForeignKey(Skill, **RESULT_LINK_UNINDEXED)
     province = models.CharField(max_length=16)
     period = models.CharField(max_length=8, choices=Period.choices)
     demand_postings = models.PositiveIntegerField()
@@ -190,7 +199,7 @@ class OccupationCoverage(RunResult):
     """How many of an occupation's essential skills at least one session reachable from the
     province (there, or online) teaches; `uncovered_skill_ids` lists the others."""
 
-    occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="+")
+    occupation = models.ForeignKey(Occupation, **RESULT_LINK_UNINDEXED)
     province = models.CharField(max_length=16)
     essential_skills = models.PositiveIntegerField()
     covered_skills = models.PositiveIntegerField()
@@ -210,7 +219,7 @@ class ShortageProfession(RunResult):
     postings over the 24 months ending with the run's reference month, oldest first.
     """
 
-    occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="+")
+    occupation = models.ForeignKey(Occupation, **RESULT_LINK_UNINDEXED)
     province = models.CharField(max_length=16)
     period = models.CharField(max_length=8, choices=Period.choices)
     listed = models.BooleanField(default=False)
@@ -246,7 +255,7 @@ class ProviderAlignment(RunResult):
     skills (province `ALL`): the offers that answer it and the skills still missing."""
 
     provider_id = models.PositiveIntegerField(db_index=True)
-    occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="+")
+    occupation = models.ForeignKey(Occupation, **RESULT_LINK_UNINDEXED)
     essential_skills = models.PositiveIntegerField()
     covered_skills = models.PositiveIntegerField()
     coverage = models.FloatField()
@@ -265,7 +274,7 @@ class ProviderSkillSupply(RunResult):
     sessions in the coverage window (for "top providers" of a skill)."""
 
     provider_id = models.PositiveIntegerField()
-    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    skill = models.ForeignKey(Skill, **RESULT_LINK_UNINDEXED)
     offers = models.PositiveIntegerField()
     sessions = models.PositiveIntegerField()
     seats = models.PositiveIntegerField()

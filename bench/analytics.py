@@ -13,7 +13,8 @@
    postings with 4 to 12 skill links each and a primary occupation (6 % re-posts, 5 % rejected
    links, rising phrases for the emerging-terms step), written in bulk (COPY on PostgreSQL)
    with the big tables' secondary indexes built once afterwards, then ANALYZE; not timed as
-   the target (`--reuse` keeps a SQLite file generated before);
+   the target (`--reuse` keeps a database generated before: the SQLite file, or the PostgreSQL
+   database when it holds postings; it is migrated to the current migrations first);
 3. in a fresh process, times `analytics_compute` (every step printed) and its peak memory;
 4. ends with `RESULT postings=... sessions=... seconds=... rss_mb=...`.
 
@@ -123,6 +124,37 @@ def migrate(url: str) -> None:
         subprocess.run(manage, env=_env(f"sqlite:///{template}"), check=True)
         sqlite3.connect(template).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
     shutil.copyfile(template, url.removeprefix("sqlite:///"))
+
+
+def generated(url: str) -> bool:
+    """Whether the scratch database exists and holds generated postings."""
+    if url.startswith("sqlite:"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            return False
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            try:
+                return bool(conn.execute("SELECT 1 FROM jobs_jobposting LIMIT 1").fetchone())
+            except sqlite3.OperationalError:
+                return False
+    import psycopg
+
+    try:
+        with psycopg.connect(url) as conn:
+            return bool(conn.execute("SELECT 1 FROM jobs_jobposting LIMIT 1").fetchone())
+    except psycopg.Error:
+        return False
+
+
+def analyze(url: str) -> None:
+    if url.startswith("sqlite:"):
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:
+            conn.execute("ANALYZE")
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
 
 
 def _setup(url: str) -> None:
@@ -549,17 +581,46 @@ def generate(url: str, postings: int, sessions: int, seed: int) -> None:
 # -- the timed recomputation (step "compute", in its own process) ---------------------------------
 
 
+def _backend_cpu_seconds() -> float | None:
+    """CPU time so far of this connection's PostgreSQL backend, read from /proc when the server
+    runs on this machine (None otherwise, and on SQLite, whose work is this process's)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def compute(url: str, postings: int, sessions: int) -> None:
     _setup(url)
     from analytics.models import ComputationRun
     from analytics.services.compute import analytics_compute
 
+    backend_cpu = _backend_cpu_seconds()
     started, cpu = time.perf_counter(), time.process_time()
-    run = analytics_compute(
-        trigger=ComputationRun.Trigger.OTHER, log=lambda m: print(m, flush=True)
-    )
+    last_backend_cpu = [backend_cpu]
+
+    def log(message: str) -> None:
+        # Each step's line comes when it ends: the backend's CPU since the previous line is
+        # that step's share of the database's work.
+        if backend_cpu is not None:
+            now = _backend_cpu_seconds()
+            message += f" (PostgreSQL backend CPU {now - last_backend_cpu[0]:.2f} s)"
+            last_backend_cpu[0] = now
+        print(message, flush=True)
+
+    run = analytics_compute(trigger=ComputationRun.Trigger.OTHER, log=log)
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu
+    if backend_cpu is not None:
+        backend_cpu = _backend_cpu_seconds() - backend_cpu
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for name, count in run.counts.items():
         print(f"  {name}: {count}")
@@ -569,6 +630,8 @@ def compute(url: str, postings: int, sessions: int) -> None:
     # Wall time is the target; on a shared machine this process's CPU time is the steadier
     # figure (on SQLite it holds the database's work too, on PostgreSQL only Python's).
     print(f"this process's CPU: {cpu_seconds:.1f} s")
+    if backend_cpu is not None:
+        print(f"the PostgreSQL backend's CPU: {backend_cpu:.1f} s (parallel workers not counted)")
     print(
         f"RESULT postings={postings} sessions={sessions} seconds={seconds:.1f} rss_mb={rss_mb:.0f}"
     )
@@ -579,7 +642,7 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=1_000_000)
     parser.add_argument("--sessions", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=12)
-    parser.add_argument("--reuse", action="store_true", help="Keep a SQLite file generated before.")
+    parser.add_argument("--reuse", action="store_true", help="Keep a database generated before.")
     parser.add_argument("--step", choices=["generate", "compute"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     url = database_url(args)
@@ -596,8 +659,13 @@ def main() -> None:
         "--sessions",
         str(args.sessions),
     ]
-    existing = url.startswith("sqlite:") and Path(url.removeprefix("sqlite:///")).exists()
-    if not (args.reuse and existing):
+    if args.reuse and generated(url):
+        # Migrations added since the generation (an index, say) apply to the kept data.
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=_env(url), check=True
+        )
+        analyze(url)  # statistics for any index those migrations built, as after generating
+    else:
         started = time.perf_counter()
         fresh_database(url)
         migrate(url)

@@ -180,6 +180,7 @@ def _compute(run: ComputationRun, window: Window, say) -> dict:
         say,
         "counted postings",
         sql.counted_postings_create,
+        run_id=run.pk,
         start=window.history_start,
         end=window.vintage_end,
     )
@@ -189,7 +190,7 @@ def _compute(run: ComputationRun, window: Window, say) -> dict:
             say, "occupation cells", sql.insert_occupation_demand_cells, run_id=run.pk
         )
     finally:
-        sql.counted_postings_drop()
+        sql.counted_postings_drop(run_id=run.pk)
     counts["supply_cells"] = _timed(
         say,
         "supply cells",

@@ -113,30 +113,48 @@ def _posting_province(alias: str = "p") -> str:
     return f"(CASE WHEN {alias}.province = '' THEN '{UNKNOWN}' ELSE {alias}.province END)"
 
 
+def _scratch(name: str, run_id: int) -> str:
+    """A run's scratch table: temporary on SQLite; on PostgreSQL an unlogged table named after
+    the run, because parallel workers cannot read a temporary table (the demand cells' scan of
+    every skill link is the one big parallel query of a run)."""
+    return name if connection.vendor == "sqlite" else f"{name}_{int(run_id)}"
+
+
+def _scratch_create() -> str:
+    return "CREATE TEMPORARY TABLE" if connection.vendor == "sqlite" else "CREATE UNLOGGED TABLE"
+
+
 COUNTED_POSTINGS = "analytics_counted_posting"
+RELATION_WEIGHTS = "analytics_relation_weight"
+DEMAND_SUMS = "analytics_demand_sum"
 
 
-def counted_postings_create(*, start: datetime.date, end: datetime.date) -> int:
-    """Fill the connection's temporary table `COUNTED_POSTINGS`: one row per unique counted
+def counted_postings_create(*, run_id: int, start: datetime.date, end: datetime.date) -> int:
+    """Fill the run's scratch table `COUNTED_POSTINGS` (`_scratch`): one row per unique counted
     posting dated `start`..`end` with what the cells group by (province, month, primary
     occupation or NULL, re-posted or not). Returns its row count.
 
     Demand and occupation cells then read one narrow row per posting, found by its integer key,
     instead of joining the postings, their occupation links and the duplicates for every skill
     link. Should a posting have two rank-1 occupation links, one of them is its primary
-    occupation (the first written): a posting counts once.
+    occupation (the first written): a posting counts once. Also fills `RELATION_WEIGHTS`, the
+    relation weight of each (occupation, skill) pair; `counted_postings_drop` drops both.
     """
     month = month_sql("p.posted_on")
+    # SQLite: INTEGER PRIMARY KEY makes the id the rowid, found in one B-tree search per link
+    # (a `bigint` key is a separate index, then a second search for the row).
+    key = "integer" if connection.vendor == "sqlite" else "bigint"
+    counted, relations = _scratch(COUNTED_POSTINGS, run_id), _scratch(RELATION_WEIGHTS, run_id)
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {COUNTED_POSTINGS}")
+        cursor.execute(f"DROP TABLE IF EXISTS {counted}")
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {COUNTED_POSTINGS} ("
-            "id bigint NOT NULL PRIMARY KEY, province varchar(16) NOT NULL, month date NOT NULL, "
+            f"{_scratch_create()} {counted} ("
+            f"id {key} NOT NULL PRIMARY KEY, province varchar(16) NOT NULL, month date NOT NULL, "
             "occupation_id bigint NULL, reposted integer NOT NULL)"
         )
         cursor.execute(
             f"""
-            INSERT INTO {COUNTED_POSTINGS} (id, province, month, occupation_id, reposted)
+            INSERT INTO {counted} (id, province, month, occupation_id, reposted)
             SELECT p.id, {_posting_province()}, {month}, po.occupation_id,
                    CASE WHEN d.posting_id IS NULL THEN 0 ELSE 1 END
             FROM {_table(JobPosting)} p
@@ -151,45 +169,94 @@ def counted_postings_create(*, start: datetime.date, end: datetime.date) -> int:
             """,
             [start, end],
         )
-        cursor.execute(f"SELECT COUNT(*) FROM {COUNTED_POSTINGS}")
+        cursor.execute(f"SELECT COUNT(*) FROM {counted}")
         count = cursor.fetchone()[0]
-        # The planner needs the temporary table's size to choose hash joins over it.
-        cursor.execute(f"ANALYZE {COUNTED_POSTINGS}")
+        # The planner needs the scratch table's size to choose hash joins over it.
+        cursor.execute(f"ANALYZE {counted}")
+        # Each (occupation, skill) pair's relation weight, worked out once per pair rather than
+        # once per link; on SQLite a key-only table, so a link finds its weight in one search
+        # (the pairs' unique index holds no relation: a second search for the row).
+        relation = _case(
+            "relation", weights.RELATION_WEIGHTS, weights.RELATION_WEIGHTS["extracted"]
+        )
+        layout = " WITHOUT ROWID" if connection.vendor == "sqlite" else ""
+        cursor.execute(f"DROP TABLE IF EXISTS {relations}")
+        cursor.execute(
+            f"{_scratch_create()} {relations} (occupation_id bigint NOT NULL, "
+            "skill_id bigint NOT NULL, weight double precision NOT NULL, "
+            f"PRIMARY KEY (occupation_id, skill_id)){layout}"
+        )
+        cursor.execute(
+            f"INSERT INTO {relations} (occupation_id, skill_id, weight) "
+            f"SELECT occupation_id, skill_id, {relation} FROM {_table(OccupationSkill)}"
+        )
+        cursor.execute(f"ANALYZE {relations}")
     return count
 
 
-def counted_postings_drop() -> None:
+def counted_postings_drop(*, run_id: int) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {COUNTED_POSTINGS}")
+        for name in (COUNTED_POSTINGS, RELATION_WEIGHTS, DEMAND_SUMS):
+            cursor.execute(f"DROP TABLE IF EXISTS {_scratch(name, run_id)}")
 
 
 def insert_demand_cells(*, run_id: int) -> int:
-    """Demand cells (skill × province × month) of the counted postings
+    """Demand cells (skill × province × month) of the counted postings and the relation weights
     (`counted_postings_create`)."""
-    relation = _case("os.relation", weights.RELATION_WEIGHTS, weights.RELATION_WEIGHTS["extracted"])
+    relation = f"COALESCE(rw.weight, {weights.RELATION_WEIGHTS['extracted']!r})"
     confidence = (
         f"(CASE WHEN ps.status = '{CONFIRMED}' THEN {weights.CONFIRMED_WEIGHT!r} "
         "WHEN ps.score > 1 THEN 1.0 WHEN ps.score < 0 THEN 0.0 ELSE ps.score END)"
     )
-    # SQLite: read the links table in its own order (NOT INDEXED), not through the skill index
-    # and a random table read per link; the sort for GROUP BY costs less than those reads.
-    not_indexed = "NOT INDEXED" if connection.vendor == "sqlite" else ""
-    sql = f"""
-        INSERT INTO {_table(DemandCell)}
-            (run_id, skill_id, province, month, postings, confirmed_postings, weight)
-        SELECT %s, ps.skill_id, p.province, p.month, COUNT(*),
-               SUM(CASE WHEN ps.status = '{CONFIRMED}' THEN 1 ELSE 0 END),
-               SUM({relation} * {confidence})
-        FROM {_table(PostingSkill)} ps {not_indexed}
-        JOIN {COUNTED_POSTINGS} p ON p.id = ps.posting_id
-        LEFT JOIN {_table(OccupationSkill)} os
-            ON os.occupation_id = p.occupation_id AND os.skill_id = ps.skill_id
-        WHERE ps.status <> '{REJECTED}'
+    counted, relations = _scratch(COUNTED_POSTINGS, run_id), _scratch(RELATION_WEIGHTS, run_id)
+    select = f"""
+        SELECT ps.skill_id, p.province, p.month, COUNT(*) AS postings,
+               SUM(CASE WHEN ps.status = '{CONFIRMED}' THEN 1 ELSE 0 END) AS confirmed_postings,
+               SUM({relation} * {confidence}) AS weight
+        FROM {{source}}
+        LEFT JOIN {relations} rw
+            ON rw.occupation_id = p.occupation_id AND rw.skill_id = ps.skill_id
+        WHERE ps.status <> '{REJECTED}' {{where}}
         GROUP BY ps.skill_id, p.province, p.month
     """
+    insert = f"""
+        INSERT INTO {_table(DemandCell)}
+            (run_id, skill_id, province, month, postings, confirmed_postings, weight)
+        SELECT %s, skill_id, province, month, postings, confirmed_postings, weight
+    """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [run_id])
-        return cursor.rowcount
+        if connection.vendor == "postgresql":
+            # PostgreSQL plans no INSERT … SELECT in parallel; CREATE TABLE … AS may be: the
+            # sums go through an unlogged table (cells, not links), then into the results.
+            source = f"{_table(PostingSkill)} ps JOIN {counted} p ON p.id = ps.posting_id"
+            sums = _scratch(DEMAND_SUMS, run_id)
+            cursor.execute(f"DROP TABLE IF EXISTS {sums}")
+            cursor.execute(
+                f"CREATE UNLOGGED TABLE {sums} AS {select.format(source=source, where='')}"
+            )
+            cursor.execute(f"{insert} FROM {sums}", [run_id])
+            count = cursor.rowcount
+            cursor.execute(f"DROP TABLE {sums}")
+            return count
+        # SQLite has no hash aggregation: GROUP BY sorts every link row, and one sort of all of
+        # them costs more than the joins (at 1,000,000 postings, 57 s of CPU for the statement,
+        # about 35 s one province and month at a time: many small sorts that stay in the CPU's
+        # caches). Each (province, month) is one statement: its postings through an index on
+        # the counted postings, their links through the links' posting index.
+        cursor.execute(f"CREATE INDEX {counted}_cell ON {counted} (province, month)")
+        cursor.execute(f"SELECT DISTINCT province, month FROM {counted} ORDER BY province, month")
+        cells = cursor.fetchall()
+        source = (
+            f"{counted} p INDEXED BY {counted}_cell "
+            f"JOIN {_table(PostingSkill)} ps ON ps.posting_id = p.id"
+        )
+        one_cell = select.format(source=source, where="AND p.province = %s AND p.month = %s")
+        sql = f"{insert} FROM ({one_cell}) cells"
+        count = 0
+        for province, month in cells:
+            cursor.execute(sql, [run_id, province, month])
+            count += cursor.rowcount
+        return count
 
 
 def insert_occupation_demand_cells(*, run_id: int) -> int:
@@ -199,7 +266,7 @@ def insert_occupation_demand_cells(*, run_id: int) -> int:
         INSERT INTO {_table(OccupationDemandCell)}
             (run_id, occupation_id, province, month, postings, reposted)
         SELECT %s, p.occupation_id, p.province, p.month, COUNT(*), SUM(p.reposted)
-        FROM {COUNTED_POSTINGS} p
+        FROM {_scratch(COUNTED_POSTINGS, run_id)} p
         WHERE p.occupation_id IS NOT NULL
         GROUP BY p.occupation_id, p.province, p.month
     """
