@@ -6,17 +6,130 @@ character n-gram TF-IDF matrix (n-grams absorb gender and number variants such a
 cosine against all rows and each occupation keeps its best row. A title that equals a known
 one exactly wins outright. When the posting text is given, the skills found in it that the
 occupation lists as essential or optional add a bounded bonus.
+
+Posted titles carry more than the job: "Développeur Java / J2EE (H/F) – CDI – Liège". Before
+scoring, `read_title` cuts the title at its separators, drops the segments that only say where
+and on which contract, and keeps the job (the first segment left) apart from what specialises
+it (the other segments, parenthesised tools). The job and the whole title are both scored; an
+occupation keeps the better of the two. Then three rules correct the cosine:
+
+- **the specialising words count**: a row that shares none of the title's rarer words
+  ("Java", "jeux", "pneus") loses part of its score, so "développeur AL" no longer beats the
+  software developer on the word "développeur" alone;
+- **a title several occupations share is weaker evidence** (ROME job titles often are, and
+  short ESCO alternative labels such as "Opérateur régleur"): such a row counts a little less
+  for each occupation than a title that names one occupation only;
+- **ties go to the exact preferred label**: among occupations scoring the same, one whose own
+  preferred label is the job segment comes first ("Comptable" → *comptable*, not
+  *expert-comptable*).
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from core.text import fold
+from skills.extraction.gazetteer import NameKind, load_entries
 from skills.extraction.taxonomy import JOB_TITLE, TaxonomySnapshot
-from skills.extraction.text import clean_title
+from skills.extraction.text import clean_text, clean_title
+
+# Where a posted title is cut into segments: a dash, a bar or a bullet between spaces, a comma,
+# a colon. "/" is not a cut: it joins alternatives of one job ("Puériculteur / Puéricultrice").
+_SEGMENT_CUT_RE = re.compile(r"\s+[–—-]+\s+|\s*[|•;]\s*|,\s+|\s*:\s+|📍")
+# French inclusive writing: "Intégrateur·trice", "Monteur·euse", "Technicien·ne" name one job.
+_INCLUSIVE_SUFFIX_RE = re.compile(
+    r"[·•.](?:e|ne|euse|rice|trice|se|ère|eure|ve)s?\b", re.IGNORECASE
+)
+_PARENTHESES_RE = re.compile(r"\(([^()]*)\)")
+# Words that only say on which terms the job is offered, or how senior it is ("Intérim avec
+# option CDI", "3 pauses", "Maçon qualifié"); `clean_title` already drops the commonest.
+_TERMS_WORDS = frozenset(
+    (  # noqa: SIM905 (fifty words read better as text than as a list)
+        "avec option vue en possibilite pauses pause mois semaines semaine renouvelable hybride "
+        "full remote ou et de du des la le les a au aux h f x m contrat temps plein partiel "
+        "nuit jour week end zone lieu region province sur place belgique wallonie bruxelles"
+    ).split()
+)
+# Words that say how senior or versatile the worker is, not which job: dropped from the job.
+_GRADE_WORDS = frozenset(
+    ["qualifie", "qualifiee", "qualifies", "polyvalent", "polyvalente", "autonome"]
+)
+# A word shorter than this says nothing specific ("de", "h", "IT" aside, which n-grams handle).
+_MIN_SPECIFIC_CHARS = 3
+# Words compared by their first letters: "développeur"/"développeuse", "pneus"/"pneumatiques".
+_PREFIX_CHARS = 4
+
+
+@cache
+def _place_words() -> frozenset[str]:
+    """Folded words of the gazetteer's places: a title segment made of them only says where."""
+    words = set()
+    for entry in load_entries():
+        if entry.kind == NameKind.PLACE:
+            words.update(re.findall(r"\w+", fold(entry.text)))
+    return frozenset(words)
+
+
+@dataclass(frozen=True, slots=True)
+class TitleParts:
+    """A posted title read apart: the job, and what specialises it (tools, sector, service)."""
+
+    job: str  # cleaned (`clean_title`), "" when nothing is left
+    context: tuple[str, ...]  # cleaned segments after the job, places and terms left out
+
+    @property
+    def full(self) -> str:
+        return " ".join((self.job, *self.context)).strip()
+
+
+def _says_only_where_or_terms(cleaned: str) -> bool:
+    places = _place_words()
+    return all(word in _TERMS_WORDS or word in places or word.isdigit() for word in cleaned.split())
+
+
+def read_title(title: str) -> TitleParts:
+    """ "Développeur Java / J2EE (H/F) – CDI – Liège" -> job "developpeur java j2ee".
+
+    The job is the first segment with anything left once the terms (contract, schedule,
+    seniority) are dropped; later segments that only name places or terms are dropped too;
+    the others, and parenthesised words longer than a gender marker, are the context.
+    """
+    title = _INCLUSIVE_SUFFIX_RE.sub("", title)
+    context_raw = [inner for inner in _PARENTHESES_RE.findall(title) if len(inner) > 12]
+    bare = _PARENTHESES_RE.sub(
+        lambda found: " " if len(found.group(1)) > 12 else found.group(0), title
+    )
+    job, context = "", []
+    for segment in _SEGMENT_CUT_RE.split(bare):
+        cleaned = clean_title(segment)
+        if not cleaned or all(word in _TERMS_WORDS for word in cleaned.split()):
+            continue
+        if not job:
+            job = " ".join(word for word in cleaned.split() if word not in _GRADE_WORDS)
+        elif not _says_only_where_or_terms(cleaned):
+            context.append(cleaned)
+    for inner in context_raw:
+        cleaned = clean_title(inner)
+        if cleaned and not _says_only_where_or_terms(cleaned):
+            context.append(cleaned)
+    return TitleParts(job, tuple(context))
+
+
+def clean_known_title(title: str) -> str:
+    """A label or ROME title, folded, without punctuation; unlike `clean_title` it keeps every
+    word: in "expert-comptable" or "head chef", "expert" and "head" are part of the job."""
+    folded = re.sub(r"[^\w+#]+", " ", fold(clean_text(title)))
+    return re.sub(r"\s+", " ", folded).strip()
+
+
+def _prefixes(cleaned: str) -> set[str]:
+    return {word[:_PREFIX_CHARS] for word in cleaned.split() if len(word) >= _MIN_SPECIFIC_CHARS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,17 +154,34 @@ def _title_variants(title: str) -> list[str]:
 
 class OccupationIndex:
     text_weight = 0.25
+    # A row that shares none of the title's specific words keeps this share of its cosine; one
+    # that shares all of them keeps all of it (see `_coverage`). Words of the job segment weigh
+    # `context_word_weight` times more than words of the other segments.
+    uncovered_floor = 0.7
+    context_word_weight = 0.5
+    # Each further occupation that shares a row's title takes this much off the row (not off
+    # the occupation's own preferred labels), down to `shared_floor`.
+    shared_step = 0.03
+    shared_floor = 0.9
+    # Among equal scores, the occupation whose preferred label is the job segment goes first.
+    preferred_bonus = 0.02
+    # A title word that only names a skill the occupation lists covers this share of a word.
+    skill_word_share = 0.7
+    # Only the best rows are checked for word coverage: the others cannot reach the top.
+    coverage_rows = 400
     # Title-only matches are memoised per cleaned title: feeds repeat the same few thousand
     # titles all day long, and a title costs milliseconds (every row shares some n-gram).
     title_memo_size = 20_000
 
     def __init__(self, snapshot: TaxonomySnapshot):
         titles, cleaned_titles, owners, is_label, exact = [], [], [], [], {}
+        is_preferred, preferred = [], {}
         for idx, occupation in enumerate(snapshot.occupations):
             seen = set()
-            for kind, title in occupation.titles:
+            # The first French and English titles of a record are its preferred labels.
+            for position, (kind, title) in enumerate(occupation.titles):
                 for variant in _title_variants(title):
-                    cleaned = clean_title(variant)
+                    cleaned = clean_known_title(variant)
                     if not cleaned or cleaned in seen:
                         continue
                     seen.add(cleaned)
@@ -59,8 +189,34 @@ class OccupationIndex:
                     cleaned_titles.append(cleaned)
                     owners.append(idx)
                     is_label.append(kind != JOB_TITLE)
+                    is_preferred.append(position < 2 and kind != JOB_TITLE)
                     exact.setdefault(cleaned, set()).add(idx)
+                    if position < 2 and kind != JOB_TITLE:
+                        preferred.setdefault(cleaned, set()).add(idx)
         self.titles = titles
+        self.preferred = {key: tuple(sorted(value)) for key, value in preferred.items()}
+        # A title that several occupations share says less about each of them.
+        self.row_weight = np.asarray(
+            [
+                1.0
+                if is_preferred[row]
+                else max(self.shared_floor, 1.0 - self.shared_step * (len(exact[cleaned]) - 1))
+                for row, cleaned in enumerate(cleaned_titles)
+            ],
+            dtype=np.float32,
+        )
+        # Word prefixes of each row, and how rare each prefix is among the rows.
+        self.row_prefixes = [frozenset(_prefixes(cleaned)) for cleaned in cleaned_titles]
+        document_frequency: dict[str, int] = {}
+        for prefixes in self.row_prefixes:
+            for prefix in prefixes:
+                document_frequency[prefix] = document_frequency.get(prefix, 0) + 1
+        n_rows = max(len(cleaned_titles), 1)
+        self.prefix_idf = {
+            prefix: math.log((1 + n_rows) / (1 + count)) + 1.0
+            for prefix, count in document_frequency.items()
+        }
+        self.max_prefix_idf = math.log(1 + n_rows) + 1.0
         self.owners = np.asarray(owners, dtype=np.int32)
         self.is_label = np.asarray(is_label, dtype=bool)
         self.exact = {key: tuple(sorted(value)) for key, value in exact.items()}
@@ -83,6 +239,22 @@ class OccupationIndex:
         else:
             self.matrix_t = None
         self._title_memo: dict[tuple[str, int], list[OccupationCandidate]] = {}
+        # Per occupation, the prefixes of the one-word skills it lists ("Java", "PHP", "Unity",
+        # "gériatrie"): a title word that names one is covered for that occupation's rows even
+        # when no title of it holds the word ("Développeur Java" -> software developer).
+        one_word: dict[int, set[str]] = {}
+        for idx, skill in enumerate(snapshot.skills):
+            for label in (skill.label_fr, skill.label_en):
+                # "Java (programmation informatique)": the name is what precedes the brackets.
+                name = clean_known_title((label or "").split("(", 1)[0])
+                if name and len(name.split()) == 1:
+                    one_word.setdefault(idx, set()).update(_prefixes(name))
+        self.skill_prefixes: list[frozenset[str]] = [
+            frozenset(
+                prefix for skill, _ in occupation.skills for prefix in one_word.get(skill, ())
+            )
+            for occupation in snapshot.occupations
+        ]
         self.skill_sets: list[dict[int, float]] = [
             {skill: 1.0 if essential else 0.5 for skill, essential in occupation.skills}
             for occupation in snapshot.occupations
@@ -120,23 +292,64 @@ class OccupationIndex:
     def match(
         self, title: str, *, skill_scores: dict[int, float] | None = None, top_k: int = 5
     ) -> list[OccupationCandidate]:
-        cleaned = clean_title(title)
-        if not cleaned or self.matrix_t is None:
+        parts = read_title(title)
+        if not parts.job or self.matrix_t is None:
             return []
         if skill_scores:
-            return self._rank(cleaned, skill_scores, top_k)
-        key = (cleaned, top_k)
+            return self._rank(parts, skill_scores, top_k)
+        key = (parts, top_k)
         found = self._title_memo.get(key)
         if found is None:
             if len(self._title_memo) >= self.title_memo_size:
                 self._title_memo.clear()
-            found = self._title_memo[key] = self._rank(cleaned, None, top_k)
+            found = self._title_memo[key] = self._rank(parts, None, top_k)
         return list(found)
 
+    def _coverage(self, parts: TitleParts, rows: np.ndarray) -> np.ndarray:
+        """Per row, the idf-weighted share of the title's words (by prefix) the row holds."""
+        # A word no title holds ("Java", "Django") is the rarest of all, not nothing.
+        rarest = self.max_prefix_idf
+        weights: dict[str, float] = {}
+        for prefix in _prefixes(parts.job):
+            weights[prefix] = self.prefix_idf.get(prefix, rarest)
+        for segment in parts.context:
+            for prefix in _prefixes(segment):
+                weight = self.context_word_weight * self.prefix_idf.get(prefix, rarest)
+                weights[prefix] = max(weights.get(prefix, 0.0), weight)
+        total = sum(weights.values())
+        if not total:
+            return np.ones(len(rows), dtype=np.float32)
+        out = np.empty(len(rows), dtype=np.float32)
+        for position, row in enumerate(rows):
+            held = self.row_prefixes[row]
+            listed = self.skill_prefixes[self.owners[row]]
+            covered = sum(
+                weight if prefix in held else self.skill_word_share * weight
+                for prefix, weight in weights.items()
+                if prefix in held or prefix in listed
+            )
+            out[position] = covered / total
+        return out
+
+    def _row_similarities(self, parts: TitleParts) -> np.ndarray:
+        """Per row: the better cosine of the job and of the whole title, weighed by how many
+        occupations share the row and by how many of the title's words it holds."""
+        sims = self._title_similarities(parts.job)
+        if parts.context:
+            sims = np.maximum(sims, self._title_similarities(parts.full))
+        sims = sims * self.row_weight
+        count = min(self.coverage_rows, len(sims))
+        rows = np.argpartition(-sims, count - 1)[:count]
+        factor = self.uncovered_floor + (1.0 - self.uncovered_floor) * self._coverage(parts, rows)
+        adjusted = np.zeros_like(sims)
+        adjusted[rows] = sims[rows] * factor
+        return adjusted
+
     def _rank(
-        self, cleaned: str, skill_scores: dict[int, float] | None, top_k: int
+        self, parts: TitleParts, skill_scores: dict[int, float] | None, top_k: int
     ) -> list[OccupationCandidate]:
-        sims = self._title_similarities(cleaned)
+        cleaned = parts.job
+        sims = self._row_similarities(parts)
         best = np.zeros(self.n_occupations, dtype=np.float32)
         best[self.owner_ids] = np.maximum.reduceat(sims, self.segment_starts)
         scores = 0.9 * best
@@ -157,11 +370,18 @@ class OccupationIndex:
                 found = sum(links[s] * w for s, w in skill_scores.items() if s in links)
                 bonus[occ] = self.text_weight * min(1.0, found / (3.0 + 0.1 * len(links)))
         final = np.minimum(scores + bonus * (scores > 0), 1.0)
+        for occ in self.preferred.get(cleaned, ()):
+            # After the cap: two exact matches both at 1.0 are still told apart.
+            final[occ] += self.preferred_bonus
         k = min(top_k, int((final > 0).sum()))
         if k <= 0:
             return []
-        top = np.argpartition(-final, k - 1)[:k]
-        top = top[np.lexsort((top, -final[top]))]  # ties: lower occupation index first
+        # Every occupation scoring at least the k-th score, then ties by lower index: the first
+        # answers do not depend on how many were asked for (`argpartition` alone breaks ties at
+        # the k-th place arbitrarily).
+        kth = np.partition(-final, k - 1)[k - 1]
+        top = np.flatnonzero(-final <= kth)
+        top = top[np.lexsort((top, -final[top]))][:k]
         out = []
         for occ in top:
             exact = occ in exact_hits
@@ -169,5 +389,6 @@ class OccupationIndex:
             method = "title" if exact else "similar_title"
             if bonus[occ] > 0:
                 method += "+skills"
-            out.append(OccupationCandidate(int(occ), float(final[occ]), method, evidence))
+            score = min(float(final[occ]), 1.0)
+            out.append(OccupationCandidate(int(occ), score, method, evidence))
         return out

@@ -5,7 +5,14 @@ import pickle
 import pytest
 
 from skills.extraction.extractor import Extractor
-from skills.extraction.taxonomy import load_snapshot
+from skills.extraction.occupations import OccupationIndex, read_title
+from skills.extraction.taxonomy import (
+    JOB_TITLE,
+    OccupationRecord,
+    SkillRecord,
+    TaxonomySnapshot,
+    load_snapshot,
+)
 from skills.models import Occupation
 
 
@@ -72,3 +79,94 @@ class TestTitleMemo:
         assert restored.match("graphiste", top_k=2) == extractor.occupations.match(
             "graphiste", top_k=2
         )
+
+
+def _record(uri, label_fr, label_en, *, alt=(), rome=(), skills=()):
+    titles = [("fr", label_fr), ("en", label_en), *(("fr", a) for a in alt)]
+    titles += [(JOB_TITLE, title) for title in rome]
+    return OccupationRecord(uri, label_fr, label_en, tuple(titles), tuple(skills))
+
+
+def _skill(label):
+    return SkillRecord(f"skill:{label}", label, label, "", "", "skill/competence", 1)
+
+
+@pytest.fixture(scope="module")
+def small_index() -> OccupationIndex:
+    """A hand-made taxonomy slice where each rule below decides the winner."""
+    snapshot = TaxonomySnapshot(
+        skills=[_skill("Java (programmation informatique)"), _skill("gériatrie")],
+        occupations=[
+            # On cosine alone "développeur web" beats the software titles for "Développeur
+            # Java"; only the software developer lists Java among its skills.
+            _record("occ:web", "développeur e-learning", "e-learning developer",
+                    alt=["développeur web"]),
+            _record("occ:software", "concepteur de logiciels", "software developer",
+                    rome=["développeur logiciel"], skills=[(0, False)]),
+            _record("occ:accountant", "comptable", "accountant"),
+            _record("occ:chartered", "expert-comptable", "chartered accountant",
+                    alt=["comptable"]),
+            _record("occ:operator-a", "conducteur d'installations robotisées", "robot operator",
+                    alt=["opérateur qualifié"]),
+            _record("occ:mason", "maçon", "bricklayer"),
+            _record("occ:nurse", "infirmier", "nurse", skills=[(1, True)]),
+            _record("occ:nurse-child", "infirmier puériculteur", "paediatric nurse"),
+        ],
+    )  # fmt: skip
+    return OccupationIndex(snapshot)
+
+
+def _best(index: OccupationIndex, title: str) -> int:
+    """The index of the occupation the title matches first."""
+    return index.match(title, top_k=3)[0].occupation
+
+
+class TestReadTitle:
+    @pytest.mark.parametrize(
+        ("title", "job", "context"),
+        [
+            ("Développeur Java / J2EE (H/F) – CDI – Liège", "developpeur java j2ee", ()),
+            ("Stage – Intégrateur·trice web", "integrateur web", ()),
+            ("Maçon qualifié (H/F) – Wallonie picarde – Intérim en vue de CDI", "macon", ()),
+            ("Infirmier – Gériatrie – Namur", "infirmier", ("geriatrie",)),
+            ("Graphiste (InDesign, Illustrator) – Temps plein", "graphiste",
+             ("indesign illustrator",)),
+        ],
+    )  # fmt: skip
+    def test_the_job_is_read_apart_from_places_terms_and_tools(self, title, job, context):
+        parts = read_title(title)
+        assert (parts.job, parts.context) == (job, context)
+
+
+class TestTitleRules:
+    def test_a_specialising_word_an_occupation_lists_as_a_skill_wins(self, small_index):
+        # With `uncovered_floor = 1.0` (no coverage rule) "développeur web" wins.
+        assert _best(small_index, "Développeur Java (H/F) – CDI – Liège") == 1
+
+    def test_the_exact_preferred_label_wins_a_tie(self, small_index):
+        # "comptable" is the accountant's preferred label and the chartered accountant's
+        # alternative label: both match exactly; the preferred label goes first.
+        assert _best(small_index, "Comptable (F/H/X) – Fiduciaire – Jambes – CDI") == 2
+
+    def test_a_grade_word_does_not_pick_the_occupation(self, small_index):
+        # On the full taxonomy "qualifié" made "Opérateur qualifié" beat "maçon".
+        assert read_title("Maçon qualifié (H/F) – Wallonie picarde").job == "macon"
+        assert _best(small_index, "Maçon qualifié (H/F) – Wallonie picarde") == 5
+
+    def test_a_place_segment_is_not_read_as_the_job(self, small_index):
+        assert read_title("Infirmier (H/F) – Namur – CDI").context == ()
+        assert _best(small_index, "Infirmier (H/F) – Namur – CDI") == 6
+
+    def test_expert_stays_in_known_titles(self, small_index):
+        # `clean_title` drops "expert" from posted titles; known titles keep every word, so
+        # the chartered accountant's preferred label is not indexed as "comptable".
+        assert small_index.preferred["comptable"] == (2,)
+        assert small_index.preferred["expert comptable"] == (3,)
+
+    def test_the_first_answer_does_not_depend_on_how_many_are_asked(self, small_index):
+        # Two occupations tie on "comptable" but for the preferred-label rule; without it,
+        # and with ties broken arbitrarily at the k-th place, top_k=1 could differ.
+        for title in ("Comptable – CDI", "Développeur Java", "Infirmier", "maçon qualifié"):
+            small_index._title_memo.clear()
+            first = small_index.match(title, top_k=1)
+            assert first == small_index.match(title, top_k=5)[:1]
