@@ -587,13 +587,14 @@ class Extractor:
                         credit[broader] = (score, local)
         if not credit:
             return candidates, calibrated, curated, {}
-        position_of = {int(skill): i for i, skill in enumerate(candidates)}
+        # `candidates` is sorted (np.flatnonzero): a binary search finds each broader skill
+        # without a dict of the thousands of candidates (a sixth of a posting's time).
+        positions = np.searchsorted(candidates, np.fromiter(credit, dtype=candidates.dtype))
         credited_by: dict[int, int] = {}
         extra_skills, extra_scores = [], []
         calibrated = calibrated.copy()
-        for broader, (score, local) in credit.items():
-            position = position_of.get(broader)
-            if position is None:
+        for (broader, (score, local)), position in zip(credit.items(), positions, strict=True):
+            if position >= len(candidates) or candidates[position] != broader:
                 extra_skills.append(broader)
                 extra_scores.append(score)
                 credited_by[broader] = local
