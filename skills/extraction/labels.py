@@ -15,7 +15,8 @@ ones); on labels it lifts Competent MRR (bench/extraction.py).
 The ESCO side is embedded once, by `build_index` (so by `manage.py build_extraction_index` and
 `make setup`), and cached in `<WAKE_DATA_DIR>/extraction/labels-<model>.npz` as (text, vector)
 rows: a new local concept or an index rebuilt for a code change re-embeds only the texts not
-yet in the file. Vectors are stored as float16 (cosines move by < 1e-3), read as float32.
+yet in the file. Vectors are stored as float16 (cosines move by < 1e-3); a second file holds
+the rows in the index's order and loads memory-mapped at start-up.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ class LabelChannel:
     def __getstate__(self):
         state = dict(self.__dict__)
         state["vectors"] = None
+        state.pop("_float32", None)
         return state
 
     @property
@@ -104,7 +106,20 @@ class LabelChannel:
 
     def attach(self, folder: Path, *, embed_missing: bool) -> bool:
         """Load the vectors of this channel's texts from `folder`; embed and save the missing
-        ones when `embed_missing`, else leave the channel off if any is missing."""
+        ones when `embed_missing`, else leave the channel off if any is missing.
+
+        Once complete, the rows are also saved in this channel's order, one file per digest
+        of its texts, which later loads memory-mapped: a cold start reads nothing more.
+        """
+        ordered = folder / f"labels-{MODEL_NAME}-{self.digest}.npy"
+        if ordered.exists():
+            try:
+                self.vectors = np.load(ordered, mmap_mode="r")
+                if self.vectors.shape[0] == len(self.texts):
+                    return True
+            except (OSError, ValueError):
+                logger.warning("Label vectors %s unreadable.", ordered, exc_info=True)
+            self.vectors = None
         path = vectors_path(folder)
         known: dict[str, np.ndarray] = {}
         if path.exists():
@@ -122,17 +137,27 @@ class LabelChannel:
             for text, vector in zip(missing, embed(missing), strict=True):
                 known[text] = vector.astype(np.float16)
             _save(path, known)
-        # float32 in memory: numpy multiplies float16 without BLAS, ten times slower.
-        self.vectors = np.stack([known[text] for text in self.texts]).astype(np.float32)
+        self.vectors = np.stack([known[text] for text in self.texts]).astype(np.float16)
+        _save_ordered(ordered, self.vectors)
         return True
 
     def scores(self, text: str) -> np.ndarray:
         """Per skill, the rescaled cosine of `text` with its closest label, in [0, 1]."""
-        cosine = self.vectors @ embed([text])[0]
+        cosine = self._matrix() @ embed([text])[0]
         rows = np.clip((cosine - COSINE_FLOOR) / (1.0 - COSINE_FLOOR), 0.0, None)
         out = np.zeros(self.n_skills, dtype=np.float32)
         np.maximum.at(out, self.skills, rows)
         return out
+
+    def _matrix(self) -> np.ndarray:
+        """The vectors as float32, converted on first use: numpy multiplies float16 without
+        BLAS, ten times slower, and a process that never reads a label never pays the 20 MB."""
+        if self.vectors.dtype == np.float32:
+            return self.vectors
+        cached = self.__dict__.get("_float32")
+        if cached is None or cached[0] is not self.vectors:
+            cached = self.__dict__["_float32"] = (self.vectors, self.vectors.astype(np.float32))
+        return cached[1]
 
 
 def _save(path: Path, known: dict[str, np.ndarray]) -> None:
@@ -147,3 +172,19 @@ def _save(path: Path, known: dict[str, np.ndarray]) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _save_ordered(path: Path, vectors: np.ndarray) -> None:
+    """One channel's rows in its order; older orderings (other digests) are removed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".labels-", suffix=".npy")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            np.save(out, vectors)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    for old in path.parent.glob(f"labels-{MODEL_NAME}-*.npy"):
+        if old != path:
+            old.unlink(missing_ok=True)

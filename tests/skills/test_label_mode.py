@@ -108,6 +108,15 @@ class TestVectorCache:
         scores = again.scores("sécurité informatique")
         assert scores[1] > scores[0]
 
+    def test_a_complete_channel_loads_from_its_ordered_file(self, tmp_path):
+        first = LabelChannel(["PHP", "JavaScript"], [0, 1], 2, weight=1.0)
+        first.attach(tmp_path, embed_missing=True)
+        vectors_path(tmp_path).unlink()  # the text store is no longer needed for these rows
+        again = LabelChannel(["PHP", "JavaScript"], [0, 1], 2, weight=1.0)
+        assert again.attach(tmp_path, embed_missing=False)
+        assert isinstance(again.vectors, np.memmap)
+        assert np.array_equal(np.asarray(again.vectors), np.asarray(first.vectors))
+
     def test_a_new_label_is_missing_until_embedded(self, tmp_path):
         LabelChannel(["PHP"], [0], 1, weight=1.0).attach(tmp_path, embed_missing=True)
         grown = LabelChannel(["PHP", "JavaScript"], [0, 1], 2, weight=1.0)
