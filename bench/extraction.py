@@ -156,21 +156,44 @@ def ranking_metrics(extractor, rows, *, lang=None) -> dict[str, float]:
     }
 
 
-def competent_metrics(extractor, rows) -> dict[str, float]:
-    mrr = hit1 = hit5 = 0.0
-    n = 0
-    for row in rows:
+def competent_metrics(extractor, rows, *, as_label: bool = True) -> dict[str, float]:
+    """MRR, Hit@1, Hit@5 of the French Competent labels, overall and per half (odd/even
+    position in the file: tune on "tune", check on "held-out"). `as_label=True` is how the
+    product ranks a text it knows is a skill label (`Extractor.rank(..., as_label=True)`)."""
+    sums = {half: [0.0, 0.0, 0.0, 0] for half in ("all", *HALVES)}
+    for position, row in enumerate(rows):
         gold = {t["uri"] for t in row["targets"] if t.get("relation") in GOOD_RELATIONS}
         if not gold:
             continue
-        n += 1
-        ranked = [m.uri for m in extractor.rank(row["label_fr"], lang="fr", top_k=100)]
+        ranked = [
+            m.uri for m in extractor.rank(row["label_fr"], lang="fr", top_k=100, as_label=as_label)
+        ]
         rank = next((i + 1 for i, uri in enumerate(ranked) if uri in gold), None)
-        if rank:
-            mrr += 1 / rank
-            hit1 += rank == 1
-            hit5 += rank <= 5
-    return {"mrr": mrr / max(n, 1), "hit1": hit1 / max(n, 1), "hit5": hit5 / max(n, 1), "n": n}
+        for half in ("all", HALVES[position % 2]):
+            figures = sums[half]
+            figures[3] += 1
+            if rank:
+                figures[0] += 1 / rank
+                figures[1] += rank == 1
+                figures[2] += rank <= 5
+    out: dict[str, float] = {}
+    for half, (mrr, hit1, hit5, n) in sums.items():
+        suffix = {"all": "", "tune": "_tune", "held-out": "_held"}[half]
+        out[f"mrr{suffix}"] = mrr / max(n, 1)
+        out[f"hit1{suffix}"] = hit1 / max(n, 1)
+        out[f"hit5{suffix}"] = hit5 / max(n, 1)
+        out[f"n{suffix}"] = n
+    return out
+
+
+def label_mode_cost(extractor, rows, *, count: int = 100) -> float:
+    """CPU milliseconds per label ranked in label mode (encoder included)."""
+    labels = [row["label_fr"] for row in rows[:count]]
+    extractor.rank(labels[0], lang="fr", as_label=True)  # loads the encoder
+    started = time.process_time()
+    for label in labels:
+        extractor.rank(label, lang="fr", top_k=100, as_label=True)
+    return 1000 * (time.process_time() - started) / max(len(labels), 1)
 
 
 def competent_diagnosis(extractor, rows, *, show: int, seed: int = 1) -> None:
@@ -189,7 +212,7 @@ def competent_diagnosis(extractor, rows, *, show: int, seed: int = 1) -> None:
         gold_terms = {
             term for uri in gold for term in normaliser.terms(labels.get(uri, ("", ""))[0])
         }
-        ranked = extractor.rank(row["label_fr"], lang="fr", top_k=100)
+        ranked = extractor.rank(row["label_fr"], lang="fr", top_k=100, as_label=True)
         rank = next((i + 1 for i, m in enumerate(ranked) if m.uri in gold), None)
         split[bool(query_terms & gold_terms)].append(1 / rank if rank else 0.0)
         if not rank or rank > 5:
@@ -236,14 +259,26 @@ def quality(extractor) -> dict[str, float]:
         results[f"{name}_fp_nogold"] = m["fp_no_gold"]
     path = DEV_EVAL / "competent_fr_dev.jsonl"
     if path.exists():
-        m = competent_metrics(extractor, read_jsonl(path))
+        rows = read_jsonl(path)
+        lexical = competent_metrics(extractor, rows, as_label=False)
+        m = competent_metrics(extractor, rows)
+        mode = "on" if extractor.label_mode_ready else "OFF (label vectors not built)"
         print(
-            f"competent MRR={m['mrr']:.3f} Hit@1={m['hit1']:.3f} Hit@5={m['hit5']:.3f} "
-            f"(n={m['n']}) " + target_note("competent_mrr", m["mrr"])
+            f"competent MRR={m['mrr']:.3f} (tune {m['mrr_tune']:.3f}, held-out "
+            f"{m['mrr_held']:.3f}) Hit@1={m['hit1']:.3f} Hit@5={m['hit5']:.3f} (n={m['n']}), "
+            f"label mode {mode}; lexical alone MRR={lexical['mrr']:.3f} (tune "
+            f"{lexical['mrr_tune']:.3f}, held-out {lexical['mrr_held']:.3f}) "
+            + target_note("competent_mrr", m["mrr"])
         )
         results["competent_mrr"] = m["mrr"]
+        results["competent_mrr_tune"] = m["mrr_tune"]
+        results["competent_mrr_held"] = m["mrr_held"]
         results["competent_hit1"] = m["hit1"]
         results["competent_hit5"] = m["hit5"]
+        results["competent_lexical_mrr"] = lexical["mrr"]
+        if extractor.label_mode_ready:
+            results["label_ms"] = label_mode_cost(extractor, rows)
+            print(f"label mode: {results['label_ms']:.1f} CPU-ms per label ranked")
     else:
         print(f"competent: {path} absent, skipped")
     return results
@@ -487,7 +522,8 @@ def main() -> int:
     from skills.extraction import build_index
 
     started = time.perf_counter()
-    extractor, built = build_index()
+    # As `manage.py build_extraction_index` does: the label vectors too (minutes, first time).
+    extractor, built = build_index(embed_labels=True)
     print(
         f"index {'built' if built else 'loaded from cache'} in "
         f"{time.perf_counter() - started:.1f}s: {extractor.stats}"
@@ -534,7 +570,8 @@ def main() -> int:
         "tech_mrr", "house_mrr", "tech_fr_mrr", "house_fr_mrr",
         "tech_p", "house_p", "tech_fr_p", "house_fr_p",
         "tech_f1", "house_f1", "tech_fr_f1", "house_fr_f1",
-        "competent_mrr", "competent_hit1", "competent_hit5",
+        "competent_mrr", "competent_mrr_tune", "competent_mrr_held", "competent_hit1",
+        "competent_hit5", "competent_lexical_mrr", "label_ms",
         *(
             f"{prefix}_{key}{suffix}"
             for prefix in ("dev", "dev_posting", "dev_need")

@@ -5,15 +5,18 @@ search and before any engine.
   (ESCO's occupation -> skill links with relation "essential") the offers should cover.
 - The text runs through the extractor: its literal layer (every preferred label, alternative
   label and curated synonym, French and English, read directly so that a one-word query
-  such as "Blender" needs no surrounding context) and its thresholded extraction; the skills
+  such as "Blender" needs no surrounding context) and its thresholded extraction; when
+  neither finds anything, the extraction again in label mode (a query names skills the way a
+  label does: the extractor adds its sentence encoder, so a query sharing no word with any
+  label still finds the skills whose labels mean much the same); the skills
   found become "understood" chips that boost offers teaching them. The occupation matcher
   adds an understood occupation only on a near-exact title ("développeur web"): its fuzzy
   scores on short queries are too loose to trust, and its essential skills then only boost
   weakly (`Understanding.related_skill_ids`).
 - Chips the learner removed (`dropped_chips`) are neither used nor shown.
 
-Understanding a text costs a few milliseconds once the extractor is loaded; results are
-memoised per (text, language, extractor fingerprint).
+Understanding a text costs a few milliseconds once the extractor is loaded (a few tens with
+the encoder of label mode); results are memoised per (text, extractor fingerprint).
 """
 
 from __future__ import annotations
@@ -96,7 +99,14 @@ def read_text(text: str) -> _TextReading:
             _memo.move_to_end(key)
             return _memo[key]
     skills = dict(_literal_hits(extractor, text))
-    for match in extractor.extract(text):
+    matches = extractor.extract(text)
+    if not skills and not matches:
+        # Nothing the query spells out: read it as the label it is, the sentence encoder
+        # beside the lexical ranking. Only then: on Competent labels, label mode's extra
+        # confident skills were right a fifth of the time against a strict gold, too loose
+        # to add chips beside literal ones.
+        matches = extractor.extract(text, as_label=True)
+    for match in matches:
         skills[match.uri] = max(skills.get(match.uri, 0.0), float(match.score))
     ranked = sorted(skills.items(), key=lambda pair: -pair[1])[:MAX_UNDERSTOOD_SKILLS]
     occupation = None

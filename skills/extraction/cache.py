@@ -34,10 +34,14 @@ def cache_path(fingerprint: str) -> Path:
     return cache_dir() / f"index-{fingerprint}.pkl"
 
 
-def build_index(*, force: bool = False) -> tuple[Extractor, bool]:
+def build_index(*, force: bool = False, embed_labels: bool = False) -> tuple[Extractor, bool]:
     """The extractor for the current taxonomy, from the cache or freshly built and saved.
 
     Returns (extractor, built) where `built` says whether it had to be (re)built.
+    The label mode's skill vectors (`labels`) are attached from their own file when it holds
+    every label; `embed_labels=True` embeds the missing ones first (minutes of CPU for the
+    whole of ESCO the first time, seconds after), which the build command does and a web
+    process never should.
     """
     fingerprint = taxonomy_fingerprint()
     path = cache_path(fingerprint)
@@ -46,6 +50,7 @@ def build_index(*, force: bool = False) -> tuple[Extractor, bool]:
             with path.open("rb") as handle:
                 extractor = pickle.load(handle)
             if isinstance(extractor, Extractor) and extractor.fingerprint == fingerprint:
+                _attach_label_vectors(extractor, embed=embed_labels)
                 return extractor, False
         except Exception:  # a truncated or stale cache file is rebuilt, never fatal
             logger.warning("Extraction cache %s unreadable; rebuilding.", path, exc_info=True)
@@ -53,7 +58,13 @@ def build_index(*, force: bool = False) -> tuple[Extractor, bool]:
     extractor = Extractor(load_snapshot(), fingerprint=fingerprint)
     _save(extractor, path)
     logger.info("Extraction index built in %.1fs: %s", time.perf_counter() - started, path)
+    _attach_label_vectors(extractor, embed=embed_labels)
     return extractor, True
+
+
+def _attach_label_vectors(extractor: Extractor, *, embed: bool) -> None:
+    if not extractor.label_channel.attach(cache_dir(), embed_missing=embed):
+        logger.info("Label mode off: skill label vectors not built (build_extraction_index).")
 
 
 def _save(extractor: Extractor, path: Path) -> None:

@@ -9,7 +9,8 @@ from skills.extraction.cache import cache_path
 class Command(BaseCommand):
     help = (
         "Build the skill extraction index from the taxonomy (labels, synonyms, rejected "
-        "patterns, occupations) and cache it on disk. A no-op when the cache is current."
+        "patterns, occupations) and cache it on disk, with the skill label vectors of label "
+        "mode (embedded once; only new labels after). A no-op when the cache is current."
     )
 
     def add_arguments(self, parser):
@@ -19,13 +20,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, force, verbosity, **options):
         started = time.perf_counter()
-        extractor, built = build_index(force=force)
+        extractor, built = build_index(force=force, embed_labels=True)
         invalidate_extractor()
         state = "built" if built else "already current"
+        label_mode = "on" if extractor.label_mode_ready else "off (sentence encoder missing)"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Extraction index {state} in {time.perf_counter() - started:.1f}s "
-                f"({cache_path(extractor.fingerprint)})."
+                f"({cache_path(extractor.fingerprint)}); label mode {label_mode}."
             )
         )
         if verbosity >= 2:

