@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--db PATH] [--workers N]
 
-1. prepares a database: a throw-away copy of `--db` (the demo database, `db.sqlite3`, by
-   default), or the database `DATABASE_URL` names (PostgreSQL; feed posts add a few postings of
-   a source named `load-bench` to it); creates the cache table, a feed source with a token and
-   an API key; collects static files;
+1. uses Redis as the shared cache, as production does (`REDIS_URL`, else the local Redis on
+   127.0.0.1:6379 when one answers, else the database cache table), and prepares a database:
+   a throw-away copy of `--db` (the demo database, `db.sqlite3`, by default), or the database
+   `DATABASE_URL` names (PostgreSQL; feed posts add a few postings of a source named
+   `load-bench` to it); creates the cache table, a feed source with a token and an API key;
+   collects static files;
 2. starts gunicorn with `config.gunicorn` and the production settings on a free port of
    127.0.0.1 (clients send `X-Forwarded-Proto: https`, as the TLS proxy in front would);
 3. runs `--clients` threads for `--seconds`, each on its own keep-alive connection and its own
@@ -64,9 +66,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def server_env(database_url: str, static_root: Path) -> dict:
+def redis_url() -> str:
+    """REDIS_URL, else the local Redis when one answers, else "" (the database cache)."""
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"]
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return "redis://127.0.0.1:6379/0"
+    except OSError:
+        return ""
+
+
+def server_env(database_url: str, static_root: Path, cache_url: str) -> dict:
     return {
         **os.environ,
+        "REDIS_URL": cache_url,
+        # Entries of this run only (Redis keeps other runs' until they expire).
+        "REDIS_KEY_PREFIX": f"load-bench-{os.getpid()}",
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "load-bench-" + "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -149,7 +165,7 @@ class Client(threading.Thread):
         super().__init__(daemon=True)
         self.number, self.port, self.targets, self.stop_at = number, port, targets, stop_at
         self.random = random.Random(seed + number)
-        self.results: list[tuple[str, float, bool]] = []
+        self.results: list[tuple[str, float, bool, bool]] = []
         self.failures: collections.Counter = collections.Counter()
         self.connection: http.client.HTTPConnection | None = None
         self.posted = 0
@@ -194,7 +210,7 @@ class Client(threading.Thread):
             route, method, path, body, headers = self.request()
             headers.update({"X-Forwarded-Proto": "https", "X-Forwarded-For": address})
             started = time.perf_counter()
-            ok = False
+            ok = hit = False
             try:
                 if self.connection is None:
                     self.connection = http.client.HTTPConnection("127.0.0.1", self.port, 60)
@@ -202,6 +218,7 @@ class Client(threading.Thread):
                 response = self.connection.getresponse()
                 response.read()
                 ok = response.status in OK_STATUSES
+                hit = response.getheader("X-Cache") == "HIT"
                 if not ok:
                     self.failures[f"{route} {response.status}"] += 1
                 if response.getheader("Connection", "").lower() == "close":
@@ -212,7 +229,7 @@ class Client(threading.Thread):
                 if self.connection is not None:
                     self.connection.close()
                 self.connection = None
-            self.results.append((route, (time.perf_counter() - started) * 1000, ok))
+            self.results.append((route, (time.perf_counter() - started) * 1000, ok, hit))
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -244,14 +261,16 @@ def main() -> None:
             copy = work / "load.sqlite3"
             shutil.copyfile(args.db, copy)
             database_url = f"sqlite:///{copy}"
-        env = server_env(database_url, work / "static")
+        cache_url = redis_url()
+        env = server_env(database_url, work / "static", cache_url)
         targets = prepare(env)
         port = free_port()
         log = work / "gunicorn.log"
         server = start_server(env, port, args.workers, log)
         engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
         print(
-            f"gunicorn (production settings, {engine}) on 127.0.0.1:{port}; "
+            f"gunicorn (production settings, {engine}, cache: {cache_url or 'database'}) "
+            f"on 127.0.0.1:{port}; "
             f"{len(targets['offers'])} offer pages, {len(targets['skills'])} skill pages"
         )
         # Warm up, not counted: every worker process loads its code, the extractor and the
@@ -284,20 +303,23 @@ def main() -> None:
 
     by_route: dict[str, list[float]] = collections.defaultdict(list)
     errors_by_route: collections.Counter = collections.Counter()
+    hits_by_route: collections.Counter = collections.Counter()
     failures: collections.Counter = collections.Counter()
     everything: list[float] = []
     for client in clients:
         failures.update(client.failures)
-        for route, ms, ok in client.results:
+        for route, ms, ok, hit in client.results:
             by_route[route].append(ms)
             everything.append(ms)
             errors_by_route[route] += not ok
-    print(f"{'route':14} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8}")
+            hits_by_route[route] += hit
+    print(f"{'route':14} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8} {'cached':>7}")
     for route, _weight in MIX:
         times = by_route.get(route, [])
         print(
             f"{route:14} {len(times):9} {errors_by_route[route]:7} "
-            f"{percentile(times, 0.5):8.0f} {percentile(times, 0.95):8.0f}"
+            f"{percentile(times, 0.5):8.0f} {percentile(times, 0.95):8.0f} "
+            f"{hits_by_route[route] / max(1, len(times)):7.0%}"
         )
     for failure, count in failures.most_common(10):
         print(f"  error: {failure} x{count}")

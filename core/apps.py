@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import checks  # noqa: F401  (registers the deployment checks)
+        from core.pagecache import connect_invalidation
+
+        connect_invalidation()

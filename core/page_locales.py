@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
+from core.pagecache import mark_shared
+
 
 def default_locale() -> Locale:
     """The French locale: the cadastre's, and the source of every translation."""
@@ -43,6 +45,12 @@ def _url_language(content_language: str) -> str:
 class _SitePage(Page):
     class Meta:
         abstract = True
+
+    def serve(self, request, *args, **kwargs):
+        # What an anonymous visitor sees is the same for all: shared (core.pagecache).
+        response = super().serve(request, *args, **kwargs)
+        mark_shared(request, response)
+        return response
 
     def url_content_language(self, page_language: str) -> str:
         """The content language whose prefix the page's address carries."""

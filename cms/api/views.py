@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from cms.api import serializers
 from cms.api.pagination import RankedCursorPagination
@@ -23,6 +24,7 @@ from cms.search_params import (
     posting_query_from_params,
 )
 from core.languages import Language, active_language
+from core.pagecache import shared_data
 from core.places import Province
 from courses.models import (
     EQF_LEVEL_CHOICES,
@@ -170,12 +172,21 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        return _ranked_page(
-            self,
-            search=catalogue_search,
-            query=catalogue_query_for(request),
-            hit_id=lambda hit: hit.offer_id,
-        )
+        query = catalogue_query_for(request)
+
+        def ranked_page() -> tuple[dict, str | None]:
+            page = _ranked_page(
+                self, search=catalogue_search, query=query, hit_id=lambda hit: hit.offer_id
+            )
+            return page.data, page.get("Link")
+
+        # The same offers for every caller: computed once per address (core.pagecache), after
+        # this caller's key and throttle were checked.
+        data, link = shared_data(request, ranked_page)
+        response = Response(data)
+        if link:
+            response["Link"] = link
+        return response
 
 
 @extend_schema_view(

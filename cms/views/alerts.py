@@ -9,11 +9,12 @@ from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from cms.alerts import (
     AlertItem,
@@ -39,28 +40,57 @@ def _page(request, *, heading, message="", action="", saved=None, errors=(), sta
     return render(request, "cms/alerts/page.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def create(request):
-    email = request.POST.get("email", "").strip()
+    """GET: the alert form for the search in `kind` and `query` (search pages link here, so
+    that they carry no per-visitor form token and can be shared from the cache); POST: record
+    the alert and send the confirmation link."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = {
+        "kind": data.get("kind", ""),
+        "query": data.get("query", ""),
+        "email": data.get("email", "").strip(),
+        "frequency": data.get("frequency", SavedSearch.Frequency.WEEKLY),
+    }
+    if form["kind"] not in SavedSearch.Kind.values:
+        return _page(
+            request,
+            heading=_("The alert could not be created"),
+            errors=[_("Unknown kind of alert.")],
+            status=400,
+        )
+    if request.method == "GET":
+        return _form(request, form)
     try:
         saved_search_create(
-            email=email,
-            kind=request.POST.get("kind", ""),
-            query_string=request.POST.get("query", ""),
+            email=form["email"],
+            kind=form["kind"],
+            query_string=form["query"],
             language=translation.get_language() or "fr",
-            frequency=request.POST.get("frequency", SavedSearch.Frequency.WEEKLY),
+            frequency=form["frequency"],
             base_url=request.build_absolute_uri("/").rstrip("/"),
         )
     except ValidationError as error:
-        return _page(
-            request, heading=_("The alert could not be created"), errors=error.messages, status=400
-        )
+        return _form(request, form, errors=error.messages, status=400)
     return _page(
         request,
         heading=_("Check your mailbox"),
         message=_("We sent a confirmation link to %(email)s. The alert starts once you click it.")
-        % {"email": email},
+        % {"email": form["email"]},
     )
+
+
+def _form(request, form: dict, *, errors=(), status=200):
+    search_path = reverse(
+        "search:offers" if form["kind"] == SavedSearch.Kind.OFFERS else "search:postings"
+    )
+    context = {
+        "form": form,
+        "errors": errors,
+        "frequencies": SavedSearch.Frequency.choices,
+        "search_url": f"{search_path}?{form['query']}" if form["query"] else search_path,
+    }
+    return render(request, "cms/alerts/create.html", context, status=status)
 
 
 def confirm(request, token: str):

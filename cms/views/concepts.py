@@ -18,6 +18,7 @@ from cms.jsonld import occupation_json_ld, skill_json_ld
 from cms.views.advisor_access import is_advisor
 from cms.views.advisor_public import occupation_figures, shortage_entries_with_figures
 from core.languages import active_language
+from core.pagecache import shared_cache
 from core.text import fold
 from courses.selectors import offers_for_skill
 from skills import selectors
@@ -33,6 +34,7 @@ def _language(request: HttpRequest) -> str:
 
 
 @require_GET
+@shared_cache
 def skill_detail(request: HttpRequest, key: str) -> HttpResponse:
     language = _language(request)
     try:
@@ -61,6 +63,7 @@ def skill_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require_GET
+@shared_cache
 def occupation_detail(request: HttpRequest, key: str) -> HttpResponse:
     language = _language(request)
     detail = selectors.occupation_detail(key=key, language=language)
@@ -79,6 +82,7 @@ def occupation_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require_GET
+@shared_cache
 def skill_group_detail(request: HttpRequest, key: str) -> HttpResponse:
     detail = selectors.skill_group_detail(
         key=key, language=_language(request), page=request.GET.get("page", 1)
@@ -87,12 +91,14 @@ def skill_group_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require_GET
+@shared_cache
 def isco_group_detail(request: HttpRequest, code: str) -> HttpResponse:
     detail = selectors.isco_group_detail(code=code, language=_language(request))
     return render(request, "cms/concepts/isco_group_detail.html", {"detail": detail})
 
 
 @require_GET
+@shared_cache
 def browser(request: HttpRequest) -> HttpResponse:
     """Search and browse skills and occupations; without a query, the top of both hierarchies."""
     language = _language(request)
@@ -137,6 +143,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @require_GET
+@shared_cache
 def autocomplete(request: HttpRequest) -> JsonResponse:
     """`{"results": [{"uri", "label", "alt_match", "type", "url"}]}`, at most 10, best first."""
     kind = request.GET.get("type", "")
@@ -150,6 +157,7 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@shared_cache
 def shortage_lists(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -159,6 +167,7 @@ def shortage_lists(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@shared_cache
 def shortage_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shortage_list, entries = selectors.shortage_list_detail(pk=pk)
     return render(

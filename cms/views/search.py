@@ -31,6 +31,7 @@ from cms.search_params import (
     to_querystring,
 )
 from core.languages import active_language
+from core.pagecache import shared_cache
 from jobs.selectors import employer_for_user
 from search import catalogue_search, posting_search
 from skills.selectors import taxonomy_autocomplete
@@ -102,6 +103,7 @@ def _alert_context(
 
 
 @require_GET
+@shared_cache
 def offer_search(request: HttpRequest) -> HttpResponse:
     """The learner's search page; every state is its URL (see `cms.search_params`)."""
     language = _language(request)
@@ -139,6 +141,7 @@ def offer_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@shared_cache
 def offer_search_api(request: HttpRequest) -> JsonResponse:
     """The same search as JSON: the `CatalogueResult`, plus the page's URL and its neighbours."""
     try:

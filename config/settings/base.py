@@ -304,15 +304,34 @@ ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "3"))
 # Synonym rules per language in the search analyzers (see search/analysis.py).
 ELASTICSEARCH_SYNONYM_RULES_MAX = int(os.environ.get("ELASTICSEARCH_SYNONYM_RULES_MAX", "10000"))
 # --- Hardening: shared cache, login throttling (#9) -------------------------------------------
-# The cache counts failed logins and API requests, so it must be shared by every process
-# (gunicorn workers, the task worker): a database table, created by `core`'s migration and by
-# `manage.py createcachetable`. Tests use an in-process cache.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "wake_cache",
+# The cache counts failed logins and API requests and holds the shared pages, so it must be
+# shared by every process (gunicorn workers, the task worker): Redis when REDIS_URL names one
+# (production: atomic counters, no database write per request), else a database table, created
+# by `core`'s migration and by `manage.py createcachetable`. Tests use an in-process cache.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "wake"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "wake_cache",
+            # Shared pages need room (the default culls past 300 entries).
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# Whole anonymous pages kept in that cache (core.pagecache), in seconds; 0 switches it off
+# (the development default: an edited template shows at once). Production keeps them 5 minutes.
+WAKE_PAGE_CACHE_SECONDS = int(os.environ.get("WAKE_PAGE_CACHE_SECONDS", "0"))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1,
+    "core.pagecache.SharedPageCacheMiddleware",
+)
 # django-axes checks every password form (Wagtail's admin, the employer portal, Django's admin):
 # after WAKE_LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is
 # refused (429) for WAKE_LOGIN_COOLOFF_MINUTES, even with the right password.

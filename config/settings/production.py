@@ -33,6 +33,9 @@ SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 
+# Anonymous pages served from the shared cache (core.pagecache).
+WAKE_PAGE_CACHE_SECONDS = int(os.environ.get("WAKE_PAGE_CACHE_SECONDS", "300"))
+
 # --- Static files: WhiteNoise ------------------------------------------------------------------
 MIDDLEWARE = list(MIDDLEWARE)
 MIDDLEWARE.insert(

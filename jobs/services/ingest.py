@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +33,8 @@ from itertools import islice
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jobs.ingestion.cleaning import content_hash, text_problem
@@ -97,34 +99,97 @@ def _chunks(iterable: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
+def _postings_state(*, up_to: int) -> tuple:
+    """What the duplicate index depends on, for the postings up to id `up_to`, in one
+    aggregate: any insert, delete, relink or update among them changes it."""
+    state = JobPosting.objects.filter(fingerprint__isnull=False, pk__lte=up_to).aggregate(
+        count=Count("id"),
+        ids=Sum("id"),
+        links=Sum(Coalesce("duplicate_of_id", 0)),
+        changed=Max("updated_at"),
+    )
+    return tuple(state.values())
+
+
+class _SharedIndex:
+    """The duplicate index of this process, kept from one chunk write to the next, whichever
+    ingestion writes it (a feed post of five postings must not read every stored fingerprint).
+
+    Used only inside a chunk's transaction, after `dedup_lock()`: one writer at a time. Before
+    use it is checked against the database (`_postings_state`): when the postings it holds are
+    as it left them, it only catches up with postings added since (other processes'); when
+    anything else changed them (a relink, a deletion, an update elsewhere) it is rebuilt. A
+    transaction that fails drops it.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.by_database: dict[str, tuple[DuplicateIndex, int, tuple]] = {}
+
+    def checkout(self) -> tuple[DuplicateIndex, int]:
+        """The index and the last posting id it holds, in sync with the database."""
+        database = connection.settings_dict["NAME"]
+        with self.lock:
+            kept = self.by_database.pop(database, None)
+        if kept is not None and _postings_state(up_to=kept[1]) == kept[2]:
+            index, synced_to = kept[0], kept[1]
+        else:
+            index, synced_to = DuplicateIndex(), 0
+        return index, _catch_up(index, synced_to)
+
+    def checkin(self, index: DuplicateIndex, synced_to: int) -> None:
+        """Keep the index for the next write, once this transaction has committed."""
+        database = connection.settings_dict["NAME"]
+        state = _postings_state(up_to=synced_to)
+
+        def keep():
+            with self.lock:
+                self.by_database[database] = (index, synced_to, state)
+
+        transaction.on_commit(keep)
+
+
+_shared_index = _SharedIndex()
+
+
+def _catch_up(index: DuplicateIndex, synced_to: int) -> int:
+    """Add to the index the postings committed after id `synced_to`; the new last id."""
+    rows = (
+        JobPosting.objects.filter(fingerprint__isnull=False, pk__gt=synced_to)
+        .order_by("id")
+        .values_list("id", "fingerprint", "posted_on", "duplicate_of_id")
+        .iterator(chunk_size=5000)
+    )
+    for posting_id, fingerprint, posted_on, duplicate_of_id in rows:
+        index.add(posting_id, bytes(fingerprint), posted_on.toordinal())
+        index._attach(posting_id, duplicate_of_id or posting_id)
+        synced_to = max(synced_to, posting_id)
+    return synced_to
+
+
 class _Writer:
-    """Writes prepared chunks in order; owns the duplicate index and the URI → concept maps."""
+    """Writes prepared chunks in order, with the process's duplicate index; owns the URI →
+    concept maps."""
 
     def __init__(self, *, source: FeedSource, run: IngestRun, report: IngestReport, today: date):
         self.source, self.run, self.report, self.today = source, run, report, today
         self.index = DuplicateIndex()
         self.synced_to = 0
-        self._catch_up()
-        self.skills: dict[str, ConceptRef] | None = None
-        self.occupations: dict[str, ConceptRef] | None = None
+        self.skills: dict[str, ConceptRef] = {}
+        self.occupations: dict[str, ConceptRef] = {}
 
-    def _catch_up(self) -> None:
-        """Add to the index the postings committed since it was last read (other runs')."""
-        rows = (
-            JobPosting.objects.filter(fingerprint__isnull=False, pk__gt=self.synced_to)
-            .order_by("id")
-            .values_list("id", "fingerprint", "posted_on", "duplicate_of_id")
-            .iterator(chunk_size=5000)
-        )
-        for posting_id, fingerprint, posted_on, duplicate_of_id in rows:
-            self.index.add(posting_id, bytes(fingerprint), posted_on.toordinal())
-            self.index._attach(posting_id, duplicate_of_id or posting_id)
-            self.synced_to = max(self.synced_to, posting_id)
-
-    def _concepts(self) -> tuple[dict[str, ConceptRef], dict[str, ConceptRef]]:
-        if self.skills is None:
-            self.skills = concept_refs(Skill)
-            self.occupations = concept_refs(Occupation)
+    def _concepts(self, analyses) -> tuple[dict[str, ConceptRef], dict[str, ConceptRef]]:
+        """The URI → concept maps, grown by the URIs these analyses name: a small feed post
+        reads a few dozen concepts, a large run each concept it meets once."""
+        skill_uris = {uri for _pk, analysis in analyses for uri, *_rest in analysis.skills}
+        occupation_uris = {uri for _pk, analysis in analyses for uri, *_ in analysis.occupations}
+        for known, model, named in (
+            (self.skills, Skill, skill_uris),
+            (self.occupations, Occupation, occupation_uris),
+        ):
+            missing = named - known.keys()
+            if missing:
+                known.update(concept_refs(model, uris=missing))
         return self.skills, self.occupations
 
     def write(self, prepared: list[Prepared], skipped: int) -> None:
@@ -132,7 +197,7 @@ class _Writer:
         now = timezone.now()
         with transaction.atomic():
             dedup_lock()
-            self._catch_up()
+            self.index, self.synced_to = _shared_index.checkout()
             existing = {
                 row[0]: row[1:]
                 for row in JobPosting.objects.filter(
@@ -160,6 +225,7 @@ class _Writer:
             self._write_links(creates + updates, updated_ids=[p.pk for _item, p in updates])
             self._link_duplicates(creates, updates)
             self.synced_to = max([self.synced_to, *(p.pk for _item, p in creates)])
+            _shared_index.checkin(self.index, self.synced_to)
             report.created += len(creates)
             report.updated += len(updates)
             report.processed += len(prepared) + skipped
@@ -194,7 +260,7 @@ class _Writer:
         ]
         if not analyses and not updated_ids:
             return
-        skills, occupations = self._concepts() if analyses else ({}, {})
+        skills, occupations = self._concepts(analyses)
         posting_links_relink(analyses, skills=skills, occupations=occupations, linked=updated_ids)
 
     def _link_duplicates(self, creates, updates) -> None:

@@ -32,10 +32,10 @@ class ConceptRef(NamedTuple):
     esco_version: str
 
 
-def concept_refs(model, *, uris: Iterable[str] | None = None) -> dict[str, ConceptRef]:
-    """URI → (id, ESCO version) of every concept of `model` (`Skill` or `Occupation`), or of
-    those of `uris` only."""
-    concepts = model.objects.all() if uris is None else model.objects.filter(uri__in=list(uris))
+def concept_refs(model, *, uris: Iterable[str]) -> dict[str, ConceptRef]:
+    """URI → (id, ESCO version) of the concepts of `model` (`Skill` or `Occupation`) among
+    `uris` (unknown URIs are left out)."""
+    concepts = model.objects.filter(uri__in=list(uris))
     return {
         uri: ConceptRef(pk, version)
         for uri, pk, version in concepts.values_list("uri", "id", "esco_version")

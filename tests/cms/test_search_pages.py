@@ -234,6 +234,13 @@ class TestAlertForm:
         assert parse_qs(fields["query"]) == {"q": ["JavaScript"], "province": ["liege"]}
         assert reverse("alerts:offers_feed") in response.content.decode()
 
+        # The search page asks for no e-mail itself (it carries no form token and can be
+        # shared from the cache): its button opens the alert form for that search.
+        form_page = client.get(reverse("alerts:create"), fields)
+        assert form_page.status_code == 200
+        html = form_page.content.decode()
+        assert 'name="csrfmiddlewaretoken"' in html and 'name="email"' in html
+        assert {k: v for k, v in alert_form(html).items() if k != "csrfmiddlewaretoken"} == fields
         posted = client.post(
             reverse("alerts:create"),
             {**fields, "email": "learner@example.be", "frequency": "weekly"},

@@ -132,6 +132,8 @@ def test_the_page_offers_to_follow_the_current_search(client, world):
     fields = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', form))
     assert fields["kind"] == "postings"
     assert parse_qs(unescape(fields["query"])) == {"q": ["soudeuse"], "province": ["namur"]}
+    form_page = client.get(reverse("alerts:create"), {**fields, "query": unescape(fields["query"])})
+    assert 'name="email"' in form_page.content.decode()
     posted = client.post(
         reverse("alerts:create"),
         {**fields, "query": unescape(fields["query"]), "email": "ada@example.be"},
