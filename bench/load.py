@@ -77,6 +77,15 @@ def redis_url() -> str:
         return ""
 
 
+def forget_run_keys(url: str, prefix: str) -> None:
+    """Delete this run's keys from Redis (the generation key never expires)."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
 def server_env(database_url: str, static_root: Path, cache_url: str) -> dict:
     return {
         **os.environ,
@@ -253,6 +262,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="wake-load-"))
     server = None
+    cache_url = ""
     try:
         database_url = os.environ.get("DATABASE_URL", "")
         if not database_url:
@@ -300,6 +310,8 @@ def main() -> None:
         if server is not None:
             stop_server(server)
         shutil.rmtree(work, ignore_errors=True)
+        if cache_url:
+            forget_run_keys(cache_url, f"load-bench-{os.getpid()}")
 
     by_route: dict[str, list[float]] = collections.defaultdict(list)
     errors_by_route: collections.Counter = collections.Counter()

@@ -311,7 +311,7 @@ ELASTICSEARCH_SYNONYM_RULES_MAX = int(os.environ.get("ELASTICSEARCH_SYNONYM_RULE
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.PooledRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "wake"),
         }
