@@ -92,6 +92,11 @@ def _new_generation() -> None:
     cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
+def _generation() -> int:
+    # A new one, never an old one, if the key was evicted: older entries stay unreachable.
+    return cache.get_or_set(GENERATION_KEY, time.time_ns, timeout=None)
+
+
 def _seconds() -> int:
     return int(getattr(settings, "WAKE_PAGE_CACHE_SECONDS", 0))
 
@@ -112,7 +117,7 @@ def shared_data(request: HttpRequest, compute: Callable[[], T]) -> T:
     seconds = _seconds()
     if not seconds:
         return compute()
-    key = _key(request, cache.get_or_set(GENERATION_KEY, 0, timeout=None), kind="data")
+    key = _key(request, _generation(), kind="data")
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -160,8 +165,7 @@ class SharedPageCacheMiddleware:
         seconds = _seconds()
         if not seconds or not _cacheable_request(request):
             return self.get_response(request)
-        generation = cache.get_or_set(GENERATION_KEY, 0, timeout=None)
-        key = _key(request, generation)
+        key = _key(request, _generation())
         stored = cache.get(key)
         if stored is not None:
             return self._replay(request, stored)
