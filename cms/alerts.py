@@ -71,6 +71,21 @@ def _query(saved: SavedSearch):
     return posting_query_from_params(params, language=saved.language)
 
 
+def search_summary(*, kind: str, query_string: str, language: str) -> tuple[list[str], int]:
+    """What a search is, in words (its text, the concepts it uses, the filters in force), and
+    how many results it has today: what the alert form shows before anyone subscribes.
+    Raises SearchParamsError for parameters that are not a valid search."""
+    saved = SavedSearch(kind=kind, query_string=query_string, language=language)
+    query = dataclasses.replace(_query(saved), page=1, page_size=1)
+    search = catalogue_search if kind == SavedSearch.Kind.OFFERS else posting_search
+    result = search(query=query)
+    quoted = "“{}”" if language.startswith("en") else "« {} »"
+    parts = [quoted.format(query.text)] if query.text else []
+    parts += [chip.label for chip in result.chips]
+    parts += [value.label for facet in result.facets for value in facet.values if value.selected]
+    return parts, result.total
+
+
 def alert_items(*, saved: SavedSearch) -> list[AlertItem]:
     """What the saved search finds now, as items (soonest or newest first)."""
     query = _query(saved)

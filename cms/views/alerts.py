@@ -22,6 +22,7 @@ from cms.alerts import (
     saved_search_confirm,
     saved_search_create,
     saved_search_unsubscribe,
+    search_summary,
 )
 from cms.models import SavedSearch
 from cms.search_params import SearchParamsError
@@ -84,9 +85,22 @@ def _form(request, form: dict, *, errors=(), status=200):
     search_path = reverse(
         "search:offers" if form["kind"] == SavedSearch.Kind.OFFERS else "search:postings"
     )
+    try:
+        summary, total = search_summary(
+            kind=form["kind"],
+            query_string=form["query"],
+            language=translation.get_language() or "fr",
+        )
+    except SearchParamsError as error:
+        summary, total = [], None
+        message = _("This search cannot be followed: %(error)s") % {"error": error}
+        errors = [*errors, message] if message not in errors else errors
+        status = 400
     context = {
         "form": form,
         "errors": errors,
+        "summary": summary,
+        "total": total,
         "frequencies": SavedSearch.Frequency.choices,
         "search_url": f"{search_path}?{form['query']}" if form["query"] else search_path,
     }

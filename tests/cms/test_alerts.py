@@ -125,6 +125,25 @@ def test_one_click_unsubscribe_stops_the_alert(client, offers):
     assert mail.outbox == []
 
 
+def test_the_alert_form_says_in_words_what_will_be_followed(client, offers):
+    response = client.get("/alertes/", {"kind": "offers", "query": "q=soudure&province=namur"})
+    assert response.status_code == 200
+    lead = re.search(r'<p class="lead">(.*?)</p>', response.text, re.S).group(1)
+    assert "« soudure »" in lead and "Namur" in lead and "1 résultat aujourd’hui" in lead
+    assert 'name="csrfmiddlewaretoken"' in response.text
+
+    english = client.get("/en/alertes/", {"kind": "offers", "query": "q=soudure"})
+    assert "“soudure”" in english.text and "1 result today" in english.text
+
+    refused = client.get("/alertes/", {"kind": "offers", "query": "province=mars"})
+    assert refused.status_code == 400
+    assert (
+        refused.text.count("This search cannot be followed")
+        + refused.text.count("Cette recherche ne peut pas être suivie")
+        == 1
+    )
+
+
 def test_an_invalid_search_cannot_be_followed(client, offers):
     response = client.post(
         "/alertes/",

@@ -163,6 +163,39 @@ def test_learner_finds_a_free_motion_design_offer_in_french_and_in_english(
         screenshot(page, "journey-1-learner-offer-en")
 
 
+def test_learner_follows_a_search_by_e_mail_from_a_page_served_from_the_cache(
+    live_server, provider_index, settings
+):
+    """The search page is shared from the page cache (no form token on it): its alert button
+    opens the alert form, whose token is this visitor's, and the alert is created."""
+    from django.core import mail
+
+    settings.WAKE_PAGE_CACHE_SECONDS = 300
+    motion_design_catalogue(provider_index)
+    search = f"{live_server.url}/formations/recherche/?q=motion+design&province=liege"
+    with chromium() as browser:
+        page = browser.new_page()
+        first = page.goto(search)
+        assert first.headers.get("x-cache") == "MISS"
+        hit = browser.new_page()  # another visitor, same search: served from the cache
+        response = hit.goto(search)
+        assert response.headers.get("x-cache") == "HIT"
+        assert len(hit.locator(".hit__title").all_inner_texts()) == 2
+
+        with hit.expect_navigation():
+            hit.get_by_role("button", name="Créer une alerte par e-mail").click()
+        lead = hit.locator(".lead").inner_text()
+        assert "« motion design »" in lead and "Liège" in lead and "2 résultats" in lead
+        screenshot(hit, "journey-1-learner-alert-form")
+        hit.fill("#alert-email", "lea@example.be")
+        hit.select_option("#alert-frequency", "daily")
+        with hit.expect_navigation():
+            hit.get_by_role("button", name="Créer l’alerte").click()
+        assert "Consultez votre boîte" in hit.locator("h1").inner_text()
+        screenshot(hit, "journey-1-learner-alert")
+    assert [message.to for message in mail.outbox] == [["lea@example.be"]]
+
+
 # --------------------------------------------------------------------------- 4. the advisor
 
 SPACES = re.compile(r"[\s\u00a0\u202f]+")
