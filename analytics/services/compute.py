@@ -189,6 +189,14 @@ def _compute(run: ComputationRun, window: Window, say) -> dict:
         counts["occupation_cells"] = _timed(
             say, "occupation cells", sql.insert_occupation_demand_cells, run_id=run.pk
         )
+        posting_totals = _timed(
+            say,
+            "posting totals",
+            sql.posting_totals,
+            run_id=run.pk,
+            start=window.history_start,
+            end=window.vintage_end,
+        )
     finally:
         sql.counted_postings_drop(run_id=run.pk)
     counts["supply_cells"] = _timed(
@@ -211,7 +219,7 @@ def _compute(run: ComputationRun, window: Window, say) -> dict:
     counts["gap_indicators"] = len(gaps)
     followed = _timed(say, "shortage professions", _professions, run, window, minimum)
     counts.update(followed)
-    _timed(say, "overview", _area_summaries, run, window, gaps)
+    _timed(say, "overview", _area_summaries, run, window, gaps, posting_totals)
     from analytics.services.emerging import emerging_terms_compute
 
     counts["emerging_terms"] = _timed(
@@ -705,11 +713,9 @@ def _split_by(keys: np.ndarray, values: np.ndarray):
 # -- overview -------------------------------------------------------------------------------------
 
 
-def _area_summaries(run, window: Window, gaps: pd.DataFrame) -> None:
-    postings = pd.DataFrame(
-        sql.posting_totals(start=window.history_start, end=window.vintage_end),
-        columns=["province", "month", "postings", "duplicates"],
-    )
+def _area_summaries(run, window: Window, gaps: pd.DataFrame, posting_totals: list[tuple]) -> None:
+    """Overview tiles per province and period; `posting_totals` from `sql.posting_totals`."""
+    postings = pd.DataFrame(posting_totals, columns=["province", "month", "postings", "duplicates"])
     sessions = pd.DataFrame(
         sql.session_totals(start=window.history_start, end=window.supply_end),
         columns=["province", "month", "offers", "sessions", "seats"],

@@ -438,21 +438,43 @@ def insert_occupation_demand_cells(*, run_id: int) -> int:
         return cursor.rowcount
 
 
-def posting_totals(*, start: datetime.date, end: datetime.date) -> list[tuple]:
-    """(province, month, unique postings, duplicates) of postings dated `start`..`end`."""
-    month = month_sql("p.posted_on")
-    statuses = _in_list(weights.COUNTED_POSTING_STATUSES)
-    sql = f"""
-        SELECT {_posting_province()}, {month},
-               SUM(CASE WHEN p.duplicate_of_id IS NULL THEN 1 ELSE 0 END),
-               SUM(CASE WHEN p.duplicate_of_id IS NULL THEN 0 ELSE 1 END)
-        FROM {_table(JobPosting)} p
-        WHERE p.status IN ({statuses}) AND p.posted_on >= %s AND p.posted_on <= %s
-        GROUP BY {_posting_province()}, {month}
+def posting_totals(*, run_id: int, start: datetime.date, end: datetime.date) -> list[tuple]:
+    """(province, month, unique postings, duplicates) of postings dated `start`..`end`, the
+    dates the run's counted postings were made for (`counted_postings_create`), while they
+    exist: they are the unique postings, their (province, month) already worked out (SQLite
+    reads them grouped from their index), and only the duplicates are read from the postings.
     """
+    counted = _scratch(COUNTED_POSTINGS, run_id)
+    indexed = f"INDEXED BY {counted}_cell" if connection.vendor == "sqlite" else ""
+    posted_month = month_sql("p.posted_on")
+    statuses = _in_list(weights.COUNTED_POSTING_STATUSES)
+    # SQLite would go through the dates' index, then find every posting of the window to keep
+    # the few duplicates (2 s at 1,000,000 postings); the unary + keeps it off that index and
+    # the statuses' one: one pass over the postings (0.3 s).
+    plus = "+" if connection.vendor == "sqlite" else ""
+    totals: dict[tuple, list[int]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [start, end])
-        return cursor.fetchall()
+        cursor.execute(
+            f"SELECT province, month, COUNT(*) FROM {counted} {indexed} GROUP BY province, month"
+        )
+        for province, month, count in cursor.fetchall():
+            totals[(province, _as_date(month))] = [count, 0]
+        cursor.execute(
+            f"""
+            SELECT {_posting_province()}, {posted_month}, COUNT(*)
+            FROM {_table(JobPosting)} p
+            WHERE p.duplicate_of_id IS NOT NULL AND {plus}p.status IN ({statuses})
+                AND {plus}p.posted_on >= %s AND {plus}p.posted_on <= %s
+            GROUP BY {_posting_province()}, {posted_month}
+            """,
+            [start, end],
+        )
+        for province, month, count in cursor.fetchall():
+            totals.setdefault((province, _as_date(month)), [0, 0])[1] = count
+    return [
+        (province, month, unique, duplicates)
+        for (province, month), (unique, duplicates) in totals.items()
+    ]
 
 
 def _session_province() -> str:

@@ -78,6 +78,19 @@ class TestDemand:
         assert overview.postings == 2  # unique postings: the original and the rejected one
         assert overview.duplicates == 1
 
+    def test_a_province_with_duplicates_only_counts_them(self):
+        skill = make_skill("montage")
+        original = make_posting(skills={skill: (CONFIRMED, 1.0)})
+        make_posting(skills={skill: (CONFIRMED, 1.0)}, province="namur", duplicate_of=original)
+        make_posting(skills={skill: (CONFIRMED, 1.0)}, province="namur", duplicate_of=original)
+
+        analytics_compute()
+
+        namur = selectors.overview(province="namur", period="12m")
+        assert (namur.postings, namur.duplicates) == (0, 2)
+        everywhere = selectors.overview(period="12m")
+        assert (everywhere.postings, everywhere.duplicates) == (1, 2)
+
     def test_months_and_provinces_are_separate_cells(self):
         skill = make_skill("compositing")
         make_posting(skills={skill: (CONFIRMED, 1.0)}, province="namur")
