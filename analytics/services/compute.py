@@ -702,12 +702,15 @@ def _attach_offers_and_requests(run, rows, window, essential: pd.DataFrame, prof
 
 def _split_by(keys: np.ndarray, values: np.ndarray):
     """(key, [values…]) for each run of equal `keys` (already grouped, e.g. sorted), as
-    Python ints: no pandas call per group."""
+    Python ints: no pandas call per group, and slices of one Python list rather than a numpy
+    array per group (a third faster)."""
     if not len(keys):
         return
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    for key, chunk in zip(keys[starts].tolist(), np.split(values, starts[1:]), strict=True):
-        yield key, chunk.tolist()
+    bounds = [*starts.tolist(), len(values)]
+    items = values.tolist()
+    for n, key in enumerate(keys[starts].tolist()):
+        yield key, items[bounds[n] : bounds[n + 1]]
 
 
 # -- overview -------------------------------------------------------------------------------------
