@@ -189,6 +189,14 @@ def _compute(run: ComputationRun, window: Window, say) -> dict:
         counts["occupation_cells"] = _timed(
             say, "occupation cells", sql.insert_occupation_demand_cells, run_id=run.pk
         )
+        posting_totals = _timed(
+            say,
+            "posting totals",
+            sql.posting_totals,
+            run_id=run.pk,
+            start=window.history_start,
+            end=window.vintage_end,
+        )
     finally:
         sql.counted_postings_drop(run_id=run.pk)
     counts["supply_cells"] = _timed(
@@ -211,7 +219,7 @@ def _compute(run: ComputationRun, window: Window, say) -> dict:
     counts["gap_indicators"] = len(gaps)
     followed = _timed(say, "shortage professions", _professions, run, window, minimum)
     counts.update(followed)
-    _timed(say, "overview", _area_summaries, run, window, gaps)
+    _timed(say, "overview", _area_summaries, run, window, gaps, posting_totals)
     from analytics.services.emerging import emerging_terms_compute
 
     counts["emerging_terms"] = _timed(
@@ -694,22 +702,23 @@ def _attach_offers_and_requests(run, rows, window, essential: pd.DataFrame, prof
 
 def _split_by(keys: np.ndarray, values: np.ndarray):
     """(key, [values…]) for each run of equal `keys` (already grouped, e.g. sorted), as
-    Python ints: no pandas call per group."""
+    Python ints: no pandas call per group, and slices of one Python list rather than a numpy
+    array per group (a third faster)."""
     if not len(keys):
         return
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    for key, chunk in zip(keys[starts].tolist(), np.split(values, starts[1:]), strict=True):
-        yield key, chunk.tolist()
+    bounds = [*starts.tolist(), len(values)]
+    items = values.tolist()
+    for n, key in enumerate(keys[starts].tolist()):
+        yield key, items[bounds[n] : bounds[n + 1]]
 
 
 # -- overview -------------------------------------------------------------------------------------
 
 
-def _area_summaries(run, window: Window, gaps: pd.DataFrame) -> None:
-    postings = pd.DataFrame(
-        sql.posting_totals(start=window.history_start, end=window.vintage_end),
-        columns=["province", "month", "postings", "duplicates"],
-    )
+def _area_summaries(run, window: Window, gaps: pd.DataFrame, posting_totals: list[tuple]) -> None:
+    """Overview tiles per province and period; `posting_totals` from `sql.posting_totals`."""
+    postings = pd.DataFrame(posting_totals, columns=["province", "month", "postings", "duplicates"])
     sessions = pd.DataFrame(
         sql.session_totals(start=window.history_start, end=window.supply_end),
         columns=["province", "month", "offers", "sessions", "seats"],

@@ -6,6 +6,7 @@ import datetime
 import math
 
 import pytest
+from django.db import connection
 
 from analytics import selectors
 from analytics.models import (
@@ -19,7 +20,7 @@ from analytics.models import (
     ShortageProfession,
     SupplyCell,
 )
-from analytics.services import compute
+from analytics.services import compute, sql
 from analytics.services.compute import analytics_compute
 from courses.models import Modality, OfferFormat
 from jobs.models import JobPosting
@@ -76,6 +77,19 @@ class TestDemand:
         overview = selectors.overview(period="12m")
         assert overview.postings == 2  # unique postings: the original and the rejected one
         assert overview.duplicates == 1
+
+    def test_a_province_with_duplicates_only_counts_them(self):
+        skill = make_skill("montage")
+        original = make_posting(skills={skill: (CONFIRMED, 1.0)})
+        make_posting(skills={skill: (CONFIRMED, 1.0)}, province="namur", duplicate_of=original)
+        make_posting(skills={skill: (CONFIRMED, 1.0)}, province="namur", duplicate_of=original)
+
+        analytics_compute()
+
+        namur = selectors.overview(province="namur", period="12m")
+        assert (namur.postings, namur.duplicates) == (0, 2)
+        everywhere = selectors.overview(period="12m")
+        assert (everywhere.postings, everywhere.duplicates) == (1, 2)
 
     def test_months_and_provinces_are_separate_cells(self):
         skill = make_skill("compositing")
@@ -314,3 +328,87 @@ class TestReadingsForTheDashboards:
         assert [p.occupation.label for p in summary.professions] == ["monteur vidéo"]
         assert summary.postings == 1
         assert not hasattr(summary.professions[0], "training_requests")
+
+
+@pytest.mark.django_db(transaction=True)
+class TestDemandCellsOnSeveralConnections:
+    """SQLite works out the demand cells one (province, month) at a time, shared between this
+    connection and helper threads with their own connections (`sql.SQLITE_THREADS`), outside a
+    transaction only: both ways give the same cells, here computed by hand."""
+
+    def cells(self, monkeypatch, threads: int) -> tuple[list, list, int]:
+        from analytics.models import OccupationDemandCell
+
+        monkeypatch.setattr(sql, "SQLITE_THREADS", threads)
+        # Whatever else this machine runs: a helper whenever the run may have one.
+        monkeypatch.setattr(sql, "_idle_cpus", lambda: threads - 1)
+        helped = []
+        helper = sql._demand_cells_helper
+
+        def counting_helper(**kwargs):
+            done = helper(**kwargs)
+            helped.extend(done)
+            return done
+
+        monkeypatch.setattr(sql, "_demand_cells_helper", counting_helper)
+        run = analytics_compute()
+        demand = sorted(
+            (skill, province, month, postings, confirmed, round(weight, 9))
+            for skill, province, month, postings, confirmed, weight in DemandCell.objects.filter(
+                run=run
+            ).values_list(
+                "skill__preferred_label_fr",
+                "province",
+                "month",
+                "postings",
+                "confirmed_postings",
+                "weight",
+            )
+        )
+        occupations = sorted(
+            OccupationDemandCell.objects.filter(run=run).values_list(
+                "province", "month", "postings", "reposted"
+            )
+        )
+        return demand, occupations, len(helped)
+
+    def test_one_connection_or_several_give_the_cells_by_hand(self, monkeypatch):
+        s1, s2 = make_skill("s1"), make_skill("s2")
+        occupation = make_occupation("monteur", essential=[s1], optional=[s2])
+        february = datetime.date(2026, 2, 10)
+        p1 = make_posting(
+            skills={s1: (CONFIRMED, 1.0), s2: (SUGGESTED, 0.5)}, occupation=occupation
+        )
+        make_posting(skills={s1: (SUGGESTED, 0.8)})
+        make_posting(skills={s1: (CONFIRMED, 1.0)}, occupation=occupation, duplicate_of=p1)
+        make_posting(
+            skills={s2: (CONFIRMED, 0.2)}, occupation=occupation, province="namur",
+            posted_on=february,
+        )  # fmt: skip
+        make_posting(
+            skills={s1: (REJECTED, 1.0), s2: (SUGGESTED, 1.5)}, occupation=occupation,
+            province="namur", posted_on=february,
+        )  # fmt: skip
+        make_posting(skills={s1: (CONFIRMED, 1.0)}, province="")
+        feb = datetime.date(2026, 2, 1)
+        # s1 in Liège: essential confirmed (1.0) + no occupation at 0.8 (0.4 × 0.8);
+        # s2 in Liège: optional at 0.5 (0.6 × 0.5); s2 in Namur: optional confirmed (0.6) and
+        # optional with a score above 1 (0.6 × 1); s1 unknown province: no occupation (0.4).
+        expected = sorted(
+            [
+                ("s1", "liege", MONTH, 2, 1, 1.32),
+                ("s2", "liege", MONTH, 1, 0, 0.3),
+                ("s2", "namur", feb, 2, 1, 1.2),
+                ("s1", "unknown", MONTH, 1, 1, 0.4),
+            ]
+        )
+        occupations = [("liege", MONTH, 1, 1), ("namur", feb, 2, 0)]
+
+        alone = self.cells(monkeypatch, threads=1)
+        shared = self.cells(monkeypatch, threads=2)
+
+        assert alone[0] == shared[0] == expected
+        assert alone[1] == shared[1] == occupations
+        assert alone[2] == 0
+        if connection.vendor == "sqlite":  # PostgreSQL has its own parallel plan
+            assert shared[2] == 1  # of the 3 cells, the helper took one
