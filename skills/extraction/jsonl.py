@@ -28,12 +28,15 @@ class StreamReport:
 # 100,000. Longer texts cost seconds and hundreds of MB each and are not job ads.
 MAX_TEXT_CHARS = 100_000
 _SURROGATES = re.compile("[\ud800-\udfff]")
+JSON_WHITESPACE = " \t\r\n"
 
 
 def records(handle: IO[str], report: StreamReport) -> Iterator[tuple[int, object, str]]:
     """(line number, id, text) for each well-formed line; the others go to `report.errors`."""
     for number, line in enumerate(handle, start=1):
-        if not line.strip():
+        # JSON's white space only: str.strip() would also take U+001C–U+001F for blank and
+        # skip such a line without a word.
+        if not line.strip(JSON_WHITESPACE):
             continue
         report.read += 1
         try:
@@ -72,7 +75,15 @@ def json_line(result: dict) -> str:
 
 
 def _has_surrogate(value) -> bool:
-    return isinstance(value, str) and _SURROGATES.search(value) is not None
+    """Whether a JSON value holds a lone surrogate anywhere (strings, keys, nested values):
+    such text cannot be written out as UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATES.search(value) is not None
+    if isinstance(value, list):
+        return any(_has_surrogate(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_surrogate(key) or _has_surrogate(item) for key, item in value.items())
+    return False
 
 
 def run_stream(

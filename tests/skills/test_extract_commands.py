@@ -204,3 +204,39 @@ def test_an_id_with_unicode_line_separators_stays_on_one_output_line(tmp_path):
     lines = target.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1
     assert json.loads(lines[0])["id"] == record_id
+
+
+@pytest.mark.django_db
+def test_a_lone_surrogate_inside_a_structured_id_is_refused_by_line(tmp_path, capsys):
+    """Found by bench/fuzz.py (10,000 inputs): an id that is a list or an object holding a lone
+    surrogate passed the check (strings only) and crashed the run when its answer was written."""
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "\n".join(
+            [
+                '{"id": ["a", "\\ud800"], "text": "JavaScript"}',
+                '{"id": {"k\\udfff": 1}, "text": "JavaScript"}',
+                json.dumps({"id": ["ok", {"n": 3}], "text": "Adobe Photoshop"}),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.jsonl"
+    call_command("extract_skills", input=str(source), output=str(target))
+    assert [row["id"] for row in read_jsonl(target)] == [["ok", {"n": 3}]]
+    errors = capsys.readouterr().err
+    assert "line 1:" in errors and "line 2:" in errors and "surrogate" in errors
+
+
+@pytest.mark.django_db
+def test_a_line_of_control_characters_is_reported_not_taken_for_blank(tmp_path, capsys):
+    """Found by bench/fuzz.py: Python's str.strip() takes U+001C–U+001F for white space, so a
+    line holding only one of them was skipped without a word; JSON white space is space, tab
+    and line ends only, so it is a malformed line like any other."""
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\x1d\n" + json.dumps({"id": "ok", "text": "Java"}).encode() + b"\n \t\n")
+    target = tmp_path / "out.jsonl"
+    call_command("extract_skills", input=str(source), output=str(target))
+    assert [row["id"] for row in read_jsonl(target)] == ["ok"]
+    errors = capsys.readouterr().err
+    assert "line 1: invalid JSON" in errors and "line 3" not in errors
