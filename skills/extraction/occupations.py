@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from core.text import fold
 from skills.extraction.gazetteer import NameKind, load_entries
@@ -126,6 +125,30 @@ def clean_known_title(title: str) -> str:
     word: in "expert-comptable" or "head chef", "expert" and "head" are part of the job."""
     folded = re.sub(r"[^\w+#]+", " ", fold(clean_text(title)))
     return re.sub(r"\s+", " ", folded).strip()
+
+
+_WHITE_SPACES_RE = re.compile(r"\s\s+")
+
+
+def char_wb_ngrams(text: str) -> list[str]:
+    """The character 2- to 4-grams of each word of `text`, lower-cased, each word padded with
+    one space either side: scikit-learn's `analyzer="char_wb", ngram_range=(2, 4)`, gram for
+    gram (a function of ours, so that reading the pickled index never imports scikit-learn).
+    A word shorter than an n-gram is counted once, whole."""
+    grams: list[str] = []
+    append = grams.append
+    for word in _WHITE_SPACES_RE.sub(" ", text.lower()).split():
+        word = " " + word + " "
+        length = len(word)
+        for n in (2, 3, 4):
+            offset = 0
+            append(word[offset : offset + n])
+            while offset + n < length:
+                offset += 1
+                append(word[offset : offset + n])
+            if offset == 0:
+                break
+    return grams
 
 
 def _prefixes(cleaned: str) -> set[str]:
@@ -225,14 +248,18 @@ class OccupationIndex:
         # of rows, so "best row per occupation" is a segmented maximum (`np.maximum.reduceat`).
         self.owner_ids, self.segment_starts = np.unique(self.owners, return_index=True)
         self.segment_ends = np.append(self.segment_starts[1:], len(self.owners))
+        # Imported here: only building the index needs scikit-learn (over a second of a cold
+        # start), and the pickled index must not refer to it.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         vectoriser = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
+            analyzer=char_wb_ngrams, lowercase=False, sublinear_tf=True, dtype=np.float32
         )
         if titles:
             matrix = vectoriser.fit_transform(cleaned_titles)
             # Queries are scored without going through scikit-learn (its input validation cost
             # more than the scoring itself): the same analyser, tf and idf, applied by hand.
-            self.analyser = vectoriser.build_analyzer()
+            self.analyser = char_wb_ngrams
             self.vocabulary: dict[str, int] = vectoriser.vocabulary_
             self.idf = vectoriser.idf_.astype(np.float32)
             self.matrix_t = matrix.T.tocsr()
