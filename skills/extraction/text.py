@@ -106,7 +106,11 @@ class Normaliser:
         ("objective") that matches ordinary words.
         """
         out = []
+        append = out.append
         word, cache = self.word, self._cache
+        # `Token(...)` runs a Python-level `__new__`; `tuple.__new__` builds the same Token in C
+        # (a few hundred per posting).
+        make, token_class = tuple.__new__, Token
         lowered_text = text.lower()
         # Lower-casing the whole text at once is cheaper than word by word, and safe for the
         # offsets whenever it keeps the length (it does unless "İ"-like letters expand).
@@ -124,7 +128,7 @@ class Normaliser:
             if not norm and keep_letters and len(lowered) == 1 and lowered.isalpha():
                 norm = lowered
             if norm:
-                out.append(Token(norm, match.start() + offset, match.end() + offset))
+                append(make(token_class, (norm, match.start() + offset, match.end() + offset)))
         return out
 
     def terms(self, text: str, *, keep_letters: bool = False) -> list[str]:
