@@ -755,12 +755,9 @@ def _add_exact(block: np.ndarray, skills: np.ndarray, chunk_exact, weight: float
 
 def _first_row_of_max(block: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Per column of `block`, the first row holding its maximum `values` (= `block.max(0)`):
-    `block.argmax(axis=0)`, row by row (a strided argmax down the columns of a C-ordered
-    block is several times slower than a few comparisons of whole rows)."""
-    rows = np.zeros(block.shape[1], dtype=np.int64)
-    for row in range(block.shape[0] - 1, -1, -1):
-        rows[block[row] == values] = row
-    return rows
+    `block.argmax(axis=0)`, found in a boolean block (a float argmax down the columns of a
+    C-ordered block is the slower one; scores are never NaN)."""
+    return (block == values).argmax(axis=0)
 
 
 def _nested_hits(hits: list[SurfaceHit]) -> list[bool]:
