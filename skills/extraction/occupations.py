@@ -229,9 +229,11 @@ class OccupationIndex:
             dtype=np.float32,
         )
         # Word prefixes of each row, and how rare each prefix is among the rows.
-        self.row_prefixes = [frozenset(_prefixes(cleaned)) for cleaned in cleaned_titles]
+        self._row_prefixes: list[frozenset[str]] | None = [
+            frozenset(_prefixes(cleaned)) for cleaned in cleaned_titles
+        ]
         document_frequency: dict[str, int] = {}
-        for prefixes in self.row_prefixes:
+        for prefixes in self._row_prefixes:
             for prefix in prefixes:
                 document_frequency[prefix] = document_frequency.get(prefix, 0) + 1
         n_rows = max(len(cleaned_titles), 1)
@@ -288,11 +290,26 @@ class OccupationIndex:
         ]
 
     def __getstate__(self):
-        return {key: value for key, value in self.__dict__.items() if key != "_title_memo"}
+        state = {key: value for key, value in self.__dict__.items() if key != "_title_memo"}
+        # Tens of thousands of small frozensets cost a fifth of loading the index, for titles
+        # only: pickled as one string (a row per line, its prefixes space-separated; prefixes
+        # hold neither), the sets are rebuilt on the first title matched.
+        state["_row_prefix_text"] = "\n".join(" ".join(sorted(row)) for row in self.row_prefixes)
+        state["_row_prefixes"] = None
+        return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._title_memo = {}
+
+    @property
+    def row_prefixes(self) -> list[frozenset[str]]:
+        """Per title row, the prefixes of its specific words."""
+        if self._row_prefixes is None:
+            # (Built twice at worst when two threads race: the same list either way.)
+            lines = self._row_prefix_text.split("\n") if len(self.owners) else []
+            self._row_prefixes = [frozenset(line.split()) for line in lines]
+        return self._row_prefixes
 
     def _title_similarities(self, cleaned: str) -> np.ndarray:
         """Cosine of the cleaned title with every row (dense, one value per row)."""
