@@ -399,10 +399,7 @@ class Extractor:
             # One or two words make any single-word label look perfect: damp short passages.
             lengths = np.array([last - first for first, last in chunk], dtype=np.float32)
             block *= np.minimum(1.0, 0.4 + 0.2 * lengths)[:, None]
-            for offset, hits in enumerate(chunk_exact):
-                for skill, value in hits.items():
-                    column = np.searchsorted(skills, skill)
-                    block[offset, column] += self.calibration.exact_weight * value
+            _add_exact(block, skills, chunk_exact, self.calibration.exact_weight)
             weigh_passages(analysis, chunk_start, skills, block)
             if not len(skills):
                 continue
@@ -411,17 +408,14 @@ class Extractor:
             better = np.flatnonzero(values > best[skills])
             if len(better):
                 best[skills[better]] = values[better]
-                # Most columns are better in the first chunk (and there is usually only one):
-                # one argmax over the block beats gathering the columns first.
-                if len(better) > len(skills) // 2:
-                    rows = block.argmax(axis=0)[better]
-                else:
-                    rows = block[:, better].argmax(axis=0)
+                # Most columns are better in the first chunk (and there is usually only one).
+                rows = _first_row_of_max(block, values)[better]
                 best_sentence[skills[better]] = chunk_start + rows
         if self.weights.prior:
             # Among skills the text points to, the ones more occupations need come first.
-            found = best > 0
-            best[found] += self.weights.prior * self.semantic.prior[found]
+            # (`where=`: the same float32 additions as on the masked entries, without
+            # gathering and scattering them.)
+            np.add(best, self.weights.prior * self.semantic.prior, out=best, where=best > 0)
         return best, best_sentence
 
     def _exact_by_sentence(self, analysis: _Analysis) -> dict[int, dict[int, float]]:
@@ -733,6 +727,37 @@ def passages(text: str):
 
 def _unchanged(position: int) -> int:
     return position
+
+
+def _add_exact(block: np.ndarray, skills: np.ndarray, chunk_exact, weight: float) -> None:
+    """Add, in place, `weight` x each literal hit's value to its (passage, skill) cell.
+
+    `chunk_exact` holds per row of `block` {skill: value}; every skill is in `skills` (sorted).
+    One scatter instead of a binary search and an add per hit; each cell appears once (one
+    value per skill and passage), and the addend is rounded to float32 first, so the sums are
+    the ones adding the hits one by one makes (NumPy 2 adds a Python float to a float32 in
+    float32).
+    """
+    n_hits = sum(len(hits) for hits in chunk_exact)
+    if not n_hits:
+        return
+    rows = np.repeat(np.arange(len(chunk_exact)), [len(hits) for hits in chunk_exact])
+    hit_skills = np.fromiter(
+        (skill for hits in chunk_exact for skill in hits), dtype=np.int64, count=n_hits
+    )
+    values = np.fromiter(
+        (weight * value for hits in chunk_exact for value in hits.values()),
+        dtype=np.float64,
+        count=n_hits,
+    )
+    block[rows, np.searchsorted(skills, hit_skills)] += values.astype(np.float32)
+
+
+def _first_row_of_max(block: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per column of `block`, the first row holding its maximum `values` (= `block.max(0)`):
+    `block.argmax(axis=0)`, found in a boolean block (a float argmax down the columns of a
+    C-ordered block is the slower one; scores are never NaN)."""
+    return (block == values).argmax(axis=0)
 
 
 def _nested_hits(hits: list[SurfaceHit]) -> list[bool]:

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from core.text import fold
 from skills.extraction.gazetteer import NameKind, load_entries
@@ -128,6 +127,30 @@ def clean_known_title(title: str) -> str:
     return re.sub(r"\s+", " ", folded).strip()
 
 
+_WHITE_SPACES_RE = re.compile(r"\s\s+")
+
+
+def char_wb_ngrams(text: str) -> list[str]:
+    """The character 2- to 4-grams of each word of `text`, lower-cased, each word padded with
+    one space either side: scikit-learn's `analyzer="char_wb", ngram_range=(2, 4)`, gram for
+    gram (a function of ours, so that reading the pickled index never imports scikit-learn).
+    A word shorter than an n-gram is counted once, whole."""
+    grams: list[str] = []
+    append = grams.append
+    for word in _WHITE_SPACES_RE.sub(" ", text.lower()).split():
+        word = " " + word + " "
+        length = len(word)
+        for n in (2, 3, 4):
+            offset = 0
+            append(word[offset : offset + n])
+            while offset + n < length:
+                offset += 1
+                append(word[offset : offset + n])
+            if offset == 0:
+                break
+    return grams
+
+
 def _prefixes(cleaned: str) -> set[str]:
     return {word[:_PREFIX_CHARS] for word in cleaned.split() if len(word) >= _MIN_SPECIFIC_CHARS}
 
@@ -206,9 +229,11 @@ class OccupationIndex:
             dtype=np.float32,
         )
         # Word prefixes of each row, and how rare each prefix is among the rows.
-        self.row_prefixes = [frozenset(_prefixes(cleaned)) for cleaned in cleaned_titles]
+        self._row_prefixes: list[frozenset[str]] | None = [
+            frozenset(_prefixes(cleaned)) for cleaned in cleaned_titles
+        ]
         document_frequency: dict[str, int] = {}
-        for prefixes in self.row_prefixes:
+        for prefixes in self._row_prefixes:
             for prefix in prefixes:
                 document_frequency[prefix] = document_frequency.get(prefix, 0) + 1
         n_rows = max(len(cleaned_titles), 1)
@@ -225,14 +250,18 @@ class OccupationIndex:
         # of rows, so "best row per occupation" is a segmented maximum (`np.maximum.reduceat`).
         self.owner_ids, self.segment_starts = np.unique(self.owners, return_index=True)
         self.segment_ends = np.append(self.segment_starts[1:], len(self.owners))
+        # Imported here: only building the index needs scikit-learn (over a second of a cold
+        # start), and the pickled index must not refer to it.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         vectoriser = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
+            analyzer=char_wb_ngrams, lowercase=False, sublinear_tf=True, dtype=np.float32
         )
         if titles:
             matrix = vectoriser.fit_transform(cleaned_titles)
             # Queries are scored without going through scikit-learn (its input validation cost
             # more than the scoring itself): the same analyser, tf and idf, applied by hand.
-            self.analyser = vectoriser.build_analyzer()
+            self.analyser = char_wb_ngrams
             self.vocabulary: dict[str, int] = vectoriser.vocabulary_
             self.idf = vectoriser.idf_.astype(np.float32)
             self.matrix_t = matrix.T.tocsr()
@@ -261,11 +290,26 @@ class OccupationIndex:
         ]
 
     def __getstate__(self):
-        return {key: value for key, value in self.__dict__.items() if key != "_title_memo"}
+        state = {key: value for key, value in self.__dict__.items() if key != "_title_memo"}
+        # Tens of thousands of small frozensets cost a fifth of loading the index, for titles
+        # only: pickled as one string (a row per line, its prefixes space-separated; prefixes
+        # hold neither), the sets are rebuilt on the first title matched.
+        state["_row_prefix_text"] = "\n".join(" ".join(sorted(row)) for row in self.row_prefixes)
+        state["_row_prefixes"] = None
+        return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._title_memo = {}
+
+    @property
+    def row_prefixes(self) -> list[frozenset[str]]:
+        """Per title row, the prefixes of its specific words."""
+        if self._row_prefixes is None:
+            # (Built twice at worst when two threads race: the same list either way.)
+            lines = self._row_prefix_text.split("\n") if len(self.owners) else []
+            self._row_prefixes = [frozenset(line.split()) for line in lines]
+        return self._row_prefixes
 
     def _title_similarities(self, cleaned: str) -> np.ndarray:
         """Cosine of the cleaned title with every row (dense, one value per row)."""

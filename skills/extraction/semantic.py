@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from skills.extraction.taxonomy import TaxonomySnapshot
 from skills.extraction.text import LANGUAGES, Normaliser, Token
@@ -53,6 +52,10 @@ class LanguageSide:
     """The forms and descriptions of one language as TF-IDF matrices."""
 
     def __init__(self, lang, form_terms, form_skill, form_idx, desc_terms, n_skills):
+        # Imported here: only building the index needs scikit-learn (over a second of a cold
+        # start otherwise).
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.lang = lang
         vectoriser = TfidfVectorizer(
             analyzer=_identity, sublinear_tf=True, dtype=np.float32, norm="l2"

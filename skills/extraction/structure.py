@@ -206,7 +206,7 @@ def split_parts(text: str) -> list[Part]:
     return _merge(starts, len(text))
 
 
-_APOSTROPHES = [ord(ch) for ch in "’‘ʼ`´"]
+_APOSTROPHE_CHARS = "’‘ʼ`´"
 
 
 @cache
@@ -226,10 +226,14 @@ def _fold_in_place(text: str) -> str:
     (Vectorised: a posting is folded in microseconds.)"""
     if text.isascii():
         return text.lower()
+    # Apostrophes first, by str.replace (C scans, cheaper than np.isin on the codes): the
+    # table leaves "'" as it is and maps no letter to an apostrophe, so the order is free.
+    for apostrophe in _APOSTROPHE_CHARS:
+        if apostrophe in text:
+            text = text.replace(apostrophe, "'")
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
     latin = codes < 0x250
     codes[latin] = _fold_table()[codes[latin]]
-    codes[np.isin(codes, _APOSTROPHES)] = ord("'")
     folded = codes.tobytes().decode("utf-32-le", "surrogatepass").lower()
     # A letter whose lower case is longer ("İ") would shift offsets: fold those few by hand.
     return folded if len(folded) == len(text) else "".join(ch.lower()[:1] for ch in folded)

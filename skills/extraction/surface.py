@@ -41,6 +41,9 @@ _ALPHABET = string.ascii_letters + string.digits + "+/"
 _SEPARATOR = "|"
 _UNKNOWN = "~~~" + _SEPARATOR  # never part of a key
 _CODE_WIDTH = 4
+# Whether a written word is an inflection of a one-word key's label words is remembered for
+# this many (key, written word) pairs: the same words recur from posting to posting.
+INFLECTION_MEMO_SIZE = 100_000
 
 
 def _code(number: int) -> str:
@@ -121,6 +124,16 @@ class SurfaceIndex:
                 "length": tuple(lengths),
             }
             self.single_words[lang] = words
+        self._inflection_memo: dict[tuple[str, int, str], bool] = {}
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_inflection_memo", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._inflection_memo = {}
 
     def _encode(self, terms: list[str], *, create: bool = False) -> str:
         codes = self.codes
@@ -146,6 +159,7 @@ class SurfaceIndex:
         entries = self.entries[lang]
         pairs, specificity, length = entries["pairs"], entries["specificity"], entries["length"]
         singles = self.single_words[lang]
+        memo = self._inflection_memo
         hits = []
         for end, entry in automaton.iter(haystack):
             # Token t's code ends with the separator at index 4t + 4 of the haystack.
@@ -156,8 +170,15 @@ class SurfaceIndex:
                 known = singles.get(entry)  # none for glued tool names ("aftereffects")
                 if known:
                     token = tokens[first]
-                    written = _plain(text[token.start : token.end])
-                    if not any(inflection_of(written, word) for word in known):
+                    raw = text[token.start : token.end]
+                    key = (lang, entry, raw)
+                    inflected = memo.get(key)
+                    if inflected is None:
+                        if len(memo) >= INFLECTION_MEMO_SIZE:
+                            memo.clear()
+                        written = _plain(raw)
+                        inflected = memo[key] = any(inflection_of(written, w) for w in known)
+                    if not inflected:
                         spec *= 0.5
             for skill, form in pairs[entry]:
                 hits.append(SurfaceHit(skill, form, first, last, spec))

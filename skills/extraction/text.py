@@ -21,7 +21,12 @@ from core.text import fold
 TOKEN_RE = re.compile(r"\w+(?:[+#]+(?!\w))?")
 
 # Where a sentence (or a list item) ends. Job ads use bullets and line breaks as much as stops.
-SENTENCE_BREAK_RE = re.compile(r"(?<=[.!?;:])\s+|\n+|\s*[•·▪●◦■►✓✔\u2022\u2023\u25aa]\s*|\s+-\s+")
+# Every break starts on a space or a bullet: the lookahead says so first, which spares the
+# engine the four alternatives at every other character (twice as fast, the same matches).
+SENTENCE_BREAK_RE = re.compile(
+    r"(?=[\s•·▪●◦■►✓✔\u2022\u2023\u25aa])"
+    r"(?:(?<=[.!?;:])\s+|\n+|\s*[•·▪●◦■►✓✔\u2022\u2023\u25aa]\s*|\s+-\s+)"
+)
 
 _FRENCH_STOPWORDS = """
 a au aux avec ce ces cet cette dans de des du elle en et etre il ils je la le les leur leurs lui
@@ -106,7 +111,11 @@ class Normaliser:
         ("objective") that matches ordinary words.
         """
         out = []
+        append = out.append
         word, cache = self.word, self._cache
+        # `Token(...)` runs a Python-level `__new__`; `tuple.__new__` builds the same Token in C
+        # (a few hundred per posting).
+        make, token_class = tuple.__new__, Token
         lowered_text = text.lower()
         # Lower-casing the whole text at once is cheaper than word by word, and safe for the
         # offsets whenever it keeps the length (it does unless "İ"-like letters expand).
@@ -124,7 +133,7 @@ class Normaliser:
             if not norm and keep_letters and len(lowered) == 1 and lowered.isalpha():
                 norm = lowered
             if norm:
-                out.append(Token(norm, match.start() + offset, match.end() + offset))
+                append(make(token_class, (norm, match.start() + offset, match.end() + offset)))
         return out
 
     def terms(self, text: str, *, keep_letters: bool = False) -> list[str]:

@@ -1,10 +1,11 @@
 """The extractor on the fixture slice of ESCO: normalisation, layers, explanations, limits."""
 
+import numpy as np
 import pytest
 from django.utils import translation
 
 from skills.extraction import SkillMatch
-from skills.extraction.extractor import Extractor
+from skills.extraction.extractor import Extractor, _add_exact, _first_row_of_max
 from skills.extraction.taxonomy import load_snapshot
 from skills.extraction.text import Normaliser, clean_title, sentences
 
@@ -233,3 +234,26 @@ class TestSurfaceLayerOnASyntheticTaxonomy:
         assert extractor.extract("Vous maîtrisez JavaScript.") == []
         assert extractor.rank("JavaScript") == []
         assert extractor.match_occupation("Développeur web") == []
+
+
+class TestScoreBlockHelpers:
+    """The vectorised steps of `raw_scores` give what the per-cell loops they replace gave."""
+
+    def test_first_row_of_max_is_argmax_ties_included(self):
+        rng = np.random.default_rng(3)
+        block = rng.integers(0, 4, size=(9, 500)).astype(np.float32)  # many ties
+        block[:, :7] = 0.0  # all-zero columns
+        values = block.max(axis=0)
+        assert (_first_row_of_max(block, values) == block.argmax(axis=0)).all()
+
+    def test_exact_hits_add_as_one_by_one(self):
+        rng = np.random.default_rng(5)
+        skills = np.array([2, 5, 9, 40, 41], dtype=np.int64)
+        block = rng.random((3, len(skills))).astype(np.float32)
+        chunk_exact = [{5: 0.3127, 41: 1.2800000000000002}, {}, {2: 0.187725, 5: 0.95}]
+        expected = block.copy()
+        for row, hits in enumerate(chunk_exact):
+            for skill, value in hits.items():
+                expected[row, np.searchsorted(skills, skill)] += 0.6 * value
+        _add_exact(block, skills, chunk_exact, 0.6)
+        assert np.array_equal(block, expected)

@@ -81,6 +81,28 @@ class TestTitleMemo:
         )
 
 
+class TestPickledIndex:
+    """The index as the cache stores it: the same answers, without scikit-learn at load."""
+
+    @pytest.mark.parametrize(
+        "title", ["Développeur web (H/F/X)", "graphiste", "Senior Web Developer", "soudeur"]
+    )
+    def test_a_restored_index_matches_as_the_built_one(self, extractor, title):
+        restored = pickle.loads(pickle.dumps(extractor.occupations))
+        assert restored._row_prefixes is None  # rebuilt on the first title matched
+        assert restored.match(title, top_k=5) == extractor.occupations.match(title, top_k=5)
+        assert restored.row_prefixes == extractor.occupations.row_prefixes
+
+    def test_the_title_analyser_is_scikit_learns_char_wb(self):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        from skills.extraction.occupations import char_wb_ngrams
+
+        reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).build_analyzer()
+        for text in ["", "a", "Développeur  web\tC++ / UX", "İstanbul ab\n\ncd", "x  y z"]:
+            assert char_wb_ngrams(text) == reference(text)
+
+
 def _record(uri, label_fr, label_en, *, alt=(), rome=(), skills=()):
     titles = [("fr", label_fr), ("en", label_en), *(("fr", a) for a in alt)]
     titles += [(JOB_TITLE, title) for title in rome]
