@@ -132,17 +132,27 @@ class DuplicateIndex:
         The new posting joins every group it nearly duplicates; merged groups take the
         earliest posting (by date, then id) as their original.
         """
-        roots = set()
-        seen = set()
+        # Every candidate of the shared buckets within the date window, compared at once:
+        # postings written from one template share buckets by the thousand.
+        candidates = []
+        seen = {posting_id}
         for key in self._band_keys(sig):
             for other in self._buckets.get(key, ()):
-                if other in seen or other == posting_id:
-                    continue
-                seen.add(other)
-                if abs(self._dates[other] - posted_ordinal) > WINDOW_DAYS:
-                    continue
-                if similarity(sig, self._signatures[other]) >= SIMILARITY_THRESHOLD:
-                    roots.add(self.root[other])
+                if other not in seen:
+                    seen.add(other)
+                    if abs(self._dates[other] - posted_ordinal) <= WINDOW_DAYS:
+                        candidates.append(other)
+        roots = set()
+        if candidates:
+            others = np.frombuffer(
+                b"".join([self._signatures[other] for other in candidates]), "<u4"
+            ).reshape(len(candidates), NUM_PERM)
+            shares = np.count_nonzero(others == np.frombuffer(sig, "<u4"), axis=1) / NUM_PERM
+            roots = {
+                self.root[other]
+                for other, share in zip(candidates, shares.tolist(), strict=True)
+                if share >= SIMILARITY_THRESHOLD
+            }
         self.add(posting_id, sig, posted_ordinal)
         if not roots:
             return {}
