@@ -1,6 +1,7 @@
 """50 concurrent clients against the production server configuration (issue 9, "Load").
 
     .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--db PATH] [--workers N]
+        [--feed-posts-per-second 2]
 
 1. uses Redis as the shared cache, as production does (`REDIS_URL`, else the local Redis on
    127.0.0.1:6379 when one answers, else the database cache table), and prepares a database:
@@ -10,10 +11,13 @@
    collects static files;
 2. starts gunicorn with `config.gunicorn` and the production settings on a free port of
    127.0.0.1 (clients send `X-Forwarded-Proto: https`, as the TLS proxy in front would);
-3. runs `--clients` threads for `--seconds`, each on its own keep-alive connection and its own
-   client address (`X-Forwarded-For`, one proxy trusted), without pause, over a mix of routes:
-   home page, offer search, offer pages, skill pages, the search JSON, the public API (with a
-   key), the autocomplete and, now and then, a feed post of five postings with the token;
+3. runs `--clients` threads for `--seconds` (after `--warmup` seconds not counted), each on its
+   own keep-alive connection and its own client address (`X-Forwarded-For`, one proxy
+   trusted), without pause, over a mix of the routes the issue names: home page, offer
+   search, offer pages, skill pages, the search JSON, the public API (with a key) and the
+   autocomplete; beside them, one feed posts five postings with its token
+   `--feed-posts-per-second` times a second (2: 864,000 postings a day, far above Wallonia's
+   volume), counted with the rest;
 4. prints per route the requests, errors, p50 and p95, then the throughput, and ends with
    `RESULT clients=... requests=... errors=... p95_ms=...`.
 
@@ -47,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 OK_STATUSES = {200, 201, 202, 301, 302}
 QUERIES = ["soudure", "montage vidéo", "comptabilité", "python", "cuisine", "cariste", "anglais"]
-# Route weights: mostly pages and searches, some JSON, a few feed posts.
+# The readers' route weights: mostly pages and searches, some JSON.
 MIX = [
     ("home", 10),
     ("search", 20),
@@ -56,8 +60,8 @@ MIX = [
     ("search-json", 12),
     ("api-offers", 10),
     ("autocomplete", 10),
-    ("feed-post", 3),
 ]
+ROUTES = [route for route, _weight in MIX] + ["feed-post"]
 
 
 def free_port() -> int:
@@ -177,7 +181,9 @@ class Client(threading.Thread):
         self.results: list[tuple[str, float, bool, bool]] = []
         self.failures: collections.Counter = collections.Counter()
         self.connection: http.client.HTTPConnection | None = None
-        self.posted = 0
+
+    def pause(self) -> None:
+        """Readers send their next request at once (closed loop, no think time)."""
 
     def request(self) -> tuple[str, str, str, bytes | None, dict]:
         route = self.random.choices([r for r, _w in MIX], [w for _r, w in MIX])[0]
@@ -196,26 +202,12 @@ class Client(threading.Thread):
         if route == "api-offers":
             headers["X-API-Key"] = self.targets["api_key"]
             return route, "GET", f"/api/v1/offers/?q={q}&page_size=20", None, headers
-        if route == "feed-post":
-            self.posted += 1
-            records = [
-                {
-                    "id": f"load-{self.number}-{self.posted}-{n}",
-                    "title": f"Soudeur TIG {self.number} {self.posted} {n}",
-                    "description": "Soudure TIG sur inox en atelier, lecture de plans.",
-                    "commune": "Namur",
-                }
-                for n in range(5)
-            ]
-            body = "\n".join(json.dumps(r) for r in records).encode()
-            headers["Authorization"] = f"Bearer {self.targets['token']}"
-            headers["Content-Type"] = "application/x-ndjson"
-            return route, "POST", "/api/jobs/ingest/", body, headers
         return "autocomplete", "GET", f"/api/taxonomy/autocomplete/?q={q[:4]}", None, headers
 
     def run(self) -> None:
         address = f"10.{self.number // 250}.{self.number % 250}.{7}"
         while time.monotonic() < self.stop_at:
+            self.pause()
             route, method, path, body, headers = self.request()
             headers.update({"X-Forwarded-Proto": "https", "X-Forwarded-For": address})
             started = time.perf_counter()
@@ -241,6 +233,55 @@ class Client(threading.Thread):
             self.results.append((route, (time.perf_counter() - started) * 1000, ok, hit))
 
 
+class FeedPoster(Client):
+    """A feed pushing five postings at a time through the feed API, at a fixed rate beside the
+    readers (open loop): a client posting without pause would make the ingested volume grow
+    with the readers' throughput (10 posts/s is 4 million postings a day) and measure the
+    duplicate index's lock rather than the site."""
+
+    def __init__(self, *args, per_second: float, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.interval = 1 / per_second
+        self.next_at = time.monotonic()
+        self.posted = 0
+
+    def pause(self) -> None:
+        self.next_at += self.interval
+        time.sleep(max(0.0, self.next_at - time.monotonic()))
+
+    def request(self) -> tuple[str, str, str, bytes | None, dict]:
+        self.posted += 1
+        records = [
+            {
+                "id": f"load-{self.number}-{self.stop_at}-{self.posted}-{n}",
+                "title": f"Soudeur TIG {self.posted} {n}",
+                "description": "Soudure TIG sur inox en atelier, lecture de plans.",
+                "commune": "Namur",
+            }
+            for n in range(5)
+        ]
+        headers = {
+            "Authorization": f"Bearer {self.targets['token']}",
+            "Content-Type": "application/x-ndjson",
+        }
+        body = "\n".join(json.dumps(record) for record in records).encode()
+        return "feed-post", "POST", "/api/jobs/ingest/", body, headers
+
+
+def start_load(args, port: int, targets: dict, stop_at: float, seed: int) -> list[Client]:
+    """The readers and the feed poster, started."""
+    clients = [Client(n, port, targets, stop_at, seed) for n in range(args.clients)]
+    if args.feed_posts_per_second > 0:
+        clients.append(
+            FeedPoster(
+                args.clients, port, targets, stop_at, seed, per_second=args.feed_posts_per_second
+            )
+        )
+    for client in clients:
+        client.start()
+    return clients
+
+
 def percentile(values: list[float], fraction: float) -> float:
     if not values:
         return 0.0
@@ -255,6 +296,12 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=ROOT / "db.sqlite3")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn worker processes.")
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument(
+        "--feed-posts-per-second",
+        type=float,
+        default=2,
+        help="Feed posts of five postings, beside the readers (0: none).",
+    )
     parser.add_argument(
         "--warmup", type=float, default=20, help="Seconds of load first, not counted."
     )
@@ -285,18 +332,13 @@ def main() -> None:
         )
         # Warm up, not counted: every worker process loads its code, the extractor and the
         # search index before the measurement.
-        warm_until = time.monotonic() + args.warmup
-        warm = [Client(n, port, targets, warm_until, args.seed + 1) for n in range(args.clients)]
-        for client in warm:
-            client.start()
-        for client in warm:
+        for client in start_load(
+            args, port, targets, time.monotonic() + args.warmup, args.seed + 1
+        ):
             client.join()
 
-        stop_at = time.monotonic() + args.seconds
-        clients = [Client(n, port, targets, stop_at, args.seed) for n in range(args.clients)]
         started = time.perf_counter()
-        for client in clients:
-            client.start()
+        clients = start_load(args, port, targets, time.monotonic() + args.seconds, args.seed)
         for client in clients:
             client.join()
         elapsed = time.perf_counter() - started
@@ -326,7 +368,7 @@ def main() -> None:
             errors_by_route[route] += not ok
             hits_by_route[route] += hit
     print(f"{'route':14} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8} {'cached':>7}")
-    for route, _weight in MIX:
+    for route in ROUTES:
         times = by_route.get(route, [])
         print(
             f"{route:14} {len(times):9} {errors_by_route[route]:7} "
