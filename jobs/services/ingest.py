@@ -25,6 +25,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -119,32 +120,41 @@ class _SharedIndex:
     use it is checked against the database (`_postings_state`): when the postings it holds are
     as it left them, it only catches up with postings added since (other processes'); when
     anything else changed them (a relink, a deletion, an update elsewhere) it is rebuilt. A
-    transaction that fails drops it.
+    transaction that fails drops it. On PostgreSQL a change made outside any ingestion while a
+    chunk is being written can slip between the two checks; the index is therefore read again
+    from scratch at least every `MAX_AGE_SECONDS`.
     """
+
+    MAX_AGE_SECONDS = 600
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.by_database: dict[str, tuple[DuplicateIndex, int, tuple]] = {}
+        self.by_database: dict[str, tuple[DuplicateIndex, int, tuple, float]] = {}
 
-    def checkout(self) -> tuple[DuplicateIndex, int]:
-        """The index and the last posting id it holds, in sync with the database."""
+    def checkout(self) -> tuple[DuplicateIndex, int, float]:
+        """The index, the last posting id it holds (in sync with the database) and when it
+        was read from scratch."""
         database = connection.settings_dict["NAME"]
         with self.lock:
             kept = self.by_database.pop(database, None)
-        if kept is not None and _postings_state(up_to=kept[1]) == kept[2]:
-            index, synced_to = kept[0], kept[1]
+        if (
+            kept is not None
+            and time.monotonic() - kept[3] < self.MAX_AGE_SECONDS
+            and _postings_state(up_to=kept[1]) == kept[2]
+        ):
+            index, synced_to, built_at = kept[0], kept[1], kept[3]
         else:
-            index, synced_to = DuplicateIndex(), 0
-        return index, _catch_up(index, synced_to)
+            index, synced_to, built_at = DuplicateIndex(), 0, time.monotonic()
+        return index, _catch_up(index, synced_to), built_at
 
-    def checkin(self, index: DuplicateIndex, synced_to: int) -> None:
+    def checkin(self, index: DuplicateIndex, synced_to: int, built_at: float) -> None:
         """Keep the index for the next write, once this transaction has committed."""
         database = connection.settings_dict["NAME"]
         state = _postings_state(up_to=synced_to)
 
         def keep():
             with self.lock:
-                self.by_database[database] = (index, synced_to, state)
+                self.by_database[database] = (index, synced_to, state, built_at)
 
         transaction.on_commit(keep)
 
@@ -197,7 +207,7 @@ class _Writer:
         now = timezone.now()
         with transaction.atomic():
             dedup_lock()
-            self.index, self.synced_to = _shared_index.checkout()
+            self.index, self.synced_to, built_at = _shared_index.checkout()
             existing = {
                 row[0]: row[1:]
                 for row in JobPosting.objects.filter(
@@ -225,7 +235,7 @@ class _Writer:
             self._write_links(creates + updates, updated_ids=[p.pk for _item, p in updates])
             self._link_duplicates(creates, updates)
             self.synced_to = max([self.synced_to, *(p.pk for _item, p in creates)])
-            _shared_index.checkin(self.index, self.synced_to)
+            _shared_index.checkin(self.index, self.synced_to, built_at)
             report.created += len(creates)
             report.updated += len(updates)
             report.processed += len(prepared) + skipped

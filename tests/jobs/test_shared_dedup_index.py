@@ -63,3 +63,12 @@ def test_a_change_made_elsewhere_makes_the_next_ingestion_read_everything_again(
     before = catch_ups.count(0)
     ingest(items, "jobboard")
     assert catch_ups.count(0) == before + 1
+
+
+def test_an_index_older_than_its_age_limit_is_read_again(catch_ups, monkeypatch):
+    items = generated(120)
+    ingest(items, "forem")
+    monkeypatch.setattr(ingest_module._SharedIndex, "MAX_AGE_SECONDS", 0)
+    before = catch_ups.count(0)
+    ingest(items, "jobboard")
+    assert catch_ups.count(0) > before
