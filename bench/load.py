@@ -64,21 +64,13 @@ MIX = [
 ROUTES = [route for route, _weight in MIX] + ["feed-post"]
 
 
+from core.cache import reachable_redis_url  # noqa: E402  (after the path is set)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def redis_url() -> str:
-    """REDIS_URL, else the local Redis when one answers, else "" (the database cache)."""
-    if os.environ.get("REDIS_URL"):
-        return os.environ["REDIS_URL"]
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return "redis://127.0.0.1:6379/0"
-    except OSError:
-        return ""
 
 
 def forget_run_keys(url: str, prefix: str) -> None:
@@ -318,7 +310,7 @@ def main() -> None:
             copy = work / "load.sqlite3"
             shutil.copyfile(args.db, copy)
             database_url = f"sqlite:///{copy}"
-        cache_url = redis_url()
+        cache_url = reachable_redis_url()
         env = server_env(database_url, work / "static", cache_url)
         targets = prepare(env)
         port = free_port()

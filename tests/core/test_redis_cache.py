@@ -1,27 +1,15 @@
 """The production cache on a real Redis (REDIS_URL, else the local one when it answers)."""
 
-import os
-import socket
 import uuid
 
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
+from core.cache import reachable_redis_url
 from core.ratelimit import rate_limit_exceeded
 
-
-def _redis_url() -> str | None:
-    if os.environ.get("REDIS_URL"):
-        return os.environ["REDIS_URL"]
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return "redis://127.0.0.1:6379/0"
-    except OSError:
-        return None
-
-
-REDIS_URL = _redis_url()
+REDIS_URL = reachable_redis_url() or None
 pytestmark = pytest.mark.skipif(REDIS_URL is None, reason="no Redis: set REDIS_URL")
 
 
