@@ -27,6 +27,7 @@ from jobs.models import JobPosting
 from skills.links import LinkStatus
 from skills.models import ShortageList, ShortageListEntry
 from tests.analytics.conftest import MONTH, make_occupation, make_posting, make_skill
+from tests.cms.test_browser import restore_seed_data  # noqa: F401
 
 CONFIRMED, SUGGESTED, REJECTED = (
     LinkStatus.CONFIRMED,
@@ -330,7 +331,10 @@ class TestReadingsForTheDashboards:
         assert not hasattr(summary.professions[0], "training_requests")
 
 
-@pytest.mark.django_db(transaction=True)
+# Real commits (the helper connections read them); the rows every other test expects are put
+# back afterwards, and the flush does not run post_migrate (which would create groups again).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("restore_seed_data")
 class TestDemandCellsOnSeveralConnections:
     """SQLite works out the demand cells one (province, month) at a time, shared between this
     connection and helper threads with their own connections (`sql.SQLITE_THREADS`), outside a

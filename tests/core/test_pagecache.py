@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from skills.models import Skill
+from tests.cms.test_browser import restore_seed_data  # noqa: F401
 from tests.courses.factories import make_offer, make_provider
 from tests.hardening.test_security_headers import nonce_of
 from tests.jobs.factories import UserFactory
@@ -92,6 +93,7 @@ def test_the_search_json_and_suggestions_are_shared(client):
 
 # Real commits: the new generation is written when the editor's transaction commits.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("restore_seed_data")
 def test_a_published_change_shows_at_once(client, provider_index):
     provider = make_provider(name="Centre Cache")
     offer = make_offer(provider, title="Soudure de base")
