@@ -78,14 +78,9 @@ def invalidate_shared_pages() -> None:
 
     Cheap and idempotent within a transaction: one bump however many rows an import saves.
     """
-    if any(getattr(callback, "__name__", "") == "_new_generation" for callback in _pending()):
-        return
-    transaction.on_commit(_new_generation)
-
-
-def _pending():
     # Django keeps the callbacks of the open transaction as (savepoint ids, callback, robust).
-    return [entry[1] for entry in connection.run_on_commit]
+    if _new_generation not in [entry[1] for entry in connection.run_on_commit]:
+        transaction.on_commit(_new_generation)
 
 
 def _new_generation() -> None:

@@ -183,7 +183,8 @@ class _Writer:
 
     def __init__(self, *, source: FeedSource, run: IngestRun, report: IngestReport, today: date):
         self.source, self.run, self.report, self.today = source, run, report, today
-        self.index = DuplicateIndex()
+        # The process's duplicate index, checked out for each chunk write (`_SharedIndex`).
+        self.index: DuplicateIndex | None = None
         self.synced_to = 0
         self.skills: dict[str, ConceptRef] = {}
         self.occupations: dict[str, ConceptRef] = {}
