@@ -208,8 +208,18 @@ INVALIDATING_APPS = frozenset(
 )
 
 
+# What visitors and API clients write themselves and no shared page shows: a subscription or
+# a digest must not make every cached page cold.
+PRIVATE_MODELS = frozenset({"cms.apikey", "cms.savedsearch", "cms.alertdelivery"})
+
+
 def _on_change(sender, **kwargs) -> None:
-    if _seconds() and sender._meta.app_label in INVALIDATING_APPS:
+    meta = sender._meta
+    if (
+        _seconds()
+        and meta.app_label in INVALIDATING_APPS
+        and meta.label_lower not in PRIVATE_MODELS
+    ):
         invalidate_shared_pages()
 
 

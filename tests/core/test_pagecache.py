@@ -153,3 +153,25 @@ def test_the_public_api_shares_its_offers_but_checks_every_callers_key_and_throt
         401,
         403,
     )
+
+
+def test_an_alert_subscription_or_an_api_key_leaves_the_cached_pages_alone(client):
+    from django.db import connection
+
+    from cms.services.api_keys import api_key_issue
+    from core.pagecache import _new_generation
+
+    def pending_bumps() -> int:
+        return [entry[1] for entry in connection.run_on_commit].count(_new_generation)
+
+    assert pending_bumps() == 0
+    subscribed = client.post(
+        "/alertes/",
+        {"email": "a@example.be", "kind": "offers", "query": "q=x", "frequency": "daily"},
+    )
+    assert subscribed.status_code == 200
+    api_key_issue(name="Carif")
+    assert pending_bumps() == 0
+    skill = Skill.objects.filter(key__isnull=False).first()
+    skill.save()  # shared content: the next commit makes the cached pages stale
+    assert pending_bumps() == 1
