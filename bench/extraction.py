@@ -16,6 +16,7 @@ extraction cache first if needed, then measures in a fresh process: cold start w
 cache, postings per second on one core, peak RSS. Ends with one line `RESULT key=value ...`.
 
     ... bench/extraction.py --devset-detail tune   # per record: found, missed, wrong (diagnosis)
+    ... bench/extraction.py --devset               # the project's development set only
 
 Targets (issue "Extractor on real French postings"): on postings and needs, confident recall of
 the top skills >= 0.60, share of confident skills annotated wrong <= 0.10, occupation top-1
@@ -537,6 +538,9 @@ def main() -> int:
         return 0
     if len(sys.argv) > 2 and sys.argv[1] == "--devset-detail":
         devset_detail(extractor, sys.argv[2])
+        return 0
+    if len(sys.argv) > 1 and sys.argv[1] == "--devset":
+        devset_quality(extractor)
         return 0
     results = quality(extractor) if DEV_EVAL.exists() else {}
     if not DEV_EVAL.exists():
