@@ -191,6 +191,12 @@ class Calibration:
     # How much each part of a posting counts (`structure.PartKind`): a skill named only where
     # the employer presents itself, offers benefits or explains how to apply is no requirement.
     part_weights: dict[str, float] = field(default_factory=lambda: dict(PART_WEIGHTS))
+    # A title-like text (at most this many characters) in which the lexical reading finds
+    # nothing confident gets label mode's best skill if it scores at least
+    # `short_label_threshold` (`Extractor._short_text_fallback`). Tuned on the tune half of the
+    # course titles in bench/data.
+    short_text_chars: int = 120
+    short_label_threshold: float = 0.8
     # A local concept read literally ("Docker", "Figma") also evidences the ESCO skill curators
     # placed it under: that skill scores this share of the concept's score, and never less
     # than the threshold when the concept is kept.
@@ -283,7 +289,10 @@ class Extractor:
         """
         threshold = self.calibration.threshold if threshold is None else threshold
         limit = min(top_k, MAX_RESULTS) if top_k is not None else MAX_RESULTS
-        return self._matches(text, lang=lang, limit=limit, threshold=threshold, as_label=as_label)
+        found = self._matches(text, lang=lang, limit=limit, threshold=threshold, as_label=as_label)
+        if found or as_label or limit <= 0 or not self.label_channel.ready:
+            return found
+        return self._short_text_fallback(text, lang=lang, threshold=threshold)
 
     def rank(
         self, text, *, lang: str | None = None, top_k: int = 50, as_label: bool = False
@@ -546,6 +555,22 @@ class Extractor:
                 )
             )
         return out
+
+    def _short_text_fallback(self, text, *, lang, threshold: float) -> list[SkillMatch]:
+        """For a title-like text the lexical reading found nothing in ("Introduction au
+        machine learning", "Podcast : enregistrer et monter son émission"): the best skill
+        of label mode, if it scores at least `short_label_threshold` (and `threshold`).
+
+        Label-like means at most `short_text_chars` characters: course titles, search
+        queries, one-line needs; a sentence of a posting is longer and has its own evidence.
+        """
+        if isinstance(text, bytes | bytearray) or len(str(text).strip()) > (
+            self.calibration.short_text_chars
+        ):
+            return []
+        bar = max(threshold, self.calibration.short_label_threshold)
+        best = self._matches(text, lang=lang, limit=1, threshold=None, as_label=True)
+        return [match for match in best if match.score >= bar]
 
     def _with_label_channel(self, analysis: _Analysis, best, best_sentence):
         """Raw scores plus the label channel's; a skill the encoder alone finds is inferred
