@@ -291,10 +291,22 @@ def half_of(record_id: str) -> str:
     return "tune" if digits and int(digits) % 2 else "held-out"
 
 
-def posting_outcome(extractor, row) -> dict:
+def posting_judgments() -> dict[str, dict[str, str]]:
+    """{posting id: {skill uri: "right"|"wrong"}}: the pooled judgments of skills proposed for
+    a posting or need that its annotation does not list (see bench/data/README.md)."""
+    out: dict[str, dict[str, str]] = {}
+    for path in sorted(DEVSET.glob("judgments_postings_*.jsonl")):
+        for row in read_jsonl(path):
+            out.setdefault(row["id"], {})[row["skill_uri"]] = row["verdict"]
+    return out
+
+
+def posting_outcome(extractor, row, judged: dict[str, str] | None = None) -> dict:
     """What the extractor does with one annotated posting or need (sets of URIs)."""
     top = {skill["uri"] for skill in row["top_skills"]}
     wrong = {skill["uri"] for skill in row["wrong_skills"]}
+    judged = judged or {}
+    judged_right = {uri for uri, verdict in judged.items() if verdict == "right"} - wrong
     accepted = {occupation["uri"] for occupation in row["occupations"]}
     confident = [m.uri for m in extractor.extract(row["text"])]
     ranked = [m.uri for m in extractor.rank(row["text"], top_k=10)]
@@ -306,6 +318,9 @@ def posting_outcome(extractor, row) -> dict:
         "wrong": wrong,
         "found": top & set(confident),
         "wrong_found": wrong & set(confident),
+        # Right: annotated as a top skill or judged right; a skill nobody judged counts wrong.
+        "right_found": (top | judged_right) & set(confident),
+        "unjudged": set(confident) - top - wrong - set(judged),
         "ranked_found": top & set(ranked),
         "occ1": bool(occupations[:1]) and occupations[0] in accepted,
         "occ5": bool(accepted & set(occupations)),
@@ -332,6 +347,8 @@ def posting_figures(outcomes: list[dict]) -> dict[str, float]:
         "n": n,
         "recall": sum(len(o["found"]) for o in outcomes) / max(n_top, 1),
         "wrong": sum(len(o["wrong_found"]) for o in outcomes) / max(n_confident, 1),
+        "pj": sum(len(o["right_found"]) for o in outcomes) / max(n_confident, 1),
+        "unjudged": sum(len(o["unjudged"]) for o in outcomes),
         "r10": sum(len(o["ranked_found"]) for o in outcomes) / max(n_top, 1),
         "occ1": sum(o["occ1"] for o in outcomes) / max(n, 1),
         "occ5": sum(o["occ5"] for o in outcomes) / max(n, 1),
@@ -342,7 +359,7 @@ def posting_figures(outcomes: list[dict]) -> dict[str, float]:
 def title_judgments() -> dict[str, dict[str, str]]:
     """{title id: {skill uri: "right"|"wrong"}}: the pooled judgments of skills proposed for a
     course title that its annotation does not list (see bench/data/README.md)."""
-    path = DEVSET / "course_titles_judged.jsonl"
+    path = DEVSET / "judgments_course_titles.jsonl"
     out: dict[str, dict[str, str]] = {}
     for row in read_jsonl(path) if path.exists() else []:
         out.setdefault(row["title_id"], {})[row["skill_uri"]] = row["verdict"]
@@ -380,8 +397,9 @@ def title_figures(outcomes: list[dict]) -> dict[str, float]:
 
 
 def devset_outcomes(extractor) -> tuple[list[dict], list[dict]]:
+    judged = posting_judgments()
     postings = [
-        posting_outcome(extractor, row)
+        posting_outcome(extractor, row, judged.get(row["id"]))
         for path in sorted(DEVSET.glob("postings_*.jsonl"))
         for row in read_jsonl(path)
     ]
@@ -400,7 +418,8 @@ def devset_quality(extractor) -> dict[str, float]:
     postings, titles = devset_outcomes(extractor)
     print(
         "dev postings/needs: recall = share of annotated top skills that `extract` finds; "
-        "wrong = share of confident skills annotated wrong; R@10 of `rank`; occupation top-1 "
+        "wrong = share of confident skills annotated wrong; Pj = share annotated as top skills "
+        "or judged right in the pooled judgments; R@10 of `rank`; occupation top-1 "
         "and top-5 as the product matches them (the title, helped by the text when weak)"
     )
     for half in (*HALVES, "all"):
@@ -413,12 +432,13 @@ def devset_quality(extractor) -> dict[str, float]:
             m = posting_figures(group)
             print(
                 f"  {half:8s} {kind:7s} n={m['n']:2d} recall={m['recall']:.2f} "
-                f"wrong={m['wrong']:.2f} R@10={m['r10']:.2f} occ@1={m['occ1']:.2f} "
+                f"wrong={m['wrong']:.2f} Pj={m['pj']:.2f} (unjudged {m['unjudged']}) "
+                f"R@10={m['r10']:.2f} occ@1={m['occ1']:.2f} "
                 f"occ@5={m['occ5']:.2f} confident/text={m['per_text']:.1f}"
             )
             prefix = "dev" if kind == "all" else f"dev_{kind}"
             suffix = {"tune": "_tune", "held-out": "_held", "all": ""}[half]
-            for key in ("recall", "wrong", "r10", "occ1", "occ5"):
+            for key in ("recall", "wrong", "pj", "r10", "occ1", "occ5"):
                 results[f"{prefix}_{key}{suffix}"] = m[key]
     overall = posting_figures(postings)
     print(
@@ -621,7 +641,7 @@ def main() -> int:
         *(
             f"{prefix}_{key}{suffix}"
             for prefix in ("dev", "dev_posting", "dev_need")
-            for key in ("recall", "wrong", "r10", "occ1", "occ5")
+            for key in ("recall", "wrong", "pj", "r10", "occ1", "occ5")
             for suffix in ("", "_tune", "_held")
         ),
         *(
