@@ -182,11 +182,19 @@ def offer_confirm_title_skills(*, offer: OfferPage, min_score: float) -> list[st
     `imported-title`; returns their URIs.
 
     A regional export gives titles only and nobody reviews 1,400 offers before they count: a
-    title that names a skill almost verbatim is trusted at once (it then shows publicly and
+    title that names a skill almost verbatim (a literal match, never an inferred one) is
+    trusted at once (it then shows publicly and
     counts in supply). The provider can still reject it; a rejection is remembered like any
     other and the link is never confirmed again by a later import.
     """
-    links = list(offer.skill_links.pending().filter(score__gte=min_score).select_related("skill"))
+    # Only what the title says literally (a match with spans): a skill inferred from it (label
+    # mode's guess for a title the lexical reading finds nothing in) waits for the provider.
+    links = list(
+        offer.skill_links.pending()
+        .filter(score__gte=min_score)
+        .exclude(spans=[])
+        .select_related("skill")
+    )
     for link in links:
         link.status, link.method = LinkStatus.CONFIRMED, IMPORTED_TITLE_METHOD
         link.save(update_fields=["status", "method", "updated_at"])

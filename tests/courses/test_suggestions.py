@@ -11,6 +11,7 @@ from django.urls import reverse
 from courses.models import OfferSkill
 from courses.selectors import offer_link_summary, offer_text, offers_for_skill
 from courses.services.links import (
+    offer_confirm_title_skills,
     offer_queue_suggestions,
     offer_skill_decide,
     offer_skill_set,
@@ -243,3 +244,14 @@ def test_review_view_adds_a_target_occupation(client, provider, offer):
     client.post(url, {"action": "add_occupation", "occupation": occupation.pk})
     link = offer.occupation_links.get(occupation=occupation)
     assert link.is_confirmed and link.decided_by == editor
+
+
+def test_title_confirmation_trusts_literal_matches_only(offer):
+    """A title-only import confirms strong suggestions at once, but only those the title says
+    literally: a skill inferred from it (no spans) waits for the provider, however high."""
+    literal, inferred = Skill.objects.order_by("id")[:2]
+    create = OfferSkill.objects.create
+    create(offer=offer, skill=literal, score=0.95, method="label", spans=[[0, 9]])
+    create(offer=offer, skill=inferred, score=0.97, method="semantic", spans=[])
+    assert offer_confirm_title_skills(offer=offer, min_score=0.9) == [literal.uri]
+    assert pending_uris(offer) == {inferred.uri}
