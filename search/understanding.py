@@ -99,7 +99,7 @@ def read_text(text: str) -> _TextReading:
             _memo.move_to_end(key)
             return _memo[key]
     skills = dict(_literal_hits(extractor, text))
-    matches = extractor.extract(text)
+    matches = extractor.extract(text, infer_short=False)
     if not skills and not matches:
         # Nothing the query spells out: read it as the label it is, the sentence encoder
         # beside the lexical ranking. Only then: on Competent labels, label mode's extra

@@ -281,16 +281,19 @@ class Extractor:
         top_k: int | None = None,
         threshold: float | None = None,
         as_label: bool = False,
+        infer_short: bool = True,
     ) -> list[SkillMatch]:
         """The product output: skills scoring at least `threshold`, best first.
 
         `as_label=True` says the text is a skill label (or a short list of labels), not a
-        sentence: see `label_mode_ready`.
+        sentence: see `label_mode_ready`. A title-like text in which nothing is read gets label
+        mode's best skill if it is strong enough (`_short_text_fallback`), unless
+        `infer_short=False` (a caller with its own use of label mode).
         """
         threshold = self.calibration.threshold if threshold is None else threshold
         limit = min(top_k, MAX_RESULTS) if top_k is not None else MAX_RESULTS
         found = self._matches(text, lang=lang, limit=limit, threshold=threshold, as_label=as_label)
-        if found or as_label or limit <= 0 or not self.label_channel.ready:
+        if found or as_label or not infer_short or limit <= 0 or not self.label_channel.ready:
             return found
         return self._short_text_fallback(text, lang=lang, threshold=threshold)
 

@@ -38,6 +38,10 @@ def test_a_title_with_no_literal_skill_gets_the_best_skill_of_label_mode(extract
     assert found[0].score >= extractor.calibration.short_label_threshold
 
 
+def test_a_caller_can_do_without_the_fallback(extractor):
+    assert extractor.extract(TITLE, lang="fr", infer_short=False) == []
+
+
 def test_the_fallback_keeps_its_own_bar(extractor, monkeypatch):
     monkeypatch.setattr(extractor.calibration, "short_label_threshold", 1.0)
     assert extractor.extract(TITLE, lang="fr") == []
