@@ -106,7 +106,7 @@ class Gazetteer:
             normaliser = normalisers[lang]
             by_first: dict[str, dict[tuple[str, ...], _Pattern]] = {}
             for entry in entries:
-                tokens = normaliser.tokens(entry.text, keep_letters=True)
+                tokens = normaliser.tokens(entry.text)
                 if not tokens:
                     continue
                 terms = tuple(token.norm for token in tokens)

@@ -92,7 +92,7 @@ class SemanticIndex:
                 if form.lang != lang:
                     continue
                 terms = normaliser.terms(form.text)
-                key = " ".join(normaliser.terms(form.text, keep_letters=True))
+                key = " ".join(normaliser.terms(form.text))
                 if not terms or key in rejected[lang].get(None, ()):
                     continue
                 if key in rejected[lang].get(form.skill, ()):

@@ -73,7 +73,7 @@ class SurfaceIndex:
             normaliser = normalisers[lang]
             by_key: dict[str, dict[int, int]] = {}
             for form_idx, form in enumerate(snapshot.forms):
-                key_terms = normaliser.terms(form.text, keep_letters=True)
+                key_terms = normaliser.terms(form.text)
                 if not key_terms:
                     continue
                 if form.lang != lang and len(key_terms) > CROSS_LANGUAGE_MAX_TERMS:
@@ -262,7 +262,7 @@ def _normalised_rejections(snapshot: TaxonomySnapshot, normalisers) -> dict[str,
     rejected: dict[str, dict[int | None, set[str]]] = {lang: {} for lang in LANGUAGES}
     for pattern, skill in snapshot.rejections:
         for lang, normaliser in normalisers.items():
-            key = " ".join(normaliser.terms(pattern, keep_letters=True))
+            key = " ".join(normaliser.terms(pattern))
             if key:
                 rejected[lang].setdefault(skill, set()).add(key)
     return rejected

@@ -103,12 +103,14 @@ class Normaliser:
         self._cache[raw] = norm
         return norm
 
-    def tokens(self, text: str, *, offset: int = 0, keep_letters: bool = False) -> list[Token]:
+    def tokens(self, text: str, *, offset: int = 0) -> list[Token]:
         """Content-word tokens of `text` (stop words dropped) with offsets into the original.
 
-        `keep_letters` keeps single letters that are otherwise stop words: in a label they
-        belong to a name ("Objective-C", "langage C"), and dropping them would leave a key
-        ("objective") that matches ordinary words.
+        A single capital letter is kept even when it is a stop word: it belongs to a name
+        ("langage C", "Objective-C", "permis D"). Followed by an apostrophe it is an elision
+        ("L'entreprise", "D'excavation") and goes. Labels and texts are read by this one rule:
+        when labels kept their elided letters and texts did not, the quarter of French labels
+        that hold a "d'" or an "l'" could never be read literally.
         """
         out = []
         append = out.append
@@ -130,14 +132,22 @@ class Normaliser:
             norm = cache.get(lowered)
             if norm is None:
                 norm = word(lowered)
-            if not norm and keep_letters and len(lowered) == 1 and lowered.isalpha():
+            if not norm and len(raw) == 1 and _is_name_letter(text, match.start()):
                 norm = lowered
             if norm:
                 append(make(token_class, (norm, match.start() + offset, match.end() + offset)))
         return out
 
-    def terms(self, text: str, *, keep_letters: bool = False) -> list[str]:
-        return [token.norm for token in self.tokens(text, keep_letters=keep_letters)]
+    def terms(self, text: str) -> list[str]:
+        return [token.norm for token in self.tokens(text)]
+
+
+_APOSTROPHES = frozenset("'’ʼ")
+
+
+def _is_name_letter(text: str, position: int) -> bool:
+    """Whether the one-letter word at `position` is a capital A-Z not elided (see `tokens`)."""
+    return "A" <= text[position] <= "Z" and text[position + 1 : position + 2] not in _APOSTROPHES
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:

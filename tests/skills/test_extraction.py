@@ -39,6 +39,16 @@ class TestNormaliser:
         assert french.terms("d’UX") == ["ux"]
         assert french.terms("Développeurs") == french.terms("développeur")
 
+    def test_a_capital_letter_is_a_name_unless_elided(self):
+        french = Normaliser("fr")
+        assert french.terms("Permis C obligatoire") == ["perm", "c", "obligatoir"]
+        assert french.terms("langage C") == french.terms("Langage C")
+        assert french.terms("C'est L'entreprise") == french.terms("entreprise")
+        # A label and a text read the same way, elided articles included.
+        assert french.terms("utiliser des engins d’excavation") == french.terms(
+            "Utiliser des engins d'excavation"
+        )
+
     def test_tool_names_keep_their_signs_and_split_on_hyphens(self):
         english = Normaliser("en")
         assert english.terms("C++ and C#") == ["c++", "c#"]
@@ -226,6 +236,13 @@ class TestSurfaceLayerOnASyntheticTaxonomy:
         hits = extractor.analyse("Our objectives are clear.", lang="en").hits
         assert hits == []
         assert extractor.analyse("We use Objective-C daily.", lang="en").hits
+
+    def test_labels_with_an_elided_article_are_read_literally(self):
+        extractor = self.build(("fr", "utiliser des engins d’excavation"), ("fr", "permis C"))
+        analysis = extractor.analyse("Vous savez utiliser des engins d'excavation.", lang="fr")
+        assert [hit.skill for hit in analysis.hits] == [0]
+        assert [h.skill for h in extractor.analyse("Permis C exigé.", lang="fr").hits] == [1]
+        assert extractor.analyse("Un permis de feu est exigé.", lang="fr").hits == []
 
     def test_empty_taxonomy_extracts_nothing(self):
         from skills.extraction.taxonomy import TaxonomySnapshot
