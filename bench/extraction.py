@@ -301,6 +301,18 @@ def posting_judgments() -> dict[str, dict[str, str]]:
     return out
 
 
+def analyse(extractor, *, title: str, text: str):
+    from jobs.ingestion.prepare import analyse as analyse_posting
+
+    return analyse_posting(extractor, title=title, text=text)
+
+
+def posting_occupations(extractor, *, title: str, text: str, top_k: int):
+    from jobs.ingestion.prepare import posting_occupations as occupations
+
+    return occupations(extractor, title=title, text=text, top_k=top_k)
+
+
 def posting_outcome(extractor, row, judged: dict[str, str] | None = None) -> dict:
     """What the extractor does with one annotated posting or need (sets of URIs)."""
     top = {skill["uri"] for skill in row["top_skills"]}
@@ -308,12 +320,18 @@ def posting_outcome(extractor, row, judged: dict[str, str] | None = None) -> dic
     judged = judged or {}
     judged_right = {uri for uri, verdict in judged.items() if verdict == "right"} - wrong
     accepted = {occupation["uri"] for occupation in row["occupations"]}
-    confident = [m.uri for m in extractor.extract(row["text"])]
+    # What the product stores (`jobs.ingestion.prepare.analyse`: the occupation first, its
+    # skills as a prior for the text's), as the employer portal and the feeds do.
+    analysis = analyse(extractor, title=row["title"], text=row["text"])
+    confident = [uri for uri, *_ in analysis.skills]
     ranked = [m.uri for m in extractor.rank(row["text"], top_k=10)]
-    occupations = [m.uri for m in posting_occupations(extractor, row["title"], row["text"])]
+    occupations = [
+        m.uri for m in posting_occupations(extractor, title=row["title"], text=row["text"], top_k=5)
+    ]
     return {
         "row": row,
         "confident": confident,
+        "scores": {uri: (score, method) for uri, score, _spans, method in analysis.skills},
         "top": top,
         "wrong": wrong,
         "found": top & set(confident),
@@ -325,17 +343,6 @@ def posting_outcome(extractor, row, judged: dict[str, str] | None = None) -> dic
         "occ1": bool(occupations[:1]) and occupations[0] in accepted,
         "occ5": bool(accepted & set(occupations)),
     }
-
-
-def posting_occupations(extractor, title: str, text: str, *, top_k: int = 5):
-    """The occupations the product stores for a posting (`jobs.ingestion.prepare.analyse`):
-    the title's, unless its best match is weak; then the title's helped by the text's skills."""
-    from jobs.ingestion.prepare import CONFIDENT_OCCUPATION_SCORE
-
-    found = extractor.match_occupation(title, top_k=top_k)
-    if text and (not found or found[0].score < CONFIDENT_OCCUPATION_SCORE):
-        found = extractor.match_occupation(title, text=text, top_k=top_k)
-    return found
 
 
 def posting_figures(outcomes: list[dict]) -> dict[str, float]:
@@ -483,17 +490,16 @@ def devset_detail(extractor, half: str) -> None:
         if half not in ("all", half_of(row["id"])):
             continue
         print(f"\n{row['id']} ({row['kind']}) {row['title']}")
-        scores = {m.uri: m for m in extractor.extract(row["text"])}
         for uri in outcome["confident"]:
             mark = "+" if uri in outcome["top"] else "!" if uri in outcome["wrong"] else " "
-            match, evidence = scores[uri], scores[uri].evidence[:60]
-            print(f"  {mark} {match.score:.2f} {label(uri)} [{match.method}: {evidence}]")
+            score, method = outcome["scores"][uri]
+            print(f"  {mark} {score:.2f} {label(uri)} [{method}]")
         ranked = [m.uri for m in extractor.rank(row["text"], top_k=200)]
         for uri in outcome["top"] - outcome["found"]:
             position = ranked.index(uri) + 1 if uri in ranked else ">200"
             print(f"  - missed {label(uri)} (rank {position})")
         if not outcome["occ1"]:
-            found = posting_occupations(extractor, row["title"], row["text"], top_k=3)
+            found = posting_occupations(extractor, title=row["title"], text=row["text"], top_k=3)
             print(f"  occupation: {[m.label_fr for m in found]}")
     for outcome in titles:
         row = outcome["row"]

@@ -53,18 +53,29 @@ def analyse(extractor, *, title: str, text: str, language: str = "") -> Analysis
     posting, best first."""
     body = parse_text(title, text)
     language = language or extractor.detect_language(body)
-    matches = extractor.extract(body, lang=language, top_k=SKILL_TOP_K)
+    found = posting_occupations(extractor, title=title, text=text)
+    confident = found[:1] if found and found[0].score >= CONFIDENT_OCCUPATION_SCORE else []
+    matches = extractor.extract(
+        body, lang=language, top_k=SKILL_TOP_K, occupations=[m.uri for m in confident]
+    )
     skills = [
         (m.uri, float(m.score), [list(span) for span in m.spans], str(m.method)) for m in matches
     ]
-    # The title alone settles most postings (and is memoised by the extractor); only a weak
-    # title match pays for a second pass over the text (match_occupation extracts the text's
-    # skills again to disambiguate).
-    found = extractor.match_occupation(title, top_k=OCCUPATION_TOP_K)
-    if text and (not found or found[0].score < CONFIDENT_OCCUPATION_SCORE):
-        found = extractor.match_occupation(title, text=text, top_k=OCCUPATION_TOP_K)
     occupations = [(m.uri, float(m.score), str(m.method)) for m in found]
     return Analysis(language=language, skills=skills, occupations=occupations)
+
+
+def posting_occupations(extractor, *, title: str, text: str, top_k: int = OCCUPATION_TOP_K):
+    """The occupations of a posting, best first: its title's, unless the best scores under
+    `CONFIDENT_OCCUPATION_SCORE`; then the title's helped by the skills of its text.
+
+    The title alone settles most postings (and is memoised by the extractor); only a weak
+    title match pays for a pass over the text.
+    """
+    found = extractor.match_occupation(title, top_k=top_k)
+    if text and (not found or found[0].score < CONFIDENT_OCCUPATION_SCORE):
+        found = extractor.match_occupation(title, text=text, top_k=top_k)
+    return found
 
 
 @dataclass(slots=True)
