@@ -33,6 +33,12 @@ class SurfaceHit(NamedTuple):
 # Forms of the other language are matched too (English tool names in French postings), but only
 # short ones: a long English phrase does not occur verbatim in French text.
 CROSS_LANGUAGE_MAX_TERMS = 3
+# Languages that put the head noun first where English puts it last: a French text writes an
+# English two-word term head first ("analyse business", "design web", "tennis de table"), and
+# the exact layer of these languages also knows the other language's two-word forms reversed.
+# Measured on the TECH validation sentences (French translations of the English ones): the
+# English text found "business analysis" literally, the French one never did.
+HEAD_FIRST_LANGUAGES = frozenset({"fr"})
 # Each normalised word becomes a fixed-width code of three characters from a 64-letter
 # alphabet followed by a separator, so keys stay short and the automaton's nodes have few
 # children (a one-character-per-word alphabet of tens of thousands of letters made every step
@@ -72,6 +78,7 @@ class SurfaceIndex:
         for lang in LANGUAGES:
             normaliser = normalisers[lang]
             by_key: dict[str, dict[int, int]] = {}
+            head_first: dict[str, dict[int, int]] = {}
             for form_idx, form in enumerate(snapshot.forms):
                 key_terms = normaliser.terms(form.text, keep_letters=True)
                 if not key_terms:
@@ -89,6 +96,16 @@ class SurfaceIndex:
                         snapshot.forms[skills[form.skill]]
                     ):
                         skills[form.skill] = form_idx
+                if lang in HEAD_FIRST_LANGUAGES and form.lang != lang and len(key_terms) == 2:
+                    reversed_key = f"{key_terms[1]} {key_terms[0]}"
+                    if reversed_key not in rejected[lang].get(
+                        None, ()
+                    ) and reversed_key not in rejected[lang].get(form.skill, ()):
+                        head_first.setdefault(reversed_key, {}).setdefault(form.skill, form_idx)
+            for key, skills in head_first.items():
+                # Only where no label of the language itself is written so: the language's own
+                # labels keep their meaning.
+                by_key.setdefault(key, skills)
             prose_df, n_prose = _prose_document_frequency(snapshot, normaliser)
             automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
             offsets, skills_flat, forms_flat, specificities, lengths = [0], [], [], [], []

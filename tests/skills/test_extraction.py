@@ -32,12 +32,27 @@ def uris(matches: list[SkillMatch]) -> list[str]:
     return [m.uri for m in matches]
 
 
+def uri_for_label(extractor: Extractor, label: str) -> str:
+    return extractor.uris[[fr for fr, _en in extractor.labels].index(label)]
+
+
 class TestNormaliser:
     def test_elisions_accents_and_case_are_folded(self):
         french = Normaliser("fr")
         assert french.terms("l'Animation") == french.terms("animation")
         assert french.terms("d’UX") == ["ux"]
         assert french.terms("Développeurs") == french.terms("développeur")
+
+    def test_french_frame_verbs_are_stop_words_as_their_english_ones_are(self):
+        french = Normaliser("fr")
+        # "Vous aimez…" stemmed as "aimant" (magnet) does; "êtes", "avez", "tels" are the
+        # "are", "have", "such" the English list drops.
+        assert french.terms("Vous aimez relever des défis") == french.terms("relever des défis")
+        assert french.terms("Vous êtes autonome et avez des outils tels que Git") == (
+            french.terms("autonome outils Git")
+        )
+        assert french.terms("aimants") != []
+        assert french.terms("savoir-être") == ["savoir"]
 
     def test_tool_names_keep_their_signs_and_split_on_hyphens(self):
         english = Normaliser("en")
@@ -193,12 +208,14 @@ class TestSurfaceLayerOnASyntheticTaxonomy:
         return Extractor(snapshot)
 
     def test_shared_stem_alone_is_weaker_than_the_word_itself(self):
-        extractor = self.build(("fr", "soies"), ("fr", "gestion de projet"))
+        extractor = self.build(("fr", "communes"), ("fr", "gestion de projet"))
 
         def best_hit(text):
             return max(h.specificity for h in extractor.analyse(text, lang="fr").hits)
 
-        assert best_hit("Brosses en soie naturelle") > best_hit("Soyez curieux")
+        # "communication" and "communes" share the stem "commun". ("Soyez", which shares
+        # "soi" with "soies", is a stop word now, as "be" is in English.)
+        assert best_hit("Gestion des communes rurales") > best_hit("Communication interne")
 
     def test_one_word_label_heading_a_complement_counts_less(self):
         extractor = self.build(
@@ -220,6 +237,18 @@ class TestSurfaceLayerOnASyntheticTaxonomy:
         assert literal(f"Vous connaissez SQL de base {tail}.") == literal(
             f"Vous connaissez SQL {tail}."
         )
+
+    def test_french_text_writes_english_two_word_terms_head_first(self):
+        extractor = self.build(("en", "business analysis"), ("fr", "gestion de projet"))
+        business = uri_for_label(extractor, "business analysis")
+
+        def found(text, lang):
+            return {extractor.uris[h.skill] for h in extractor.analyse(text, lang=lang).hits}
+
+        assert business in found("Vous maîtrisez l'analyse business.", "fr")
+        assert business in found("Vous maîtrisez la business analysis.", "fr")
+        # English keeps its own word order.
+        assert business not in found("An analysis business of our own.", "en")
 
     def test_single_letters_stay_part_of_tool_names(self):
         extractor = self.build(("en", "Objective-C"), ("en", "project management"))
