@@ -145,13 +145,12 @@ class SemanticIndex:
         self._identity_memo: dict[tuple[str, float], dict[str, int]] = {}
         # (source term * target vocabulary size + target term) of every pair the tables hold:
         # a word they already translate as itself needs no identity crossing (see `Weights`).
-        self.translated: dict[str, frozenset[int]] = {}
+        # Sorted int64 arrays: read only when a word is first seen (`_crossing_as_itself`).
+        self.translated: dict[str, np.ndarray] = {}
         for lang, table in self.translations.items():
             pairs = table.tocoo()
-            width = table.shape[1]
-            self.translated[lang] = frozenset(
-                (pairs.row.astype(np.int64) * width + pairs.col).tolist()
-            )
+            codes = pairs.row.astype(np.int64) * table.shape[1] + pairs.col
+            self.translated[lang] = np.unique(codes)
 
     # ------------------------------------------------------------------ queries
 
@@ -219,12 +218,12 @@ class SemanticIndex:
         or -1."""
         side, other = self.sides[lang], self.sides[OTHER[lang]]
         target = other.vocabulary.get(other_norm)
-        if (
-            target is None
-            or other.idf[target] + weights.x_identity_margin >= side.idf[term_id]
-            or term_id * len(other.idf) + target in self.translated[lang]
-        ):
+        if target is None or other.idf[target] + weights.x_identity_margin >= side.idf[term_id]:
             return -1
+        translated, code = self.translated[lang], term_id * len(other.idf) + target
+        position = int(np.searchsorted(translated, code))
+        if position < len(translated) and translated[position] == code:
+            return -1  # the table already sends the word to itself
         return target
 
     def __getstate__(self):

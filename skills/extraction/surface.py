@@ -37,7 +37,9 @@ CROSS_LANGUAGE_MAX_TERMS = 3
 # English two-word term head first ("analyse business", "design web", "tennis de table"), and
 # the exact layer of these languages also knows the other language's two-word forms reversed.
 # Measured on the TECH validation sentences (French translations of the English ones): the
-# English text found "business analysis" literally, the French one never did.
+# English text found "business analysis" literally, the French one never did. TECH-fr RP@5
+# 62.6 -> 65.9 (tune half, odd ids, 57.1 -> 63.2; held-out half 69.1 -> 69.1), HOUSE-fr and
+# the project's dev set unchanged.
 HEAD_FIRST_LANGUAGES = frozenset({"fr"})
 # Each normalised word becomes a fixed-width code of three characters from a 64-letter
 # alphabet followed by a separator, so keys stay short and the automaton's nodes have few
