@@ -253,6 +253,9 @@ class TestSurfaceLayerOnASyntheticTaxonomy:
 
         assert business in found("Vous maîtrisez l'analyse business.", "fr")
         assert business in found("Vous maîtrisez la business analysis.", "fr")
+        # Only as one noun phrase: not across punctuation, a line or a coordination.
+        assert business not in found("Analyse : business en croissance.", "fr")
+        assert business not in found("Analyse et business.", "fr")
         # English keeps its own word order.
         assert business not in found("An analysis business of our own.", "en")
 
