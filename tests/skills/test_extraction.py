@@ -6,6 +6,7 @@ from django.utils import translation
 
 from skills.extraction import SkillMatch
 from skills.extraction.extractor import Extractor, _add_exact, _first_row_of_max
+from skills.extraction.semantic import Weights
 from skills.extraction.taxonomy import load_snapshot
 from skills.extraction.text import Normaliser, clean_title, sentences
 
@@ -32,6 +33,10 @@ def uris(matches: list[SkillMatch]) -> list[str]:
     return [m.uri for m in matches]
 
 
+def uri_for_label(extractor: Extractor, label: str) -> str:
+    return extractor.uris[[fr for fr, _en in extractor.labels].index(label)]
+
+
 class TestNormaliser:
     def test_elisions_accents_and_case_are_folded(self):
         french = Normaliser("fr")
@@ -48,6 +53,22 @@ class TestNormaliser:
         assert french.terms("utiliser des engins d’excavation") == french.terms(
             "Utiliser des engins d'excavation"
         )
+
+    def test_french_frame_verbs_are_stop_words_as_their_english_ones_are(self):
+        french = Normaliser("fr")
+        # "Vous aimez…" stemmed as "aimant" (magnet) does; "êtes", "avez", "tels" are the
+        # "are", "have", "such" the English list drops.
+        assert french.terms("Vous aimez relever des défis") == french.terms("relever des défis")
+        assert french.terms("Vous êtes autonome et avez des outils tels que Git") == (
+            french.terms("autonome outils Git")
+        )
+        assert french.terms("aimants") != []
+        assert french.terms("savoir-être") == ["savoir"]
+
+    def test_french_nouns_in_aill_meet_their_verbs(self):
+        french = Normaliser("fr")
+        assert french.terms("travail d'équipe") == french.terms("travailler en équipe")
+        assert french.terms("le détail des coûts") == french.terms("détailler les coûts")
 
     def test_tool_names_keep_their_signs_and_split_on_hyphens(self):
         english = Normaliser("en")
@@ -203,12 +224,14 @@ class TestSurfaceLayerOnASyntheticTaxonomy:
         return Extractor(snapshot)
 
     def test_shared_stem_alone_is_weaker_than_the_word_itself(self):
-        extractor = self.build(("fr", "soies"), ("fr", "gestion de projet"))
+        extractor = self.build(("fr", "communes"), ("fr", "gestion de projet"))
 
         def best_hit(text):
             return max(h.specificity for h in extractor.analyse(text, lang="fr").hits)
 
-        assert best_hit("Brosses en soie naturelle") > best_hit("Soyez curieux")
+        # "communication" and "communes" share the stem "commun". ("Soyez", which shares
+        # "soi" with "soies", is a stop word now, as "be" is in English.)
+        assert best_hit("Gestion des communes rurales") > best_hit("Communication interne")
 
     def test_one_word_label_heading_a_complement_counts_less(self):
         extractor = self.build(
@@ -230,6 +253,56 @@ class TestSurfaceLayerOnASyntheticTaxonomy:
         assert literal(f"Vous connaissez SQL de base {tail}.") == literal(
             f"Vous connaissez SQL {tail}."
         )
+
+    def test_french_text_writes_english_two_word_terms_head_first(self):
+        extractor = self.build(("en", "business analysis"), ("fr", "gestion de projet"))
+        business = uri_for_label(extractor, "business analysis")
+
+        def found(text, lang):
+            return {extractor.uris[h.skill] for h in extractor.analyse(text, lang=lang).hits}
+
+        assert business in found("Vous maîtrisez l'analyse business.", "fr")
+        assert business in found("Vous maîtrisez la business analysis.", "fr")
+        # Only as one noun phrase: not across punctuation, a line or a coordination.
+        assert business not in found("Analyse : business en croissance.", "fr")
+        assert business not in found("Analyse et business.", "fr")
+        # English keeps its own word order.
+        assert business not in found("An analysis business of our own.", "en")
+
+    def test_english_words_of_a_french_text_also_cross_as_themselves(self):
+        from skills.extraction.taxonomy import SkillRecord, SurfaceForm, TaxonomySnapshot
+
+        snapshot = TaxonomySnapshot()
+        pairs = [
+            ("analyse commerciale", "business analysis"),
+            ("plan d'entreprise", "business plan"),
+            ("modèle économique", "business model"),
+            ("communication d'entreprise", "business communication"),
+            ("OpenEdge Advanced Business Language", "OpenEdge Advanced Business Language"),
+            ("gestion de projet", "project management"),
+            ("analyse de données", "data analysis"),
+        ]
+        for idx, (label_fr, label_en) in enumerate(pairs):
+            uri = f"http://data.europa.eu/esco/skill/test-{idx}"
+            snapshot.skills.append(SkillRecord(uri, label_fr, label_en, "", "", "knowledge", 0))
+            snapshot.forms.append(SurfaceForm(idx, "fr", label_fr, "label", preferred=True))
+            snapshot.forms.append(SurfaceForm(idx, "en", label_en, "label", preferred=True))
+        semantic = Extractor(snapshot).semantic
+        english = semantic.sides["en"].vocabulary
+
+        class NoIdentity(Weights):
+            x_identity = 0.0
+
+        def crossed_terms(text, weights=Weights):
+            tokens = semantic.normalisers["fr"].tokens(text)
+            _direct, crossed = semantic.query_vectors([tokens], "fr", weights, text=text)
+            return set(crossed.indices.tolist())
+
+        # "business" is in one French label and four English ones: an English word here,
+        # which the learnt table alone does not send to "business".
+        text = "Vous pratiquez le business."
+        assert english["busi"] not in crossed_terms(text, NoIdentity)
+        assert english["busi"] in crossed_terms(text)
 
     def test_single_letters_stay_part_of_tool_names(self):
         extractor = self.build(("en", "Objective-C"), ("en", "project management"))
