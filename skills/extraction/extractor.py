@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from skills.extraction.context import ContextRule, hide_refused_words
 from skills.extraction.gazetteer import Gazetteer, load_entries
-from skills.extraction.labels import LabelChannel
+from skills.extraction.labels import LabelChannel, skill_readings
 from skills.extraction.language import detect_language
 from skills.extraction.names import name_forms, written_as_name
 from skills.extraction.occupations import OccupationIndex
@@ -71,14 +71,19 @@ NAME_MEMO_SIZE = 50_000
 LANGUAGE_SAMPLE = 500
 # Label mode (`as_label=True`): the encoder reads at most this much of the text (a label, or a
 # short list of them), and each skill's raw score gains this weight times its label channel
-# score (`labels.LabelChannel.scores`, in [0, 1]). Tuned on the odd half of the Competent dev
-# labels, checked on the even half (bench/extraction.py): MRR 0.27 lexical alone; weight 1 ->
-# 0.31, 2 -> 0.33 (tune 0.326, held-out 0.334), 3-4 no better (a broad plateau).
+# score (`labels.LabelChannel.scores`, in [0, 1]). Tuned with `labels.COSINE_FLOOR` on the tune
+# half of the Competent dev labels (odd positions in the file), checked on the held-out half:
+# MRR 0.271 lexical alone; 0.331 (tune 0.326, held-out 0.337) with the French label read as a
+# query (weight 2, floor 0.85); 0.358 (tune 0.357, held-out 0.359; Hit@1 0.250 -> 0.273) with
+# the mean of five readings of each skill (`labels.skill_readings`), weight 4, floor 0.85.
+# Weights 3.5-5 and floors 0.83-0.86 all give 0.351-0.357 on the tune half. Tried and no
+# better: reciprocal rank fusion (k 5-60) instead of adding scores, 0.33-0.34; weighing by
+# the text's best lexical score, or by per-text normalised cosines; the max over the 3,174
+# French alternative labels, or their readings in the mean; a prior on occupation links.
+# Thresholded (`extract`): on the 1,000 dev labels, 1,148 skills kept, 25.5 % of them gold
+# (1,245 and 21.9 % with the French query reading alone).
 LABEL_MAX_CHARS = 300
-LABEL_WEIGHT = 2.0
-# The skill labels the encoder compares a label with: the preferred labels in these languages.
-# The English ones as well moved Competent MRR by 0.002 only, for twice the embedding work.
-LABEL_LANGUAGES = ("fr",)
+LABEL_WEIGHT = 4.0
 
 
 @dataclass(frozen=True)
@@ -783,15 +788,19 @@ def context_rule(
 
 
 def label_channel(snapshot: TaxonomySnapshot) -> LabelChannel:
-    """The label mode's ESCO side: the preferred labels in `LABEL_LANGUAGES`, vectors unset."""
-    texts, skills = [], []
+    """The label mode's ESCO side: one row per skill with a French preferred label, read as
+    `labels.skill_readings` says (its French and English labels, its description), vectors
+    unset."""
+    texts, skills, readings = [], [], []
     for idx, skill in enumerate(snapshot.skills):
-        for lang in LABEL_LANGUAGES:
-            label = skill.label_fr if lang == "fr" else skill.label_en
-            if label and label.strip():
-                texts.append(label.strip())
-                skills.append(idx)
-    return LabelChannel(texts, skills, len(snapshot.skills), weight=LABEL_WEIGHT)
+        label = (skill.label_fr or "").strip()
+        if not label:
+            continue
+        texts.append(label)
+        skills.append(idx)
+        description = skill.description_fr or skill.description_en or ""
+        readings.append(skill_readings(label, skill.label_en or "", description))
+    return LabelChannel(texts, skills, len(snapshot.skills), weight=LABEL_WEIGHT, readings=readings)
 
 
 def passages(text: str):

