@@ -19,17 +19,19 @@ the mean of the five cosines: an ensemble that costs nothing per ranked text (~2
 label, as with the French label alone). Competent dev labels, MRR (tune / held-out half): 0.326
 / 0.337 with the French label read as a query only, 0.357 / 0.359 with the five readings.
 
-The readings are embedded once, by `build_index` (so by `manage.py build_extraction_index` and
-`make setup`), and cached in `<WAKE_DATA_DIR>/extraction/labels-<model>-readings.npz` as
-(reading, vector) rows: a new local concept or an index rebuilt for a code change embeds only
-the readings not yet in the file. For the full ESCO that is 69,000 readings, 1,710 CPU-s on the
-development machine (the descriptions 875 of them), against 224 for the French labels alone
-before; a 60 MB file. Vectors are stored as float16 (cosines move by < 1e-3); a second file
-holds the mean rows in the index's order (10 MB) and loads memory-mapped at start-up.
+For the full ESCO that is 69,000 readings, 1,710 CPU-s on the development machine (the
+descriptions 875 of them), against 224 for the French labels alone before. So the row vectors
+of the vendored ESCO ship with the code (`SHIPPED_VECTORS`, 10 MB, written by `manage.py
+build_extraction_index --write-shipped-vectors`), keyed by a hash of their readings: `build_index`
+(so `make setup`) reads them and embeds only the rows they lack (local concepts, changed
+labels), caching those readings in `<WAKE_DATA_DIR>/extraction/labels-<model>-readings.npz`.
+Vectors are stored as float16 (cosines move by < 1e-3); a second file holds the rows in the
+index's order (10 MB) and loads memory-mapped at start-up.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -48,6 +50,13 @@ DIM = 384
 # The cache of reading vectors, keyed by reading (the first cache, keyed by bare text, held
 # query vectors only).
 VECTORS_NAME = f"{MODEL_NAME}-readings"
+# The row vectors of the vendored ESCO, shipped with the code (`LabelChannel.attach`), keyed by
+# the first KEY_BYTES of the SHA-256 of their readings: a fresh installation embeds only what
+# the file does not hold (local concepts, a newer ESCO).
+SHIPPED_VECTORS = (
+    Path(__file__).resolve().parents[1] / "data" / "esco" / f"labels-{VECTORS_NAME}.npz"
+)
+KEY_BYTES = 16
 # The labels of a batch are embedded together: a bounded batch keeps memory flat.
 EMBED_BATCH = 256
 # e5 cosines between unrelated short texts sit around 0.75-0.85: only what lies above this
@@ -173,9 +182,13 @@ class LabelChannel:
     def ready(self) -> bool:
         return self.vectors is not None
 
-    def attach(self, folder: Path, *, embed_missing: bool) -> bool:
-        """Load the vectors of this channel's readings from `folder`; embed and save the
-        missing ones when `embed_missing`, else leave the channel off if any is missing.
+    def attach(
+        self, folder: Path, *, embed_missing: bool, shipped: Path | None = SHIPPED_VECTORS
+    ) -> bool:
+        """Load the vectors of this channel's rows: from the `shipped` file (the vendored
+        ESCO's, see `write_shipped_vectors`) for every row whose readings it holds, from the
+        readings cache in `folder` for the others; embed and save the missing readings when
+        `embed_missing`, else leave the channel off if any is missing.
 
         Once complete, the rows (means of their readings) are also saved in this channel's
         order, one file per digest of its readings, which later loads memory-mapped: a cold
@@ -190,24 +203,62 @@ class LabelChannel:
             except (OSError, ValueError):
                 logger.warning("Label vectors %s unreadable.", ordered, exc_info=True)
             self.vectors = None
-        path = vectors_path(folder)
-        known: dict[str, np.ndarray] = {}
-        if path.exists():
-            try:
-                known = _load(path)
-            except Exception:  # an unreadable cache is rebuilt, never fatal
-                logger.warning("Label vectors %s unreadable; re-embedding.", path, exc_info=True)
-        missing = sorted({key for row in self.readings for key in row if key not in known})
-        if missing:
-            if not embed_missing or not encoder_available():
-                return False
-            logger.info("Embedding %d skill readings for label mode.", len(missing))
-            for key, vector in zip(missing, _embed(missing), strict=True):
-                known[key] = vector.astype(np.float16)
-            _save(path, known)
-        self.vectors = _means(self.readings, known).astype(np.float16)
+        vectors = np.zeros((len(self.readings), DIM), dtype=np.float16)
+        shipped_rows = _load_shipped(shipped) if shipped is not None else {}
+        rest = []
+        for row, readings in enumerate(self.readings):
+            vector = shipped_rows.get(reading_key(readings))
+            if vector is None:
+                rest.append(row)
+            else:
+                vectors[row] = vector
+        if rest:
+            path = vectors_path(folder)
+            known: dict[str, np.ndarray] = {}
+            if path.exists():
+                try:
+                    known = _load(path)
+                except Exception:  # an unreadable cache is rebuilt, never fatal
+                    logger.warning(
+                        "Label vectors %s unreadable; re-embedding.", path, exc_info=True
+                    )
+            readings = [self.readings[row] for row in rest]
+            missing = sorted({key for row in readings for key in row if key not in known})
+            if missing:
+                if not embed_missing or not encoder_available():
+                    return False
+                logger.info("Embedding %d skill readings for label mode.", len(missing))
+                for key, vector in zip(missing, _embed(missing), strict=True):
+                    known[key] = vector.astype(np.float16)
+                _save(path, known)
+            vectors[rest] = _means(readings, known)
+        self.vectors = vectors
         _save_ordered(ordered, self.vectors)
         return True
+
+    def write_shipped_vectors(self, path: Path = SHIPPED_VECTORS) -> int:
+        """Write this (attached) channel's row vectors, keyed by their readings, to `path`:
+        the file a fresh installation reads instead of embedding the vendored ESCO (about
+        1,700 CPU-s). Returns the number of rows written."""
+        if self.vectors is None:
+            raise ValueError("the channel has no vectors to write")
+        keys = np.frombuffer(b"".join(reading_key(row) for row in self.readings), dtype=np.uint8)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".labels-", suffix=".npz")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                np.savez_compressed(
+                    out,
+                    keys=keys.reshape(-1, KEY_BYTES),
+                    vectors=np.asarray(self.vectors, dtype=np.float16),
+                )
+            os.chmod(tmp_name, 0o644)  # a file of the repository, not a private cache
+            os.replace(tmp_name, path)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+        _load_shipped.cache_clear()
+        return len(self.readings)
 
     def scores(self, text: str) -> np.ndarray:
         """Per skill, the rescaled cosine of `text` with its closest label, in [0, 1]."""
@@ -226,6 +277,25 @@ class LabelChannel:
         if cached is None or cached[0] is not self.vectors:
             cached = self.__dict__["_float32"] = (self.vectors, self.vectors.astype(np.float32))
         return cached[1]
+
+
+def reading_key(readings: tuple[str, ...]) -> bytes:
+    """The key of one row's readings in the shipped file (`KEY_BYTES` of their SHA-256)."""
+    return hashlib.sha256("\x1f".join(readings).encode()).digest()[:KEY_BYTES]
+
+
+@functools.cache
+def _load_shipped(path: Path) -> dict[bytes, np.ndarray]:
+    """{reading key: row vector} of a shipped file; empty when it is absent or unreadable."""
+    if not path.exists():
+        return {}
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            keys, vectors = data["keys"], data["vectors"]
+    except Exception:  # a broken file costs embedding time, never a failure
+        logger.warning("Shipped label vectors %s unreadable.", path, exc_info=True)
+        return {}
+    return {key.tobytes(): vector for key, vector in zip(keys, vectors, strict=True)}
 
 
 def _load(path: Path) -> dict[str, np.ndarray]:

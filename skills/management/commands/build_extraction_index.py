@@ -1,9 +1,10 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from skills.extraction import build_index, invalidate_extractor
 from skills.extraction.cache import cache_path
+from skills.extraction.labels import SHIPPED_VECTORS
 
 
 class Command(BaseCommand):
@@ -17,11 +18,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Rebuild even if the cache is current."
         )
+        parser.add_argument(
+            "--write-shipped-vectors",
+            action="store_true",
+            help=(
+                "Also write the label vectors to the file shipped with the code "
+                "(skills/data/esco/), for a maintainer after an ESCO upgrade: fresh "
+                "installations then embed nothing."
+            ),
+        )
 
-    def handle(self, *args, force, verbosity, **options):
+    def handle(self, *args, force, write_shipped_vectors, verbosity, **options):
         started = time.perf_counter()
         extractor, built = build_index(force=force, embed_labels=True)
         invalidate_extractor()
+        if write_shipped_vectors:
+            if not extractor.label_mode_ready:
+                raise CommandError("No label vectors to write: the sentence encoder is missing.")
+            rows = extractor.label_channel.write_shipped_vectors()
+            self.stdout.write(f"Label vectors of {rows} skills written to {SHIPPED_VECTORS}.")
         state = "built" if built else "already current"
         label_mode = "on" if extractor.label_mode_ready else "off (sentence encoder missing)"
         self.stdout.write(
