@@ -614,8 +614,8 @@ class Extractor:
         machine learning", "Podcast : enregistrer et monter son émission"): the best skill
         of label mode, if it scores at least `short_label_threshold` (and `threshold`).
 
-        Label-like means at most `short_text_chars` characters: course titles, search
-        queries, one-line needs; a sentence of a posting is longer and has its own evidence.
+        Label-like means at most `short_text_chars` characters: course titles, one-line needs,
+        a skill typed by hand; a posting's sentences are longer and have their own evidence.
         """
         if isinstance(text, bytes | bytearray) or len(str(text).strip()) > (
             self.calibration.short_text_chars
