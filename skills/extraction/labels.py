@@ -31,7 +31,6 @@ index's order (10 MB) and loads memory-mapped at start-up.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import os
@@ -257,7 +256,6 @@ class LabelChannel:
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise
-        _load_shipped.cache_clear()
         return len(self.readings)
 
     def scores(self, text: str) -> np.ndarray:
@@ -284,7 +282,6 @@ def reading_key(readings: tuple[str, ...]) -> bytes:
     return hashlib.sha256("\x1f".join(readings).encode()).digest()[:KEY_BYTES]
 
 
-@functools.cache
 def _load_shipped(path: Path) -> dict[bytes, np.ndarray]:
     """{reading key: row vector} of a shipped file; empty when it is absent or unreadable."""
     if not path.exists():

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+from skills.extraction.memos import PickledWithoutMemos
 from skills.extraction.taxonomy import TaxonomySnapshot
 from skills.extraction.text import LANGUAGES, Normaliser, Token
 
@@ -96,7 +97,9 @@ class LanguageSide:
         self.n_skills = n_skills
 
 
-class SemanticIndex:
+class SemanticIndex(PickledWithoutMemos):
+    MEMOS = ("_identity_memo",)
+
     def __init__(self, snapshot: TaxonomySnapshot, normalisers: dict[str, Normaliser], rejected):
         self.normalisers = normalisers
         n_skills = len(snapshot.skills)
@@ -225,15 +228,6 @@ class SemanticIndex:
         if position < len(translated) and translated[position] == code:
             return -1  # the table already sends the word to itself
         return target
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state.pop("_identity_memo", None)
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._identity_memo = {}
 
     def scores(
         self, sentences_terms, lang: str, weights=Weights, *, text: str, include=()

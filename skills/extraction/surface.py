@@ -17,6 +17,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from core.text import fold
+from skills.extraction.memos import PickledWithoutMemos
 from skills.extraction.taxonomy import Method, TaxonomySnapshot
 from skills.extraction.text import LANGUAGES, TOKEN_RE, Normaliser, Token
 
@@ -71,8 +72,10 @@ def _code(number: int) -> str:
     )
 
 
-class SurfaceIndex:
+class SurfaceIndex(PickledWithoutMemos):
     """Normalised surface forms -> (skill, form) pairs, one automaton per text language."""
+
+    MEMOS = ("_inflection_memo",)
 
     def __init__(self, snapshot: TaxonomySnapshot, normalisers: dict[str, Normaliser]):
         self.normalisers = normalisers
@@ -161,15 +164,6 @@ class SurfaceIndex:
             }
             self.single_words[lang] = words
         self._inflection_memo: dict[tuple[str, int, str], bool] = {}
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state.pop("_inflection_memo", None)
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._inflection_memo = {}
 
     def _encode(self, terms: list[str], *, create: bool = False) -> str:
         codes = self.codes
