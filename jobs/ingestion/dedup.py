@@ -46,13 +46,12 @@ def signature(text: str) -> bytes:
     if len(tokens) < SHINGLE_WORDS:
         shingles = {" ".join(tokens)}
     else:
-        shingles = {
-            " ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)
-        }
+        shifted = (tokens[offset:] for offset in range(SHINGLE_WORDS))
+        shingles = set(map(" ".join, zip(*shifted)))
     # datasketch's MinHash.update_batch with its default sha1_hash32, written out: calling
     # the hash function once per shingle through datasketch cost half of the signature's time.
     # `test_signature_equals_datasketch_minhash` holds the two to the same values.
-    digests = b"".join([sha1(shingle.encode()).digest()[:4] for shingle in shingles])
+    digests = b"".join([sha1(shingle).digest()[:4] for shingle in map(str.encode, shingles)])
     hashes = np.frombuffer(digests, dtype="<u4").astype(np.uint64)
     a, b = _PERMUTATIONS
     permuted = np.bitwise_and((hashes[:, None] * a + b) % _MERSENNE_PRIME, _MAX_HASH)

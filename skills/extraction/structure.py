@@ -25,8 +25,6 @@ from functools import cache
 
 import numpy as np
 
-from core.text import fold
-
 
 class PartKind(StrEnum):
     """What a stretch of a posting is about; the extractor weighs each kind."""
@@ -175,6 +173,7 @@ _OFFER_OPENING = re.compile(r"^\W*(?:nous|on) (?:vous |te )?(?:offrons|proposons
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _LINE_RE = re.compile(r"[^\n]*\n?")
+_SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -193,8 +192,8 @@ def split_parts(text: str) -> list[Part]:
         # One sentence or one line (a course title, a short need) has no parts to tell apart:
         # "RGPD : mise en conformité pour les PME" is a course on the GDPR, not a legal notice.
         return [Part(PartKind.BODY, 0, len(text))]
-    headings = list(_headings(text))
     folded = _fold_in_place(text)
+    headings = list(_headings(folded))
     starts: list[tuple[int, PartKind]] = []
     first_heading = headings[0][0] if headings else len(text)
     starts.extend(_preamble(text, folded, 0, first_heading, structured=bool(headings)))
@@ -239,14 +238,15 @@ def _fold_in_place(text: str) -> str:
     return folded if len(folded) == len(text) else "".join(ch.lower()[:1] for ch in folded)
 
 
-def _headings(text: str):
-    """(line start, kind) of every heading line, in order."""
+def _headings(folded: str):
+    """(line start, kind) of every heading line of a text folded by `_fold_in_place`, in
+    order."""
     position = 0
-    for match in _LINE_RE.finditer(text):
+    for match in _LINE_RE.finditer(folded):
         line = match.group()
         if not line:
             break
-        kind = heading_kind(line)
+        kind = _folded_heading_kind(line)
         if kind is not None:
             yield position, kind
         position += len(line)
@@ -258,11 +258,17 @@ def heading_kind(line: str) -> PartKind | None:
     "Vos missions :", "PROFIL RECHERCHÉ", "Intéressé(e) ?", "- Nous offrons" are headings;
     so is "Procédure : envoyez votre CV…" (a heading that opens its line, before a colon).
     """
+    return _folded_heading_kind(_fold_in_place(line))
+
+
+def _folded_heading_kind(line: str) -> PartKind | None:
+    # A posting is folded once (`split_parts`), not line by line: folding each line cost
+    # more than the rest of the split.
     stripped = line.strip().strip(_BULLETS)
     if not stripped:
         return None
     # A heading, even one that opens a long line, is in its first few words.
-    folded = fold(stripped[: MAX_HEADING_CHARS + 1])
+    folded = _SPACES.sub(" ", stripped[: MAX_HEADING_CHARS + 1]).strip()
     if len(stripped) <= MAX_HEADING_CHARS:
         kind = _match_heading(_HEADING_END.sub("", folded))
         if kind is not None:
