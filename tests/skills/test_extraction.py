@@ -233,6 +233,31 @@ class TestSurfaceLayerOnASyntheticTaxonomy:
         # "soi" with "soies", is a stop word now, as "be" is in English.)
         assert best_hit("Gestion des communes rurales") > best_hit("Communication interne")
 
+    def test_english_stem_shared_by_another_word_is_no_hit(self):
+        from skills.extraction.surface import english_inflection_of
+
+        extractor = self.build(
+            ("en", "experiment"), ("en", "manage"), ("en", "crafting"), ("en", "project management")
+        )
+
+        def words(text):
+            analysis = extractor.analyse(text, lang="en")
+            return {extractor.labels[h.skill][1] for h in analysis.hits}
+
+        # Snowball stems "experience" and "experiment" alike: another word, not the label.
+        assert "experiment" not in words("Five years of experience with Java.")
+        assert "experiment" in words("You experiment with new recipes.")
+        assert "experiment" in words("Our experiments run weekly.")
+        # Regular English inflections are the label's word.
+        assert "manage" in words("Managing a team of five.")
+        assert "crafting" in words("Crafted furniture for our shop.")
+        assert english_inflection_of("studies", "study")
+        assert english_inflection_of("planning", "plan")
+        assert not english_inflection_of("communicate", "communication")
+        # French keeps such a hit at half its specificity (its verbs change their stems).
+        french = self.build(("fr", "communes"), ("fr", "gestion de projet"))
+        assert french.analyse("Communication interne", lang="fr").hits
+
     def test_one_word_label_heading_a_complement_counts_less(self):
         extractor = self.build(
             ("fr", "cartographie"), ("fr", "SQL"), ("en", "mapping"), ("fr", "gestion de projet")
