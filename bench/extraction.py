@@ -2,6 +2,7 @@
 
     DJANGO_SETTINGS_MODULE=config.settings.dev .venv/bin/python bench/extraction.py
     ... bench/extraction.py --competent-misses 30   # diagnosis: Competent misses, no timing
+    ... bench/extraction.py --competent             # Competent figures only (~1 min)
 
 Runs on the full vendored ESCO taxonomy in a benchmark database of its own
 (`var/bench/esco-full.sqlite3`, created with `migrate` + `import_esco` on first use, ~1 min), so
@@ -258,6 +259,13 @@ def quality(extractor) -> dict[str, float]:
         results[f"{name}_r"] = m["recall"]
         results[f"{name}_f1"] = m["f1"]
         results[f"{name}_fp_nogold"] = m["fp_no_gold"]
+    results.update(competent_quality(extractor))
+    return results
+
+
+def competent_quality(extractor) -> dict[str, float]:
+    """Competent MRR in label mode (and lexical alone), per half, and label mode's cost."""
+    results: dict[str, float] = {}
     path = DEV_EVAL / "competent_fr_dev.jsonl"
     if path.exists():
         rows = read_jsonl(path)
@@ -603,6 +611,9 @@ def main() -> int:
             print(f"{path} absent: nothing to diagnose")
             return 0
         competent_diagnosis(extractor, read_jsonl(path), show=int(sys.argv[2]))
+        return 0
+    if len(sys.argv) > 1 and sys.argv[1] == "--competent":
+        competent_quality(extractor)
         return 0
     if len(sys.argv) > 2 and sys.argv[1] == "--devset-detail":
         devset_detail(extractor, sys.argv[2])

@@ -80,6 +80,19 @@ LANGUAGE_SAMPLE = 500
 # better: reciprocal rank fusion (k 5-60) instead of adding scores, 0.33-0.34; weighing by
 # the text's best lexical score, or by per-text normalised cosines; the max over the 3,174
 # French alternative labels, or their readings in the mean; a prior on occupation links.
+# Also no better on the tune half (all within the noise: a paired bootstrap puts the standard
+# error of a difference between two fusions at ~0.005, of the half's MRR itself at 0.019):
+# capping or bending the lexical score (cap 1.0: 0.357; power 0.75: 0.356; its logistic
+# calibration: 0.333); label-mode lexical weights (coverage off, halved or raised, the English
+# bridge changed, descriptions on, prior doubled, exact weight 0.4-0.9, no damping of one- or
+# two-word passages: best 0.346-0.357 each); the text read as a passage (0.33), as query and
+# passage (0.34), or lower-cased (the encoder alone 0.308 -> 0.313, fused 0.341-0.352);
+# hubness correction of skill vectors (CSLS-like, 0.32-0.35); pseudo-relevance feedback on the
+# text's vector (0.33-0.35); a type prior (skill vs knowledge) for texts that open with a verb
+# (0.355); a listwise-trained linear fusion of lexical, encoder and literal-hit features
+# (0.353). Cosines with each skill's normalised mean (its readings' centroid) lift the encoder
+# alone (0.308 -> 0.321) and the plateau's floor (weights 3-5 x floors: 0.353-0.358 against
+# 0.348-0.356) but not its top (0.358).
 # Thresholded (`extract`): on the 1,000 dev labels, 1,148 skills kept, 25.5 % of them gold
 # (1,245 and 21.9 % with the French query reading alone).
 LABEL_MAX_CHARS = 300
