@@ -2,9 +2,10 @@
 posting, tool names and short texts. Tiny hand-made taxonomies isolate each rule; the fixture
 slice of ESCO checks the tools it holds."""
 
+import numpy as np
 import pytest
 
-from skills.extraction.extractor import Extractor
+from skills.extraction.extractor import Extractor, passages
 from skills.extraction.gazetteer import Gazetteer, NameEntry, NameKind, load_entries
 from skills.extraction.taxonomy import (
     Method,
@@ -154,6 +155,11 @@ class TestPartsOfAPosting:
             label_uri("Java (programmation informatique)")
         }
 
+    def test_the_company_blurb_is_not_even_ranked(self, extractor):
+        # Weight 0: what the employer says of itself is no requirement, however strong.
+        ranked = {match.uri for match in extractor.rank(self.POSTING, lang="fr", top_k=50)}
+        assert label_uri("métallurgie") not in ranked
+
     def test_spans_point_into_the_text_as_given_when_entities_are_decoded(self, extractor):
         text = "Votre profil : l&apos;expérience d&apos;un langage comme Java &amp; le SQL."
         matches = {m.uri: m for m in extractor.extract(text, lang="fr")}
@@ -201,3 +207,42 @@ class TestCourseTitlesOnTheFixtureSlice:
     def test_a_course_title_gets_its_skill(self, esco, title, label_fr):
         labels = {match.label_fr for match in esco.extract(title)}
         assert label_fr in labels
+
+
+class TestInferredSkillsPerSentence:
+    """A passage merges short sentences; each keeps its best inferred skill (up to a cap)."""
+
+    def test_passages_count_the_sentences_they_merge(self):
+        text = "- Accueillir les enfants.\n- Préparer les repas.\n- Ranger la salle."
+        assert list(passages(text, counted=True)) == [(0, len(text), 3)]
+        assert list(passages(text)) == [(0, len(text))]
+
+    def test_a_long_sentence_is_a_passage_of_one(self):
+        long = "Vous " + "accueillez les enfants et leurs parents, " * 6 + "chaque matin."
+        text = f"{long}\n{long}"
+        assert [count for *_, count in passages(text, counted=True)] == [1, 1]
+
+    @staticmethod
+    def kept(extractor, items: list[int], scores: list[float], passage_of: list[int]):
+        """Which inferred candidates (no literal hit) `_product_selection` keeps."""
+        analysis = extractor.analyse("Profil.", lang="fr")
+        analysis.hits = []
+        analysis.passage_items = items
+        candidates = np.arange(len(scores))
+        best_sentence = np.asarray(passage_of, dtype=np.int64)
+        keep = extractor._product_selection(
+            analysis, candidates, np.asarray(scores, dtype=np.float32), best_sentence
+        )
+        return set(np.flatnonzero(keep).tolist())
+
+    def test_one_inferred_skill_per_sentence_of_a_passage(self, extractor):
+        scores = [0.9, 0.8, 0.7, 0.6]
+        assert self.kept(extractor, [1], scores, [0, 0, 0, 0]) == {0}
+        assert self.kept(extractor, [2], scores, [0, 0, 0, 0]) == {0, 1}
+        assert self.kept(extractor, [1, 1], scores, [0, 0, 1, 1]) == {0, 2}
+
+    def test_at_most_the_cap_per_passage(self, extractor):
+        cap = extractor.calibration.per_sentence_items
+        scores = [0.9 - 0.01 * i for i in range(cap + 3)]
+        kept = self.kept(extractor, [cap + 3], scores, [0] * len(scores))
+        assert kept == set(range(cap))
