@@ -46,8 +46,10 @@ def signature(text: str) -> bytes:
     if len(tokens) < SHINGLE_WORDS:
         shingles = {" ".join(tokens)}
     else:
+        # The word sequence beside itself shifted by one and two words: zip stops at the
+        # shortest, the last full shingle.
         shifted = (tokens[offset:] for offset in range(SHINGLE_WORDS))
-        shingles = set(map(" ".join, zip(*shifted)))
+        shingles = set(map(" ".join, zip(*shifted, strict=False)))
     # datasketch's MinHash.update_batch with its default sha1_hash32, written out: calling
     # the hash function once per shingle through datasketch cost half of the signature's time.
     # `test_signature_equals_datasketch_minhash` holds the two to the same values.

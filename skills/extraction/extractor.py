@@ -463,12 +463,24 @@ class Extractor:
             return best, best_sentence
         exact = self._exact_by_sentence(analysis)
         text, tokens = analysis.text, analysis.tokens
+        part_weights = analysis.passage_weights
+        if part_weights is None:
+            part_weights = np.ones(len(analysis.sentence_tokens), dtype=np.float32)
         for chunk_start in range(0, len(analysis.sentence_tokens), SENTENCE_CHUNK):
             chunk = analysis.sentence_tokens[chunk_start : chunk_start + SENTENCE_CHUNK]
             # Words of listed names were emptied by `analyse` (`reading.mask_names`): they rank
-            # nothing.
-            terms = [[token for token in tokens[first:last] if token.norm] for first, last in chunk]
-            chunk_exact = [exact.get(chunk_start + offset, {}) for offset in range(len(chunk))]
+            # nothing. A passage of a part that weighs nothing (the company presentation, the
+            # process, the legal mentions) would have its row zeroed by `weigh_passages`: it
+            # is not scored at all (a fifth of the passages of the postings in bench/data).
+            counted = (part_weights[chunk_start : chunk_start + len(chunk)] > 0).tolist()
+            terms = [
+                [token for token in tokens[first:last] if token.norm] if keep else []
+                for (first, last), keep in zip(chunk, counted, strict=True)
+            ]
+            chunk_exact = [
+                exact.get(chunk_start + offset, {}) if keep else {}
+                for offset, keep in enumerate(counted)
+            ]
             skills, block = self.semantic.scores(
                 terms,
                 analysis.lang,
