@@ -192,3 +192,34 @@ class TestTitleRules:
             small_index._title_memo.clear()
             first = small_index.match(title, top_k=1)
             assert first == small_index.match(title, top_k=5)[:1]
+
+
+class TestRowSelection:
+    """The shortcuts of a title's scoring pick what the plain computation picks."""
+
+    @pytest.mark.parametrize("seed", range(5))
+    def test_top_rows_are_the_largest(self, seed):
+        import numpy as np
+
+        from skills.extraction.occupations import _top_rows
+
+        rng = np.random.default_rng(seed)
+        # A long tail of small similarities, as n-gram cosines have; and an array whose sampled
+        # rows (every eighth) are its best, so that the bar lets too few rows through (the
+        # fallback).
+        skewed = rng.random(4000).astype(np.float32) * 0.5
+        skewed[::8] = 1.0
+        for sims in (rng.gamma(0.5, 0.1, 60_000).astype(np.float32), skewed):
+            count = 400
+            chosen = _top_rows(sims, count)
+            assert len(chosen) == len(set(chosen.tolist())) == count
+            assert sims[chosen].min() >= np.partition(sims, len(sims) - count)[len(sims) - count]
+
+    def test_among_is_membership_in_a_sorted_array(self):
+        import numpy as np
+
+        from skills.extraction.occupations import _among
+
+        values = np.array([0, 3, 5, 9, 12])
+        assert _among(values, np.array([3, 9, 10])).tolist() == [False, True, False, True, False]
+        assert _among(values, np.zeros(0, dtype=np.int64)).tolist() == [False] * 5
