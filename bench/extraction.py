@@ -309,20 +309,11 @@ def posting_judgments() -> dict[str, dict[str, str]]:
     return out
 
 
-def analyse(extractor, *, title: str, text: str):
-    from jobs.ingestion.prepare import analyse as analyse_posting
-
-    return analyse_posting(extractor, title=title, text=text)
-
-
-def posting_occupations(extractor, *, title: str, text: str, top_k: int):
-    from jobs.ingestion.prepare import posting_occupations as occupations
-
-    return occupations(extractor, title=title, text=text, top_k=top_k)
-
-
 def posting_outcome(extractor, row, judged: dict[str, str] | None = None) -> dict:
     """What the extractor does with one annotated posting or need (sets of URIs)."""
+    # Imported here: Django is set up by `main`, after this module is loaded.
+    from jobs.ingestion.prepare import analyse, posting_occupations
+
     top = {skill["uri"] for skill in row["top_skills"]}
     wrong = {skill["uri"] for skill in row["wrong_skills"]}
     judged = judged or {}
@@ -487,6 +478,8 @@ def devset_quality(extractor) -> dict[str, float]:
 def devset_detail(extractor, half: str) -> None:
     """Per record of one half: confident skills (+ top skill, ! wrong), missed top skills,
     rank of each missed skill, and the occupation ranking. For diagnosis, not for figures."""
+    from jobs.ingestion.prepare import posting_occupations
+
     labels = dict(zip(extractor.uris, extractor.labels, strict=True))
 
     def label(uri: str) -> str:

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from analytics import selectors as analytics_selectors
+from core.files import replaced_atomically
 from core.tabular import spreadsheet_cell
 from courses.exporting import export_csv, export_json, offers_for_export
 
@@ -350,16 +351,10 @@ def _write_synced(path: Path, data: bytes) -> None:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replaced_atomically(path) as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
 
 
 def _prune(root: Path, *, keep: int) -> None:

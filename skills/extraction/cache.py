@@ -8,15 +8,14 @@ Nothing is downloaded: every model file is built here from the taxonomy.
 from __future__ import annotations
 
 import logging
-import os
 import pickle
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 from django.conf import settings
 
+from core.files import replaced_atomically
 from skills.extraction.extractor import Extractor
 from skills.extraction.taxonomy import load_snapshot, taxonomy_fingerprint
 
@@ -68,15 +67,8 @@ def _attach_label_vectors(extractor: Extractor, *, embed: bool) -> None:
 
 
 def _save(extractor: Extractor, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(extractor, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with replaced_atomically(path, prefix=".index-", suffix=".tmp") as out:
+        pickle.dump(extractor, out, protocol=pickle.HIGHEST_PROTOCOL)
     for old in path.parent.glob("index-*.pkl"):
         if old != path:
             old.unlink(missing_ok=True)

@@ -34,11 +34,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 import threading
 from pathlib import Path
 
 import numpy as np
+
+from core.files import replaced_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -242,20 +243,13 @@ class LabelChannel:
         if self.vectors is None:
             raise ValueError("the channel has no vectors to write")
         keys = np.frombuffer(b"".join(reading_key(row) for row in self.readings), dtype=np.uint8)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".labels-", suffix=".npz")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                np.savez_compressed(
-                    out,
-                    keys=keys.reshape(-1, KEY_BYTES),
-                    vectors=np.asarray(self.vectors, dtype=np.float16),
-                )
-            os.chmod(tmp_name, 0o644)  # a file of the repository, not a private cache
-            os.replace(tmp_name, path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        with replaced_atomically(path, prefix=".labels-", suffix=".npz") as out:
+            np.savez_compressed(
+                out,
+                keys=keys.reshape(-1, KEY_BYTES),
+                vectors=np.asarray(self.vectors, dtype=np.float16),
+            )
+            os.fchmod(out.fileno(), 0o644)  # a file of the repository, not a private cache
         return len(self.readings)
 
     def scores(self, text: str) -> np.ndarray:
@@ -307,19 +301,12 @@ def _save(path: Path, known: dict[str, np.ndarray]) -> None:
     """The readings and their vectors. The texts are stored as one UTF-8 blob and their end
     offsets: a fixed-width string array would pad every reading to the longest description
     (270 MB instead of 60)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     encoded = [text.encode() for text in known]
     blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
     ends = np.cumsum([len(text) for text in encoded], dtype=np.int64)
     vectors = np.stack(list(known.values())).astype(np.float16)
-    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".labels-", suffix=".npz")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            np.savez(out, texts=blob, ends=ends, vectors=vectors)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with replaced_atomically(path, prefix=".labels-", suffix=".npz") as out:
+        np.savez(out, texts=blob, ends=ends, vectors=vectors)
     # The first cache (query vectors of bare labels) is superseded by this one.
     (path.parent / f"labels-{MODEL_NAME}.npz").unlink(missing_ok=True)
 
@@ -327,15 +314,8 @@ def _save(path: Path, known: dict[str, np.ndarray]) -> None:
 def _save_ordered(path: Path, vectors: np.ndarray) -> None:
     """One channel's rows in its order; older orderings (other digests, or the vectors of an
     earlier recipe) are removed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".labels-", suffix=".npy")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            np.save(out, vectors)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with replaced_atomically(path, prefix=".labels-", suffix=".npy") as out:
+        np.save(out, vectors)
     for old in path.parent.glob(f"labels-{MODEL_NAME}*.npy"):
         if old != path:
             old.unlink(missing_ok=True)

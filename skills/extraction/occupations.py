@@ -35,6 +35,7 @@ import numpy as np
 
 from core.text import fold
 from skills.extraction.gazetteer import NameKind, load_entries
+from skills.extraction.memos import PickledWithoutMemos
 from skills.extraction.taxonomy import JOB_TITLE, TaxonomySnapshot
 from skills.extraction.text import clean_text, clean_title
 
@@ -209,7 +210,9 @@ def _title_variants(title: str) -> list[str]:
     return variants
 
 
-class OccupationIndex:
+class OccupationIndex(PickledWithoutMemos):
+    MEMOS = ("_title_memo",)
+
     # With the posting text, each candidate gains up to `text_weight` for the text's skills it
     # lists (essential ones count double), saturating at `skill_evidence_base` plus
     # `skill_evidence_per_link` per skill it lists: an occupation listing 100 skills is fully
@@ -334,19 +337,14 @@ class OccupationIndex:
         ]
 
     def __getstate__(self):
-        state = {key: value for key, value in self.__dict__.items() if key != "_title_memo"}
+        state = super().__getstate__()
         # Tens of thousands of small frozensets cost a fifth of loading the index, for titles
         # only: pickled as one string (a row per line, its prefixes space-separated; prefixes
         # hold neither), the sets are rebuilt on the first title matched.
         state["_row_prefix_text"] = "\n".join(" ".join(sorted(row)) for row in self.row_prefixes)
         state["_row_prefixes"] = None
-        del state["_prefix_holders"]
+        state["_prefix_holders"] = None  # derived from the prefixes: rebuilt on first use
         return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._title_memo = {}
-        self._prefix_holders = None
 
     @property
     def row_prefixes(self) -> list[frozenset[str]]:

@@ -113,7 +113,7 @@ class SemanticIndex(PickledWithoutMemos):
                 if form.lang != lang:
                     continue
                 terms = normaliser.terms(form.text)
-                key = " ".join(normaliser.terms(form.text))
+                key = " ".join(terms)
                 if not terms or key in rejected[lang].get(None, ()):
                     continue
                 if key in rejected[lang].get(form.skill, ()):
