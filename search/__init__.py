@@ -1,29 +1,38 @@
 """Learner search: `catalogue_search` and `posting_search` (see `search.api`), behind one
 contract (`search.contract`) that every engine answers.
 
-The entry points are loaded on first use, so importing `search` during app loading (before
-the models are ready) stays safe.
+The contract is plain data and imported at once; the entry points are loaded on first use, so
+importing `search` during app loading (before the models are ready) stays safe.
 """
 
-_PUBLIC = {
-    "catalogue_search": "search.api",
-    "posting_search": "search.api",
-    "query_params": "search.api",
-    "CatalogueQuery": "search.contract",
-    "CatalogueResult": "search.contract",
-    "PostingQuery": "search.contract",
-    "PostingResult": "search.contract",
-    "CATALOGUE_FACETS": "search.contract",
-    "POSTING_FACETS": "search.contract",
-}
+from search.contract import (
+    CATALOGUE_FACETS,
+    POSTING_FACETS,
+    CatalogueQuery,
+    CatalogueResult,
+    PostingQuery,
+    PostingResult,
+)
+
+_ENTRY_POINTS = ("catalogue_search", "posting_search", "query_params")
 
 
 def __getattr__(name: str):
-    if name in _PUBLIC:
-        import importlib
+    if name in _ENTRY_POINTS:
+        from search import api
 
-        return getattr(importlib.import_module(_PUBLIC[name]), name)
+        return getattr(api, name)
     raise AttributeError(f"module 'search' has no attribute {name!r}")
 
 
-__all__ = sorted(_PUBLIC)
+__all__ = [
+    "CATALOGUE_FACETS",
+    "POSTING_FACETS",
+    "CatalogueQuery",
+    "CatalogueResult",
+    "PostingQuery",
+    "PostingResult",
+    "catalogue_search",
+    "posting_search",
+    "query_params",
+]

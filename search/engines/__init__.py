@@ -1,15 +1,14 @@
 """The search engines, by name, and the one configured (`settings.SEARCH_ENGINE`).
 
-An engine module registers itself when imported: `search/engines/<name>.py` calls
-`register("<name>", factory)` at import time, where `factory()` returns an object answering
-`search.contract.SearchEngine`. `get_engine("<name>")` imports that module on first use, so
-an engine whose module or client library is absent costs nothing until it is configured, and
-then fails with a clear `ImproperlyConfigured`.
+An engine module registers itself when imported: it calls `register("<name>", factory)` at
+import time, where `factory()` returns an object answering `search.contract.SearchEngine`.
+The database engine is imported with this package; the others are listed in `_LOADERS` and
+imported by `get_engine("<name>")` on first use, so an engine whose client library is absent
+costs nothing until it is configured, and then fails with a clear `ImproperlyConfigured`.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 
@@ -36,24 +35,30 @@ def configured_engine_name() -> str:
     return getattr(settings, "SEARCH_ENGINE", "") or DATABASE
 
 
+def _load_elasticsearch() -> None:
+    from search.engines import elasticsearch  # noqa: F401  (registers itself on import)
+
+
+# The engines loaded on first use, by name: an engine whose client library is absent costs
+# nothing until it is configured.
+_LOADERS: dict[str, Callable[[], None]] = {"elasticsearch": _load_elasticsearch}
+
+
 def get_engine(name: str | None = None) -> SearchEngine:
     """The engine called `name` (default: the configured one), built once per process."""
     name = name or configured_engine_name()
     if name in _INSTANCES:
         return _INSTANCES[name]
     if name not in _FACTORIES:
-        if not name.isidentifier():
+        loader = _LOADERS.get(name)
+        if loader is None:
             raise ImproperlyConfigured(f"SEARCH_ENGINE {name!r} is not an engine name.")
         try:
-            importlib.import_module(f"search.engines.{name}")
+            loader()
         except ModuleNotFoundError as error:
             raise ImproperlyConfigured(
                 f"The search engine {name!r} is configured but cannot be loaded: {error}."
             ) from error
-        if name not in _FACTORIES:
-            raise ImproperlyConfigured(
-                f"search.engines.{name} was imported but registered no engine named {name!r}."
-            )
     engine = _FACTORIES[name]()
     _INSTANCES[name] = engine
     return engine
