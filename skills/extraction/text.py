@@ -128,7 +128,8 @@ class Normaliser:
         ("langage C", "Objective-C", "permis D"). Followed by an apostrophe it is an elision
         ("L'entreprise", "D'excavation") and goes. Labels and texts are read by this one rule:
         when labels kept their elided letters and texts did not, the quarter of French labels
-        that hold a "d'" or an "l'" could never be read literally.
+        that hold a "d'" or an "l'" could never be read literally. The French "son" is kept
+        where it is the noun (sound), not the possessive (`_is_sound`).
         """
         out = []
         append = out.append
@@ -150,7 +151,12 @@ class Normaliser:
             norm = cache.get(lowered)
             if norm is None:
                 norm = word(lowered)
-            if not norm and len(raw) == 1 and _is_name_letter(text, match.start()):
+            if not norm and (
+                (len(raw) == 1 and _is_name_letter(text, match.start()))
+                or (lowered == "son" and self.lang == "fr" and _is_sound(text, match))
+            ):
+                # A stop word kept: the letter of a name ("permis C"), or the sound ("prise de
+                # son", `_is_sound`).
                 norm = lowered
             if norm:
                 append(make(token_class, (norm, match.start() + offset, match.end() + offset)))
@@ -161,6 +167,34 @@ class Normaliser:
 
 
 _APOSTROPHES = frozenset("'’ʼ")
+# Before "son", the words after which it is the noun (sound): "le son", "du son", "ce son",
+# and the stage and studio nouns it qualifies ("console son numérique", "technicien son
+# vidéo", "régie son"), by their folded beginnings.
+_SOUND_ARTICLES = frozenset({"le", "du", "au", "ce", "un"})
+_SOUND_TRADE_NOUNS = (
+    "console", "technicien", "ingenieur", "regie", "regisseu", "materiel", "equipement",
+    "systeme", "table",
+)  # fmt: skip
+_PREVIOUS_WORD_RE = re.compile(r"(\w+)[\s'’ʼ-]*$")
+_NEXT_WORD_RE = re.compile(r"[ \t]*(\w+)")
+
+
+def _is_sound(text: str, match: re.Match) -> bool:
+    """Whether the French word "son" at `match` is the noun (sound), not the possessive.
+
+    The possessive always leads a noun phrase ("son équipe", "son propre outil", "prise de son
+    poste"); the noun follows an article ("le son", "du son") or a stage noun ("console son
+    numérique"), or ends its phrase: "prise de son", "technicien son et lumière", "prise de
+    son en studio". As a stop word, "prise de son" was read as "prise" and matched "prise de
+    vue" and "prise de commande".
+    """
+    previous = _PREVIOUS_WORD_RE.search(text, max(0, match.start() - 16), match.start())
+    if previous:
+        word = fold(previous.group(1))
+        if word in _SOUND_ARTICLES or word.startswith(_SOUND_TRADE_NOUNS):
+            return True
+    following = _NEXT_WORD_RE.match(text, match.end())
+    return following is None or fold(following.group(1)) in STOPWORDS["fr"]
 
 
 def _is_name_letter(text: str, position: int) -> bool:

@@ -25,6 +25,7 @@ GOLANG = LOCAL_URI_PREFIX + "golang"
 SPRING = LOCAL_URI_PREFIX + "spring"
 VIDEO_EDITING = SKILL + "5ce80f97-b385-4a41-9339-a6593d0709c1"
 GRAPHICS_3D_SOFTWARE = SKILL + "f5b33464-4df9-4cf3-b468-b0a2d6b3ee85"
+SET_UP_BASIC_RECORDING = SKILL + "ec25e825-8c5b-4b46-950b-dcb87dd410e7"
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +40,13 @@ def extractor(django_db_setup, django_db_blocker) -> Extractor:
             language="",
             kind=SkillSynonym.Kind.TOOL,
             requires_context=True,
+        )
+        synonym_add(
+            skill=Skill.objects.get(uri=SET_UP_BASIC_RECORDING),
+            label="prise de son",
+            language="fr",
+            kind=SkillSynonym.Kind.NOUN_FORM,
+            requires_context=False,
         )
         snapshot = load_snapshot()
         transaction.set_rollback(True)
@@ -120,6 +128,28 @@ class TestTechnicalContext:
         matches = extractor.extract("Formation Excel et Word, niveau 1 - tableur", lang="fr")
         assert matches[0].uri == SPREADSHEETS
         assert matches[0].score >= extractor.threshold
+
+
+class TestTermsWithTheWordSon:
+    """ "son" is a French stop word (the possessive) and the noun "sound": "prise de son" once
+    read as "prise" alone, found in "prise de vue" and "prise de commande"."""
+
+    @pytest.mark.parametrize(
+        "text", ["Prise de son en studio et en extérieur.", "Technicien prise de son (H/F)"]
+    )
+    def test_the_sound_recording_is_found(self, extractor, text):
+        assert found(extractor, text)[SET_UP_BASIC_RECORDING].score >= extractor.threshold
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Prise de vue photographique en studio.",
+            "Prise de commande et encaissement en salle.",
+            "Dès la prise de son poste, vous encadrez l'équipe.",
+        ],
+    )
+    def test_another_prise_is_not_it(self, extractor, text):
+        assert SET_UP_BASIC_RECORDING not in found(extractor, text)
 
 
 class TestLocalConceptsEvidenceTheirBroaderSkill:

@@ -65,6 +65,23 @@ class TestNormaliser:
         assert french.terms("aimants") != []
         assert french.terms("savoir-être") == ["savoir"]
 
+    def test_son_is_the_sound_where_no_noun_follows_it(self):
+        french = Normaliser("fr")
+        # The noun: after an article, or ending its phrase (a list, a title).
+        assert french.terms("prise de son") == ["pris", "son"]
+        assert french.terms("Prise de son en studio")[:2] == ["pris", "son"]
+        assert "son" in french.terms("ingénieur du son")
+        assert "son" in french.terms("TECHNICIEN SON (H/F)")
+        assert "son" in french.terms("console son, micros")
+        assert "son" in french.terms("technicien son et lumière")
+        assert "son" in french.terms("Maîtrise d'une console son numérique")
+        # The possessive leads a noun phrase: still a stop word.
+        assert french.terms("dès la prise de son poste") == ["pris", "post"]
+        assert french.terms("Son équipe") == french.terms("équipe")
+        assert french.terms("son propre outil") == french.terms("propre outil")
+        # English has no such word to keep.
+        assert Normaliser("en").terms("his son") == ["son"]
+
     def test_french_nouns_in_aill_meet_their_verbs(self):
         french = Normaliser("fr")
         assert french.terms("travail d'équipe") == french.terms("travailler en équipe")
