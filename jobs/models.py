@@ -397,7 +397,17 @@ class JobPosting(models.Model):
                 name="unique_posting_per_source",
             ),
         ]
-        indexes = [models.Index(fields=["province", "posted_on"])]
+        indexes = [
+            models.Index(fields=["province", "posted_on"]),
+            # Covers the aggregate an ingestion checks its duplicate index against before and
+            # after each chunk (`services.ingest._postings_state`): read from this index, not
+            # from rows that hold the whole text, it no longer grows with the text stored.
+            models.Index(
+                fields=["id", "duplicate_of", "updated_at"],
+                condition=Q(fingerprint__isnull=False),
+                name="posting_dedup_state",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

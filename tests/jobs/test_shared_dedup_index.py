@@ -4,6 +4,8 @@ every stored fingerprint), and rebuilt whenever the postings it holds changed el
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from jobs.models import FeedSource, JobPosting
 from jobs.services import ingest as ingest_module
@@ -72,3 +74,16 @@ def test_an_index_older_than_its_age_limit_is_read_again(catch_ups, monkeypatch)
     before = catch_ups.count(0)
     ingest(items, "jobboard")
     assert catch_ups.count(0) > before
+
+
+def test_the_state_check_reads_the_covering_index_not_the_rows():
+    """Checked before and after every chunk, the state aggregate must not read the rows (and
+    their texts): on 20,000 postings it took 50 ms a call from the rows, 5 from the index."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan is SQLite's; PostgreSQL chooses by its statistics")
+    with CaptureQueriesContext(connection) as queries:
+        ingest_module._postings_state(up_to=1000)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[-1]["sql"])
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "posting_dedup_state" in plan
