@@ -63,6 +63,9 @@ STOPWORDS = {"fr": _word_set(_FRENCH_STOPWORDS), "en": _word_set(_ENGLISH_STOPWO
 
 LANGUAGES = ("fr", "en")
 _STEMMER_NAMES = {"fr": "french", "en": "english"}
+# Words whose accents are all that sets them apart from a stop word: "maïs" (maize) is not
+# "mais" (but); ESCO writes "amidon de maïs", farm postings "récolte du maïs".
+_ACCENTED_CONTENT_WORDS = frozenset({"maïs"})
 _CACHE_LIMIT = 300_000
 
 
@@ -102,7 +105,7 @@ class Normaliser:
         if cached is not None:
             return cached
         folded = fold(raw)
-        if folded in self._stopwords or not folded:
+        if not folded or (folded in self._stopwords and raw not in _ACCENTED_CONTENT_WORDS):
             norm = ""
         elif len(folded) <= 3 or folded[-1] in "+#" or folded.isdigit():
             # Short words are mostly acronyms and tool names (UX, SQL, C++): never stem them.

@@ -82,6 +82,10 @@ class TestNormaliser:
         # English has no such word to keep.
         assert Normaliser("en").terms("his son") == ["son"]
 
+    def test_maize_is_not_the_conjunction_its_accent_aside(self):
+        french = Normaliser("fr")
+        assert french.terms("récolte du maïs, mais pas seulement") == ["recolt", "mais", "seul"]
+
     def test_french_nouns_in_aill_meet_their_verbs(self):
         french = Normaliser("fr")
         assert french.terms("travail d'équipe") == french.terms("travailler en équipe")
