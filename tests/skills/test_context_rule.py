@@ -26,6 +26,7 @@ SPRING = LOCAL_URI_PREFIX + "spring"
 VIDEO_EDITING = SKILL + "5ce80f97-b385-4a41-9339-a6593d0709c1"
 GRAPHICS_3D_SOFTWARE = SKILL + "f5b33464-4df9-4cf3-b468-b0a2d6b3ee85"
 SET_UP_BASIC_RECORDING = SKILL + "ec25e825-8c5b-4b46-950b-dcb87dd410e7"
+JAVASCRIPT_FRAMEWORK = SKILL + "9b9de2a4-d8af-4a7b-933a-a8334ae60067"
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +48,13 @@ def extractor(django_db_setup, django_db_blocker) -> Extractor:
             language="fr",
             kind=SkillSynonym.Kind.NOUN_FORM,
             requires_context=False,
+        )
+        synonym_add(
+            skill=Skill.objects.get(uri=JAVASCRIPT_FRAMEWORK),
+            label="Vue",
+            language="",
+            kind=SkillSynonym.Kind.TOOL,
+            requires_context=True,
         )
         snapshot = load_snapshot()
         transaction.set_rollback(True)
@@ -72,6 +80,7 @@ class TestTechnicalContext:
             ("Go et Spring Boot", GOLANG),
             ("Animation 3D sous Blender.", BLENDER),
             ("Tableaux de bord mensuels (excel, power bi).", SPREADSHEETS),
+            ("Nous cherchons un développeur Vue.", JAVASCRIPT_FRAMEWORK),
         ],
     )
     def test_term_in_a_technical_context_counts(self, extractor, text, uri):
@@ -91,6 +100,9 @@ class TestTechnicalContext:
             ("Un blender pour les smoothies du matin.", BLENDER),
             ("On exporte tout en excel mais le reste se fait à la main.", SPREADSHEETS),
             ("Un tableau Excel suffit.", SPREADSHEETS),
+            # The view, beside tools that would vouch for the name (gazetteer/senses.txt).
+            ("Point de vue utilisateur au centre : Java, Spring et SQL.", JAVASCRIPT_FRAMEWORK),
+            ("Prise de vue en studio, retouche sous Photoshop CS6.", JAVASCRIPT_FRAMEWORK),
         ],
     )
     def test_term_outside_a_technical_context_does_not(self, extractor, text, uri):
