@@ -166,12 +166,16 @@ def _written_as_listed(pattern: _Pattern, tokens: list[Token], text: str) -> boo
 
 
 def _same_word(written: str, listed: str) -> bool:
-    """Equal, or one an inflection of the other: an ending of at most three letters
-    ("pneumatique"/"pneumatiques", "France" but not "Français")."""
+    """Equal, or two forms of one word: a shared base of at least three letters, each with an
+    ending of at most three ("pneumatique"/"pneumatiques", "gérer"/"gérez"/"gère"). Only
+    common words inflect this way; names must be written as listed."""
     if written == listed:
         return True
-    shorter, longer = sorted((written, listed), key=len)
-    return len(shorter) >= 3 and longer.startswith(shorter) and len(longer) - len(shorter) <= 3
+    base = next(
+        (i for i, (a, b) in enumerate(zip(written, listed, strict=False)) if a != b),
+        min(len(written), len(listed)),
+    )
+    return base >= 3 and len(written) - base <= 3 and len(listed) - base <= 3
 
 
 def blocked_tokens(spans: list[NameSpan]) -> list[tuple[int, int]]:

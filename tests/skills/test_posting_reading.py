@@ -31,6 +31,9 @@ SKILLS = [
     ("SQL", "SQL", [], Method.LABEL),
     ("utiliser un logiciel de tableur", "use spreadsheets software", ["Excel"], Method.SYNONYM),
     ("gestion de projet", "project management", [], Method.LABEL),
+    ("brevets", "patents", [], Method.LABEL),
+    ("écosystèmes", "ecosystems", [], Method.LABEL),
+    ("gérer des comptes", "manage accounts", [], Method.LABEL),
 ]
 
 
@@ -110,6 +113,9 @@ class TestWrongSenses:
             ("Centre spécialisé en pneumatiques et jantes.", "pneumatique"),
             ("Vous savez faire preuve de pédagogie avec les clients.", "pédagogie"),
             ("Un partenaire fiable pour nos clients.", "agir de manière fiable"),
+            ("Prises de vue au drone (brevet de pilote exigé).", "brevets"),
+            ("Maîtrise de Java et de l'écosystème Spring.", "écosystèmes"),
+            ("Vous gérez les comptes utilisateurs dans Active Directory.", "gérer des comptes"),
         ],
     )
     def test_a_word_in_a_sense_blocking_phrase_gives_no_skill(self, extractor, text, wrong):
@@ -118,6 +124,9 @@ class TestWrongSenses:
     def test_the_word_in_its_own_sense_still_counts(self, extractor):
         assert label_uri("électronique") in found(
             extractor, "Vous réparez des cartes en électronique de puissance."
+        )
+        assert label_uri("gérer des comptes") in found(
+            extractor, "Vous gérez les comptes clients et fournisseurs."
         )
 
 
