@@ -299,6 +299,7 @@ class Extractor:
         }
         self.context = context_rule(snapshot, frame_terms=self.frame_terms)
         self.local_broader = dict(snapshot.local_broader)
+        self.language_skills = frozenset(snapshot.language_skills)
         self.semantic = SemanticIndex(snapshot, self.normalisers, rejected)
         self.label_channel = label_channel(snapshot)
         self.occupations = OccupationIndex(snapshot)
@@ -538,12 +539,13 @@ class Extractor:
                 # In a short passage (a title), a label that covers all of it, words that frame
                 # a title aside, names its subject ("ACCESS - INITIATION", "Gestion des
                 # conflits"); one that covers part of it counts for that part, unless it is a
-                # name ("Initiation au langage Python").
+                # name ("Initiation au langage Python") or a language ("Bilingue
+                # français-néerlandais (anglais est un atout)": three requirements).
                 covered = hit.last_token - hit.first_token + 1
                 subject = self._subject_length(analysis, first, last)
                 if covered >= subject:
                     value *= self.calibration.subject_boost
-                elif not name:
+                elif not name and hit.skill not in self.language_skills:
                     value *= covered / subject
             per_sentence = out.setdefault(sentence, {})
             if value > per_sentence.get(hit.skill, 0.0):

@@ -28,6 +28,8 @@ from skills.models import (
 # fingerprint also hashes this package's source, so a code change never loads a stale pickle.
 INDEX_FORMAT_VERSION = "3"
 DIGITAL_COLLECTION = "digital"  # slug of ESCO's digital skills collection (`esco_import`)
+# ESCO's skill group "Langues" (languages): its 69 skills are the languages themselves.
+LANGUAGES_GROUP = "http://data.europa.eu/esco/skill/43f425aa-f45d-4bb4-a200-6f82fa211b66"
 # Curated kinds whose literal hit shows a passage is about tools, for the context rule; noun
 # forms ("recrutement") do not.
 TOOL_EVIDENCE_KINDS = frozenset(
@@ -112,6 +114,9 @@ class TaxonomySnapshot:
     # {local concept: its broader ESCO skills}: a tool ESCO lacks ("Docker") evidences the
     # skill curators placed it under ("manage ICT virtualisation environments").
     local_broader: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # The languages (ESCO's group "Langues"): named, like tools, by one word that is the whole
+    # requirement ("français", "néerlandais"), however many a short passage lists.
+    language_skills: set[int] = field(default_factory=set)
 
 
 def taxonomy_fingerprint() -> str:
@@ -215,6 +220,10 @@ def load_snapshot() -> TaxonomySnapshot:
         "id", flat=True
     )
     snapshot.technical_skills.update(index_of[pk] for pk in digital if pk in index_of)
+    languages = Skill.objects.filter(broader_groups__uri=LANGUAGES_GROUP).values_list(
+        "id", flat=True
+    )
+    snapshot.language_skills = {index_of[pk] for pk in languages if pk in index_of}
     snapshot.context_cues = read_context_cues()
     broader: dict[int, list[int]] = {}
     for local_pk, broader_pk in Skill.broader_skills.through.objects.filter(

@@ -7,8 +7,10 @@ from django.utils import translation
 from skills.extraction import SkillMatch
 from skills.extraction.extractor import Extractor, _add_exact, _first_row_of_max
 from skills.extraction.semantic import Weights
-from skills.extraction.taxonomy import load_snapshot
+from skills.extraction.taxonomy import LANGUAGES_GROUP, load_snapshot
 from skills.extraction.text import Normaliser, clean_title, sentences
+from skills.models import Skill, SkillGroup
+from tests.skills.factories import SkillFactory, SkillGroupFactory
 
 JAVASCRIPT = "http://data.europa.eu/esco/skill/3cd569a2-4f88-4c1e-9995-8dce8c5e51a7"
 PHOTOSHOP = "http://data.europa.eu/esco/skill/14ced458-5f4b-495f-bd3d-9c240614bda0"
@@ -393,3 +395,18 @@ class TestScoreBlockHelpers:
                 expected[row, np.searchsorted(skills, skill)] += 0.6 * value
         _add_exact(block, skills, chunk_exact, 0.6)
         assert np.array_equal(block, expected)
+
+
+@pytest.mark.django_db
+def test_the_snapshot_knows_the_languages_by_their_esco_group():
+    languages = SkillGroup.objects.filter(uri=LANGUAGES_GROUP).first() or SkillGroupFactory(
+        uri=LANGUAGES_GROUP
+    )
+    dutch = SkillFactory(preferred_label_fr="néerlandais", preferred_label_en="Dutch")
+    dutch.broader_groups.add(languages)
+    other = SkillFactory(preferred_label_fr="gestion de projet")
+    snapshot = load_snapshot()
+    uris = {snapshot.skills[index].uri for index in snapshot.language_skills}
+    assert dutch.uri in uris
+    assert other.uri not in uris
+    assert not Skill.objects.filter(uri__in=uris).exclude(broader_groups=languages).exists()

@@ -34,7 +34,10 @@ SKILLS = [
     ("brevets", "patents", [], Method.LABEL),
     ("écosystèmes", "ecosystems", [], Method.LABEL),
     ("gérer des comptes", "manage accounts", [], Method.LABEL),
+    ("néerlandais", "Dutch", [], Method.LABEL),
+    ("anglais", "English", [], Method.LABEL),
 ]
+LANGUAGES = {"français", "wallon", "néerlandais", "anglais"}
 
 
 def uri_of(index: int) -> str:
@@ -56,6 +59,8 @@ def extractor() -> Extractor:
         snapshot.forms.append(SurfaceForm(index, "en", label_en, Method.LABEL, preferred=True))
         for alternative in alternatives:
             snapshot.forms.append(SurfaceForm(index, "fr", alternative, method))
+        if label_fr in LANGUAGES:
+            snapshot.language_skills.add(index)
     return Extractor(snapshot)
 
 
@@ -192,6 +197,12 @@ class TestToolNamesAndShortTexts:
         assert label_uri("gestion de projet") in found(
             extractor, "Gestion de projet - initiation (niveau 1) - FAD"
         )
+
+    def test_each_language_a_short_passage_lists_is_a_requirement(self, extractor):
+        """A literal label covering part of a short passage counts for that part, but
+        languages are named, like tools, by the one word that is the requirement."""
+        skills = found(extractor, "Bilingue français-néerlandais (anglais est un atout).")
+        assert {label_uri("français"), label_uri("néerlandais"), label_uri("anglais")} <= skills
 
 
 class TestCourseTitlesOnTheFixtureSlice:
