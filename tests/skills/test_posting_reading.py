@@ -266,3 +266,23 @@ class TestInferredSkillsPerSentence:
         scores = [0.9 - 0.01 * i for i in range(cap + 3)]
         kept = self.kept(extractor, [cap + 3], scores, [0] * len(scores))
         assert kept == set(range(cap))
+
+    def test_a_product_is_kept_only_when_the_text_names_it(self, extractor):
+        """Inferred from its neighbours ("Photoshop" -> Lightroom), a product is no
+        requirement; a common skill inferred in the same passage still is."""
+        java = SKILLS.index(next(skill for skill in SKILLS if skill[0].startswith("Java")))
+        project = SKILLS.index(next(skill for skill in SKILLS if skill[0] == "gestion de projet"))
+        analysis = extractor.analyse("Profil.", lang="fr")
+        analysis.hits, analysis.passage_items = [], [2]
+        candidates = np.asarray([java, project])
+        keep = extractor._product_selection(
+            analysis,
+            candidates,
+            np.asarray([0.9, 0.8], dtype=np.float32),
+            np.zeros(len(SKILLS), int),
+        )
+        assert keep.tolist() == [False, True]
+        assert java in extractor.product_skills
+        assert SKILLS.index(("français", "French", ["France"], Method.LABEL)) not in (
+            extractor.product_skills
+        )
