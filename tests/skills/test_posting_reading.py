@@ -36,6 +36,7 @@ SKILLS = [
     ("gérer des comptes", "manage accounts", [], Method.LABEL),
     ("néerlandais", "Dutch", [], Method.LABEL),
     ("anglais", "English", [], Method.LABEL),
+    ("Scala", "Scala", [], Method.LABEL),
 ]
 LANGUAGES = {"français", "wallon", "néerlandais", "anglais"}
 
@@ -126,6 +127,28 @@ class TestWrongSenses:
     def test_a_word_in_a_sense_blocking_phrase_gives_no_skill(self, extractor, text, wrong):
         assert label_uri(wrong) not in found(extractor, text)
 
+    @pytest.mark.parametrize(
+        ("text", "word"),
+        [
+            ("Une scale-up liégeoise recrute.", "scale"),
+            ("Prises de vues en studio.", "vues"),
+            ("Du point de vue de l'utilisateur.", "vue"),
+            ("Drone (brevet de pilote exigé).", "brevet"),
+            ("Maîtrise de l'écosystème Microsoft 365.", "écosystème"),
+        ],
+    )
+    def test_the_shipped_lists_block_these_senses(self, text, word):
+        normaliser = Normaliser("fr")
+        gazetteer = Gazetteer(load_entries(), {"fr": normaliser, "en": Normaliser("en")})
+        tokens = normaliser.tokens(text)
+        blocked = {
+            text[tokens[i].start : tokens[i].end]
+            for span in gazetteer.find(tokens, "fr", text)
+            if span.kind == NameKind.SENSE
+            for i in range(span.first, span.last + 1)
+        }
+        assert word in blocked
+
     def test_the_word_in_its_own_sense_still_counts(self, extractor):
         assert label_uri("électronique") in found(
             extractor, "Vous réparez des cartes en électronique de puissance."
@@ -133,6 +156,7 @@ class TestWrongSenses:
         assert label_uri("gérer des comptes") in found(
             extractor, "Vous gérez les comptes clients et fournisseurs."
         )
+        assert label_uri("Scala") in found(extractor, "Nous développons en Scala et Java.")
 
 
 class TestPartsOfAPosting:
