@@ -28,6 +28,13 @@ GRAPHICS_3D_SOFTWARE = SKILL + "f5b33464-4df9-4cf3-b468-b0a2d6b3ee85"
 SET_UP_BASIC_RECORDING = SKILL + "ec25e825-8c5b-4b46-950b-dcb87dd410e7"
 JAVASCRIPT_FRAMEWORK = SKILL + "9b9de2a4-d8af-4a7b-933a-a8334ae60067"
 
+# Terms of the shipped vocabulary the small one lacks: (skill, term, language, kind, context).
+EXTRA_TERMS = [
+    (VIDEO_EDITING, "Premiere", "", SkillSynonym.Kind.TOOL, True),
+    (SET_UP_BASIC_RECORDING, "prise de son", "fr", SkillSynonym.Kind.NOUN_FORM, False),
+    (JAVASCRIPT_FRAMEWORK, "Vue", "", SkillSynonym.Kind.TOOL, True),
+]
+
 
 @pytest.fixture(scope="module")
 def extractor(django_db_setup, django_db_blocker) -> Extractor:
@@ -35,27 +42,14 @@ def extractor(django_db_setup, django_db_blocker) -> Extractor:
     once so that other tests see the slice alone."""
     with django_db_blocker.unblock(), transaction.atomic():
         curated_vocabulary_import(folder=CURATED_SMALL)
-        synonym_add(
-            skill=Skill.objects.get(uri=VIDEO_EDITING),
-            label="Premiere",
-            language="",
-            kind=SkillSynonym.Kind.TOOL,
-            requires_context=True,
-        )
-        synonym_add(
-            skill=Skill.objects.get(uri=SET_UP_BASIC_RECORDING),
-            label="prise de son",
-            language="fr",
-            kind=SkillSynonym.Kind.NOUN_FORM,
-            requires_context=False,
-        )
-        synonym_add(
-            skill=Skill.objects.get(uri=JAVASCRIPT_FRAMEWORK),
-            label="Vue",
-            language="",
-            kind=SkillSynonym.Kind.TOOL,
-            requires_context=True,
-        )
+        for uri, label, language, kind, requires_context in EXTRA_TERMS:
+            synonym_add(
+                skill=Skill.objects.get(uri=uri),
+                label=label,
+                language=language,
+                kind=kind,
+                requires_context=requires_context,
+            )
         snapshot = load_snapshot()
         transaction.set_rollback(True)
     return Extractor(snapshot, fingerprint="test-vocabulary")
