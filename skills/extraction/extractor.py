@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.utils.translation import gettext as _
 
+from core.text import fold
 from skills.extraction.context import ContextRule, hide_refused_words
 from skills.extraction.gazetteer import Gazetteer, load_entries
 from skills.extraction.labels import LabelChannel, skill_readings
@@ -457,12 +458,33 @@ class Extractor:
             text=text,
             lang=lang,
         )
+        if lang == "fr" and self.language_skills:
+            hits, adjectives = self._without_language_adjectives(hits, tokens, text)
+            out_of_context += adjectives
         if out_of_context:
             # The ranking layer would read the tool back into the words just refused.
             analysis.tokens = hide_refused_words(tokens, out_of_context, hits)
         analysis.hits = hits
         keep_evidence(analysis, names)
         return analysis
+
+    def _without_language_adjectives(self, hits, tokens, text):
+        """(hits, refused): a French language is named by its noun ("le français", "parler
+        anglais", "bilingue français-néerlandais"); its other forms qualify another noun ("une
+        cuisine française", "une PME française", "des clients allemands") unless that noun is
+        the language itself ("la langue française")."""
+        kept, refused = [], []
+        for hit in hits:
+            if hit.skill in self.language_skills and hit.first_token == hit.last_token:
+                token = tokens[hit.first_token]
+                written = fold(text[token.start : token.end])
+                if written != fold(self.forms[hit.form][0]) and not _after_language_noun(
+                    text, token.start
+                ):
+                    refused.append(hit)
+                    continue
+            kept.append(hit)
+        return kept, refused
 
     def raw_scores(self, analysis: _Analysis):
         """Per skill: best raw score over sentences and the sentence it came from."""
@@ -923,6 +945,14 @@ def _first_row_of_max(block: np.ndarray, values: np.ndarray) -> np.ndarray:
     `block.argmax(axis=0)`, found in a boolean block (a float argmax down the columns of a
     C-ordered block is the slower one; scores are never NaN)."""
     return (block == values).argmax(axis=0)
+
+
+_LANGUAGE_NOUN_RE = re.compile(r"\blangues?\W*$", re.IGNORECASE)
+
+
+def _after_language_noun(text: str, position: int) -> bool:
+    """Whether the word at `position` follows "langue(s)" ("la langue française")."""
+    return bool(_LANGUAGE_NOUN_RE.search(text, max(0, position - 12), position))
 
 
 def _nested_hits(hits: list[SurfaceHit]) -> list[bool]:

@@ -222,6 +222,21 @@ class TestToolNamesAndShortTexts:
             extractor, "Gestion de projet - initiation (niveau 1) - FAD"
         )
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Vous préparez une cuisine française traditionnelle pour nos clients.",
+            "Vous rejoignez une PME française et participez à la production.",
+        ],
+    )
+    def test_a_language_adjective_of_another_noun_is_no_language(self, extractor, text):
+        assert label_uri("français") not in found(extractor, text)
+        assert label_uri("français") not in {m.uri for m in extractor.rank(text, lang="fr")}
+
+    def test_the_language_itself_is_named_by_its_noun(self, extractor):
+        assert label_uri("français") in found(extractor, "Maîtrise de la langue française.")
+        assert label_uri("français") in found(extractor, "Vous parlez français et anglais.")
+
     def test_each_language_a_short_passage_lists_is_a_requirement(self, extractor):
         """A literal label covering part of a short passage counts for that part, but
         languages are named, like tools, by the one word that is the requirement."""
