@@ -462,7 +462,8 @@ class Extractor:
             hits, adjectives = self._without_language_adjectives(hits, tokens, text)
             out_of_context += adjectives
         if out_of_context:
-            # The ranking layer would read the tool back into the words just refused.
+            # The ranking layer would read the skill back into the words just refused (a tool
+            # out of context, a language's adjective).
             analysis.tokens = hide_refused_words(tokens, out_of_context, hits)
         analysis.hits = hits
         keep_evidence(analysis, names)

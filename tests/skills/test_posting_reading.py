@@ -45,8 +45,12 @@ def uri_of(index: int) -> str:
     return f"http://data.europa.eu/esco/skill/test-{index}"
 
 
+def skill_index(label_fr: str) -> int:
+    return next(i for i, skill in enumerate(SKILLS) if skill[0] == label_fr)
+
+
 def label_uri(label_fr: str) -> str:
-    return uri_of(next(i for i, skill in enumerate(SKILLS) if skill[0] == label_fr))
+    return uri_of(skill_index(label_fr))
 
 
 @pytest.fixture(scope="module")
@@ -282,13 +286,15 @@ class TestInferredSkillsPerSentence:
         assert [count for *_, count in passages(text, counted=True)] == [1, 1]
 
     @staticmethod
-    def kept(extractor, items: list[int], scores: list[float], passage_of: list[int]):
-        """Which inferred candidates (no literal hit) `_product_selection` keeps."""
+    def kept(extractor, items: list[int], scores: list[float], passage_of: list[int], skills=None):
+        """Which inferred candidates (no literal hit; the skills of the first indices unless
+        `skills` names them) `_product_selection` keeps, by position."""
         analysis = extractor.analyse("Profil.", lang="fr")
         analysis.hits = []
         analysis.passage_items = items
-        candidates = np.arange(len(scores))
-        best_sentence = np.asarray(passage_of, dtype=np.int64)
+        candidates = np.arange(len(scores)) if skills is None else np.asarray(skills)
+        best_sentence = np.zeros(len(SKILLS), dtype=np.int64)
+        best_sentence[candidates] = passage_of
         keep = extractor._product_selection(
             analysis, candidates, np.asarray(scores, dtype=np.float32), best_sentence
         )
@@ -309,19 +315,8 @@ class TestInferredSkillsPerSentence:
     def test_a_product_is_kept_only_when_the_text_names_it(self, extractor):
         """Inferred from its neighbours ("Photoshop" -> Lightroom), a product is no
         requirement; a common skill inferred in the same passage still is."""
-        java = SKILLS.index(next(skill for skill in SKILLS if skill[0].startswith("Java")))
-        project = SKILLS.index(next(skill for skill in SKILLS if skill[0] == "gestion de projet"))
-        analysis = extractor.analyse("Profil.", lang="fr")
-        analysis.hits, analysis.passage_items = [], [2]
-        candidates = np.asarray([java, project])
-        keep = extractor._product_selection(
-            analysis,
-            candidates,
-            np.asarray([0.9, 0.8], dtype=np.float32),
-            np.zeros(len(SKILLS), int),
-        )
-        assert keep.tolist() == [False, True]
+        java = skill_index("Java (programmation informatique)")
+        project = skill_index("gestion de projet")
+        assert self.kept(extractor, [2], [0.9, 0.8], [0, 0], skills=[java, project]) == {1}
         assert java in extractor.product_skills
-        assert SKILLS.index(("français", "French", ["France"], Method.LABEL)) not in (
-            extractor.product_skills
-        )
+        assert skill_index("français") not in extractor.product_skills
