@@ -303,9 +303,8 @@ class JobPosting(models.Model):
         help_text=_("As the feed states it, when the employer is not registered here."),
     )
     commune = models.CharField(_("commune"), max_length=128, blank=True)
-    province = models.CharField(
-        _("province"), max_length=16, choices=Province.choices, blank=True, db_index=True
-    )
+    # Indexed by the (province, posted_on) index of `Meta`, which leads with it.
+    province = models.CharField(_("province"), max_length=16, choices=Province.choices, blank=True)
     contract_type = models.CharField(
         _("contract type"), max_length=16, choices=ContractType.choices, blank=True
     )
@@ -436,11 +435,22 @@ class JobPosting(models.Model):
 class PostingSkill(ConceptLink):
     """A skill found in (or confirmed for) a posting, in the shared link vocabulary."""
 
+    # No index of their own on either key: the unique constraint leads with the posting and
+    # the index below with the skill. An ingestion writes some 15 links a posting, and each
+    # index is one more B-tree insert per link.
     posting = models.ForeignKey(
-        JobPosting, on_delete=models.CASCADE, related_name="skill_links", verbose_name=_("posting")
+        JobPosting,
+        on_delete=models.CASCADE,
+        related_name="skill_links",
+        verbose_name=_("posting"),
+        db_index=False,
     )
     skill = models.ForeignKey(
-        Skill, on_delete=models.PROTECT, related_name="posting_links", verbose_name=_("skill")
+        Skill,
+        on_delete=models.PROTECT,
+        related_name="posting_links",
+        verbose_name=_("skill"),
+        db_index=False,
     )
 
     class Meta(ConceptLink.Meta):
@@ -460,17 +470,21 @@ class PostingSkill(ConceptLink):
 class PostingOccupation(ConceptLink):
     """An ESCO occupation matched to a posting; rank 1 is the primary match."""
 
+    # Indexed through the unique constraint (posting first) and the index below (occupation
+    # first), as `PostingSkill`.
     posting = models.ForeignKey(
         JobPosting,
         on_delete=models.CASCADE,
         related_name="occupation_links",
         verbose_name=_("posting"),
+        db_index=False,
     )
     occupation = models.ForeignKey(
         Occupation,
         on_delete=models.PROTECT,
         related_name="posting_links",
         verbose_name=_("occupation"),
+        db_index=False,
     )
     rank = models.PositiveSmallIntegerField(_("rank"), default=1)
 

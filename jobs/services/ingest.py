@@ -340,9 +340,12 @@ def posting_ingest(
     try:
         writer = _Writer(source=source, run=run, report=report, today=today)
         if workers > 1:
-            # Fork after the extractor is loaded so workers share its index; workers never
-            # touch the database. Frozen objects are left out of the workers' garbage
-            # collections, which would otherwise walk (and, by touching, copy) the whole index.
+            if parse:
+                load_extractor().warm_up()
+            # Fork after the extractor is loaded (and warmed up) so workers share its index
+            # and memos; workers never touch the database. Frozen objects are left out of the
+            # workers' garbage collections, which would otherwise walk (and, by touching,
+            # copy) the whole index.
             gc.freeze()
             try:
                 pool = multiprocessing.get_context("fork").Pool(workers)

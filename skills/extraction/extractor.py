@@ -97,6 +97,15 @@ LANGUAGE_SAMPLE = 500
 # Thresholded (`extract`): on the 1,000 dev labels, 1,148 skills kept, 25.5 % of them gold
 # (1,245 and 21.9 % with the French query reading alone).
 LABEL_MAX_CHARS = 300
+# What `Extractor.warm_up` reads: a posting's usual parts and words.
+WARM_UP_TITLE = "Assistant administratif (H/F/X) - CDI temps plein"
+WARM_UP_POSTING = """Notre société, une PME wallonne en pleine croissance, recrute.
+Vos missions : vous assurez l'accueil des clients et la gestion administrative des dossiers,
+vous préparez les devis et les factures, vous organisez les réunions de l'équipe.
+Votre profil : vous avez une expérience dans un poste similaire, vous maîtrisez Excel et la
+suite Microsoft Office, vous êtes bilingue français-néerlandais, rigoureux et autonome.
+Nous offrons : un contrat à durée indéterminée, des chèques-repas et une formation continue.
+Intéressé(e) ? Envoyez votre CV et votre lettre de motivation."""
 LABEL_WEIGHT = 4.0
 
 
@@ -332,6 +341,18 @@ class Extractor:
     @property
     def threshold(self) -> float:
         return self.calibration.threshold
+
+    def warm_up(self) -> None:
+        """Load now what the first text would load (the language identifier, the occupation
+        index's word tables) and fill the memos with a posting's everyday words.
+
+        A process that forks workers calls it first: they then share all that with it
+        instead of each building its own copy while its first texts wait.
+        """
+        self.detect_language(WARM_UP_POSTING)
+        self.match_occupation(WARM_UP_TITLE, text=WARM_UP_POSTING)
+        for lang in LANGUAGES:
+            self.extract(WARM_UP_POSTING, lang=lang)
 
     def detect_language(self, text) -> str:
         """ "fr" or "en"; French (the platform's language) when the text says too little."""

@@ -410,3 +410,23 @@ def test_the_snapshot_knows_the_languages_by_their_esco_group():
     assert dutch.uri in uris
     assert other.uri not in uris
     assert not Skill.objects.filter(uri__in=uris).exclude(broader_groups=languages).exists()
+
+
+def test_warm_up_loads_what_a_first_text_would_and_changes_no_reading(db):
+    """Before forking workers, an ingestion warms the extractor up: the workers then share
+    the language identifier and the occupation index's word tables instead of each building
+    them. Nothing read afterwards may differ."""
+    from skills.extraction import language
+
+    snapshot = load_snapshot()
+    cold = Extractor(snapshot)
+    warmed = Extractor(snapshot)
+    warmed.warm_up()
+    assert language._IDENTIFIER is not None
+    assert warmed.occupations._prefix_holders is not None
+    assert cold.occupations._prefix_holders is None
+    text = "Technicien de maintenance (H/F)\n\nVous assurez la maintenance des machines. Anglais."
+    assert warmed.extract(text) == cold.extract(text)
+    assert warmed.match_occupation("Technicien de maintenance") == cold.match_occupation(
+        "Technicien de maintenance"
+    )
