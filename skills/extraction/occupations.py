@@ -40,13 +40,27 @@ from skills.extraction.taxonomy import JOB_TITLE, TaxonomySnapshot
 from skills.extraction.text import clean_text, clean_title
 
 # Where a posted title is cut into segments: a dash, a bar or a bullet between spaces, a comma,
-# a colon. "/" is not a cut: it joins alternatives of one job ("Puériculteur / Puéricultrice").
-_SEGMENT_CUT_RE = re.compile(r"\s+[–—-]+\s+|\s*[|•;]\s*|,\s+|\s*:\s+|📍")
+# a colon, and "pour", after which the title says whom or what the job serves ("Graphiste pour
+# notre site", "Technicien son pour soirées"). "/" is not a cut: it joins alternatives of one
+# job ("Puériculteur / Puéricultrice").
+_SEGMENT_CUT_RE = re.compile(r"\s+[–—-]+\s+|\s*[|•;]\s*|,\s+|\s*:\s+|📍|\s+pour\s+", re.IGNORECASE)
 # French inclusive writing: "Intégrateur·trice", "Monteur·euse", "Technicien·ne" name one job.
 _INCLUSIVE_SUFFIX_RE = re.compile(
     r"[·•.](?:e|ne|euse|rice|trice|se|ère|eure|ve)s?\b", re.IGNORECASE
 )
 _PARENTHESES_RE = re.compile(r"\(([^()]*)\)")
+# A title an employer writes as a request names the job after the request: "Besoin : un
+# graphiste", "Besoin urgent d'un soudeur", "Recherche un(e) comptable", "Nous recrutons un
+# technicien". The request goes, with the article after it; a verb must be followed by a colon
+# or an article, so "Recherche et développement" stays a job.
+_REQUEST_VERBS = r"(?:recherche|recherchons|cherche|cherchons|recrute|recrutons|engage|engageons)"
+_REQUEST_FRAME_RE = re.compile(
+    r"^\s*(?:besoins?(?:\s+urgents?)?(?:\s*:\s*|\s+(?:d['’]\s*(?:une?\b)?|de\s+|des\s+))"
+    rf"|(?:nous|on|je)\s+{_REQUEST_VERBS}(?:\s+urgent)?(?:\s*:\s*|\s+)"
+    rf"|{_REQUEST_VERBS}(?:\s+urgent)?(?:\s*:\s*|\s+(?=(?:une?|des|d['’]\s*une?)\b)))"
+    r"(?:(?:une?|des)\b(?:\s*\(e\))?\s*|d['’]\s*une?\b(?:\s*\(e\))?\s*)?",
+    re.IGNORECASE,
+)
 # Words that only say on which terms the job is offered, or how senior it is ("Intérim avec
 # option CDI", "3 pauses", "Maçon qualifié"); `clean_title` already drops the commonest.
 _TERMS_WORDS = frozenset(
@@ -100,7 +114,7 @@ def read_title(title: str) -> TitleParts:
     seniority) are dropped; later segments that only name places or terms are dropped too;
     the others, and parenthesised words longer than a gender marker, are the context.
     """
-    title = _INCLUSIVE_SUFFIX_RE.sub("", title)
+    title = _REQUEST_FRAME_RE.sub("", _INCLUSIVE_SUFFIX_RE.sub("", title), count=1)
     context_raw = [inner for inner in _PARENTHESES_RE.findall(title) if len(inner) > 12]
     bare = _PARENTHESES_RE.sub(
         lambda found: " " if len(found.group(1)) > 12 else found.group(0), title

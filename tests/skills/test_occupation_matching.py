@@ -153,6 +153,18 @@ class TestReadTitle:
             ("Infirmier – Gériatrie – Namur", "infirmier", ("geriatrie",)),
             ("Graphiste (InDesign, Illustrator) – Temps plein", "graphiste",
              ("indesign illustrator",)),
+            # An employer's request: the job follows the request and its article.
+            ("Besoin : un graphiste pour notre site", "graphiste", ("notre site",)),
+            ("Besoin urgent d'un soudeur", "soudeur", ()),
+            ("Recherche un(e) comptable", "comptable", ()),
+            ("Nous recrutons un technicien de maintenance (H/F)", "technicien de maintenance",
+             ()),
+            ("On cherche serveur/serveuse", "serveur serveuse", ()),
+            # ... but a job that opens with one of its words stays whole.
+            ("Recherche et développement – Ingénieur", "recherche et developpement",
+             ("ingenieur",)),
+            ("Chargé de recherche", "charge de recherche", ()),
+            ("Besoins en formation", "besoins en formation", ()),
         ],
     )  # fmt: skip
     def test_the_job_is_read_apart_from_places_terms_and_tools(self, title, job, context):
