@@ -436,7 +436,7 @@ class PostingSkill(ConceptLink):
     """A skill found in (or confirmed for) a posting, in the shared link vocabulary."""
 
     # No index of their own on either key: the unique constraint leads with the posting and
-    # the index below with the skill. An ingestion writes some 15 links a posting, and each
+    # the index below with the skill. An ingestion writes some 20 links a posting, and each
     # index is one more B-tree insert per link.
     posting = models.ForeignKey(
         JobPosting,

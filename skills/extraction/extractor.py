@@ -97,6 +97,7 @@ LANGUAGE_SAMPLE = 500
 # Thresholded (`extract`): on the 1,000 dev labels, 1,148 skills kept, 25.5 % of them gold
 # (1,245 and 21.9 % with the French query reading alone).
 LABEL_MAX_CHARS = 300
+LABEL_WEIGHT = 4.0
 # What `Extractor.warm_up` reads: a posting's usual parts and words.
 WARM_UP_TITLE = "Assistant administratif (H/F/X) - CDI temps plein"
 WARM_UP_POSTING = """Notre société, une PME wallonne en pleine croissance, recrute.
@@ -106,7 +107,6 @@ Votre profil : vous avez une expérience dans un poste similaire, vous maîtrise
 suite Microsoft Office, vous êtes bilingue français-néerlandais, rigoureux et autonome.
 Nous offrons : un contrat à durée indéterminée, des chèques-repas et une formation continue.
 Intéressé(e) ? Envoyez votre CV et votre lettre de motivation."""
-LABEL_WEIGHT = 4.0
 
 
 @dataclass(frozen=True)
