@@ -349,10 +349,9 @@ class Extractor:
         A process that forks workers calls it first: they then share all that with it
         instead of each building its own copy while its first texts wait.
         """
-        self.detect_language(WARM_UP_POSTING)
+        # One call does it all: the text's skills are read (its language detected first) to
+        # help the title, whose match reads the occupation index's word tables.
         self.match_occupation(WARM_UP_TITLE, text=WARM_UP_POSTING)
-        for lang in LANGUAGES:
-            self.extract(WARM_UP_POSTING, lang=lang)
 
     def detect_language(self, text) -> str:
         """ "fr" or "en"; French (the platform's language) when the text says too little."""
