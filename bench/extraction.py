@@ -191,7 +191,7 @@ def competent_metrics(extractor, rows, *, as_label: bool = True) -> dict[str, fl
 def label_mode_cost(extractor, rows, *, count: int = 100) -> float:
     """CPU milliseconds per label ranked in label mode (encoder included)."""
     labels = [row["label_fr"] for row in rows[:count]]
-    extractor.rank(labels[0], lang="fr", as_label=True)  # loads the encoder
+    extractor.rank(labels[0], lang="fr", as_label=True)  # loads the encoders
     started = time.process_time()
     for label in labels:
         extractor.rank(label, lang="fr", top_k=100, as_label=True)

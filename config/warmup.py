@@ -33,7 +33,7 @@ def warm_up() -> None:
         sample = "Soudure TIG et comptabilité, travail en équipe."
         extractor.extract(sample)
         extractor.match_occupation(sample, top_k=1)
-        # Search queries are read in label mode: its sentence encoder loads on first use too.
+        # Search queries are read in label mode: its sentence encoders load on first use too.
         extractor.rank("soudure", top_k=1, as_label=True)
     except Exception:  # a cold start is slower, not broken
         logger.warning("Warm-up failed; workers will load on first use.", exc_info=True)

@@ -7,7 +7,7 @@ search and before any engine.
   label and curated synonym, French and English, read directly so that a one-word query
   such as "Blender" needs no surrounding context) and its thresholded extraction; when
   neither finds anything, the extraction again in label mode (a query names skills the way a
-  label does: the extractor adds its sentence encoder, so a query sharing no word with any
+  label does: the extractor adds its sentence encoders, so a query sharing no word with any
   label still finds the skills whose labels mean much the same); the skills
   found become "understood" chips that boost offers teaching them. The occupation matcher
   adds an understood occupation only on a near-exact title ("développeur web"): its fuzzy
@@ -16,7 +16,7 @@ search and before any engine.
 - Chips the learner removed (`dropped_chips`) are neither used nor shown.
 
 Understanding a text costs a few milliseconds once the extractor is loaded (a few tens with
-the encoder of label mode); results are memoised per (text, extractor fingerprint).
+the encoders of label mode); results are memoised per (text, extractor fingerprint).
 """
 
 from __future__ import annotations

@@ -62,8 +62,12 @@ def build_index(*, force: bool = False, embed_labels: bool = False) -> tuple[Ext
 
 
 def _attach_label_vectors(extractor: Extractor, *, embed: bool) -> None:
-    if not extractor.label_channel.attach(cache_dir(), embed_missing=embed):
-        logger.info("Label mode off: skill label vectors not built (build_extraction_index).")
+    for channel in extractor.label_channels:
+        if not channel.attach(cache_dir(), embed_missing=embed):
+            logger.info(
+                "Label mode without %s: skill label vectors not built (build_extraction_index).",
+                channel.encoder.name,
+            )
 
 
 def _save(extractor: Extractor, path: Path) -> None:

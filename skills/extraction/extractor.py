@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from core.text import fold
 from skills.extraction.context import ContextRule, hide_refused_words
 from skills.extraction.gazetteer import Gazetteer, load_entries
-from skills.extraction.labels import LabelChannel, skill_readings
+from skills.extraction.labels import E5, USE, LabelChannel
 from skills.extraction.language import detect_language
 from skills.extraction.names import name_forms, written_as_name
 from skills.extraction.occupations import OccupationIndex
@@ -70,10 +70,11 @@ MAX_PASSAGE_CHARS = 400
 NAME_MEMO_SIZE = 50_000
 # Language detection reads this much of the text: enough to decide, cheap on huge inputs.
 LANGUAGE_SAMPLE = 500
-# Label mode (`as_label=True`): the encoder reads at most this much of the text (a label, or a
-# short list of them), and each skill's raw score gains this weight times its label channel
-# score (`labels.LabelChannel.scores`, in [0, 1]). Tuned with `labels.COSINE_FLOOR` on the tune
-# half of the Competent dev labels (odd positions in the file), checked on the held-out half:
+# Label mode (`as_label=True`): the encoders read at most this much of the text (a label, or a
+# short list of them), and each skill's raw score gains, per encoder, a weight times its label
+# channel score (`labels.LabelChannel.scores`, in [0, 1]): LABEL_WEIGHT for e5, tuned with
+# `labels.E5Encoder.floor` on the tune half of the Competent dev labels (odd positions in the
+# file), checked on the held-out half:
 # MRR 0.271 lexical alone; 0.331 (tune 0.326, held-out 0.337) with the French label read as a
 # query (weight 2, floor 0.85); 0.358 (tune 0.357, held-out 0.359; Hit@1 0.250 -> 0.273) with
 # the mean of five readings of each skill (`labels.skill_readings`), weight 4, floor 0.85.
@@ -94,10 +95,15 @@ LANGUAGE_SAMPLE = 500
 # (0.353). Cosines with each skill's normalised mean (its readings' centroid) lift the encoder
 # alone (0.308 -> 0.321) and the plateau's floor (weights 3-5 x floors: 0.353-0.358 against
 # 0.348-0.356) but not its top (0.358).
-# Thresholded (`extract`): on the 1,000 dev labels, 1,148 skills kept, 25.5 % of them gold
-# (1,245 and 21.9 % with the French query reading alone).
+# A second encoder, trained apart from e5 (USE, `labels.UseEncoder`), added with
+# USE_LABEL_WEIGHT over its own floor, lifts both halves: MRR 0.365 (tune 0.367, held-out 0.364;
+# Hit@1 0.273 -> 0.283; 31 CPU-ms per label against 23). Weights 0.5-1 give 0.365-0.367 on the
+# tune half, e5's weight and floor unchanged.
+# Thresholded (`extract`): on the 1,000 dev labels, 1,181 skills kept, 26.2 % of them gold
+# (1,148 and 25.5 % with e5 alone, 1,245 and 21.9 % with e5's French query reading alone).
 LABEL_MAX_CHARS = 300
 LABEL_WEIGHT = 4.0
+USE_LABEL_WEIGHT = 0.75
 # What `Extractor.warm_up` reads: a posting's usual parts and words.
 WARM_UP_TITLE = "Assistant administratif (H/F/X) - CDI temps plein"
 WARM_UP_POSTING = """Notre société, une PME wallonne en pleine croissance, recrute.
@@ -320,7 +326,7 @@ class Extractor:
             if skill.label_fr[:1].isupper() and index not in self.language_skills
         )
         self.semantic = SemanticIndex(snapshot, self.normalisers, rejected)
-        self.label_channel = label_channel(snapshot)
+        self.label_channels = label_channels(snapshot)
         self.occupations = OccupationIndex(snapshot)
         self.occupation_uris = [occ.uri for occ in snapshot.occupations]
         self.occupation_index = {uri: idx for idx, uri in enumerate(self.occupation_uris)}
@@ -389,7 +395,7 @@ class Extractor:
             as_label=as_label,
             occupations=occupations,
         )
-        if found or as_label or not infer_short or limit <= 0 or not self.label_channel.ready:
+        if found or as_label or not infer_short or limit <= 0 or not self.label_mode_ready:
             return found
         return self._short_text_fallback(text, lang=lang, threshold=threshold)
 
@@ -407,13 +413,14 @@ class Extractor:
 
     @property
     def label_mode_ready(self) -> bool:
-        """Whether `as_label=True` adds the sentence encoder (`labels`) to the lexical ranking.
+        """Whether `as_label=True` adds a sentence encoder (`labels`) to the lexical ranking.
 
-        It does once the skill label vectors are attached (`cache.build_index` does it when
-        they were embedded, by `manage.py build_extraction_index`); until then label mode
-        ranks as the lexical ranking alone does.
+        It does once the skill label vectors of an encoder are attached (`cache.build_index`
+        does it when they were embedded, by `manage.py build_extraction_index`), and adds
+        every encoder whose vectors are; until then label mode ranks as the lexical ranking
+        alone does.
         """
-        return self.label_channel.ready
+        return any(channel.ready for channel in self.label_channels)
 
     def match_occupation(
         self, title, *, text: str | None = None, top_k: int = 5
@@ -649,8 +656,8 @@ class Extractor:
         best, best_sentence = self.raw_scores(analysis)
         if occupations and len(analysis.text) > self.calibration.need_max_chars:
             self._add_occupation_prior(best, occupations)
-        if as_label and self.label_channel.ready and analysis.sentence_bounds:
-            best, best_sentence = self._with_label_channel(analysis, best, best_sentence)
+        if as_label and self.label_mode_ready and analysis.sentence_bounds:
+            best, best_sentence = self._with_label_channels(analysis, best, best_sentence)
         candidates = np.flatnonzero(best > 0)
         if not len(candidates):
             return []
@@ -732,12 +739,14 @@ class Extractor:
         skills = skills[best[skills] > 0]
         best[skills] += self.calibration.occupation_prior
 
-    def _with_label_channel(self, analysis: _Analysis, best, best_sentence):
-        """Raw scores plus the label channel's; a skill the encoder alone finds is inferred
-        from the passage its lexical ranking would have used, the first one."""
+    def _with_label_channels(self, analysis: _Analysis, best, best_sentence):
+        """Raw scores plus the ready label channels'; a skill the encoders alone find is
+        inferred from the passage its lexical ranking would have used, the first one."""
         label = " ".join(analysis.text.split())[:LABEL_MAX_CHARS]
-        added = self.label_channel.scores(label)
-        fused = best + self.label_channel.weight * added
+        fused = best.copy()
+        for channel in self.label_channels:
+            if channel.ready:
+                fused += channel.weight * channel.scores(label)
         new = (best <= 0) & (fused > 0)
         best_sentence = best_sentence.copy()
         best_sentence[new] = 0
@@ -900,11 +909,11 @@ def context_rule(
     )
 
 
-def label_channel(snapshot: TaxonomySnapshot) -> LabelChannel:
-    """The label mode's ESCO side: one row per skill with a French preferred label, read as
-    `labels.skill_readings` says (its French and English labels, its description), vectors
-    unset."""
-    texts, skills, readings = [], [], []
+def label_channels(snapshot: TaxonomySnapshot) -> tuple[LabelChannel, ...]:
+    """The label mode's ESCO side, one channel per encoder (e5, then USE): one row per skill
+    with a French preferred label, read as each encoder reads a skill (`Encoder.readings`: its
+    French and English labels, for e5 its description too), vectors unset."""
+    texts, skills, skill_texts = [], [], []
     for idx, skill in enumerate(snapshot.skills):
         label = (skill.label_fr or "").strip()
         if not label:
@@ -912,8 +921,18 @@ def label_channel(snapshot: TaxonomySnapshot) -> LabelChannel:
         texts.append(label)
         skills.append(idx)
         description = skill.description_fr or skill.description_en or ""
-        readings.append(skill_readings(label, skill.label_en or "", description))
-    return LabelChannel(texts, skills, len(snapshot.skills), weight=LABEL_WEIGHT, readings=readings)
+        skill_texts.append((label, skill.label_en or "", description))
+    return tuple(
+        LabelChannel(
+            texts,
+            skills,
+            len(snapshot.skills),
+            weight=weight,
+            readings=[encoder.readings(*row) for row in skill_texts],
+            encoder=encoder,
+        )
+        for encoder, weight in ((E5, LABEL_WEIGHT), (USE, USE_LABEL_WEIGHT))
+    )
 
 
 def passages(text: str, *, counted: bool = False):

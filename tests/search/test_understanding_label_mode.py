@@ -20,7 +20,7 @@ def label_mode_extractor(db):
     invalidate_extractor()
     understanding._memo.clear()
     extractor = get_extractor()
-    channel = extractor.label_channel
+    channel = extractor.label_channels[0]
     wanted = {LABEL, "JavaScript", "PHP", "interviewer des gens"}
     rows = [row for row, text in enumerate(channel.texts) if text in wanted]
     vectors = np.zeros((len(channel.texts), 384), dtype=np.float32)

@@ -10,12 +10,11 @@ import pytest
 
 from skills.extraction.extractor import Extractor
 from skills.extraction.labels import (
-    MODEL_NAME,
+    E5,
     LabelChannel,
     embed,
     mean_vectors,
     skill_readings,
-    vectors_path,
 )
 from skills.extraction.taxonomy import load_snapshot
 
@@ -42,7 +41,7 @@ OTHER_LABELS = [
 def extractor(django_db_setup, django_db_blocker) -> Extractor:
     with django_db_blocker.unblock():
         extractor = Extractor(load_snapshot(), fingerprint="test")
-    channel = extractor.label_channel
+    channel = extractor.label_channels[0]
     wanted = {label for _query, label in PARAPHRASES} | set(OTHER_LABELS)
     rows = [row for row, text in enumerate(channel.texts) if text in wanted]
     assert {channel.texts[row] for row in rows} == wanted, "labels missing from the fixture"
@@ -92,7 +91,7 @@ def test_sentences_are_ranked_as_before_unless_the_caller_says_label(extractor):
 
 
 def test_without_vectors_label_mode_ranks_as_the_lexical_ranking(extractor):
-    channel = extractor.label_channel
+    channel = extractor.label_channels[0]
     vectors, channel.vectors = channel.vectors, None
     try:
         assert not extractor.label_mode_ready
@@ -104,10 +103,10 @@ def test_without_vectors_label_mode_ranks_as_the_lexical_ranking(extractor):
 
 
 def test_a_skill_is_read_as_its_labels_and_its_description(extractor):
-    row = extractor.label_channel.texts.index("cybersécurité")
-    readings = extractor.label_channel.readings[row]
+    row = extractor.label_channels[0].texts.index("cybersécurité")
+    readings = extractor.label_channels[0].readings[row]
     assert readings[:2] == ("query: cybersécurité", "passage: cybersécurité")
-    label_en = extractor.labels[extractor.label_channel.skills[row]][1]
+    label_en = extractor.labels[extractor.label_channels[0].skills[row]][1]
     assert label_en and readings[2:4] == ("query: " + label_en, "passage: " + label_en)
     assert readings[4].startswith("passage: cybersécurité. ") and len(readings[4]) > 40
     assert skill_readings("PHP") == ("query: PHP", "passage: PHP")
@@ -137,7 +136,7 @@ class TestVectorCache:
         channel = LabelChannel(["PHP", "cybersécurité"], [0, 1], 2, weight=1.0)
         assert not channel.attach(tmp_path, embed_missing=False)
         assert channel.attach(tmp_path, embed_missing=True)
-        assert vectors_path(tmp_path).exists()
+        assert E5.readings_path(tmp_path).exists()
         again = LabelChannel(["cybersécurité", "PHP"], [1, 0], 2, weight=1.0)
         assert again.attach(tmp_path, embed_missing=False)
         assert np.allclose(again.vectors[0], channel.vectors[1], atol=1e-3)
@@ -147,7 +146,7 @@ class TestVectorCache:
     def test_a_complete_channel_loads_from_its_ordered_file(self, tmp_path):
         first = LabelChannel(["PHP", "JavaScript"], [0, 1], 2, weight=1.0)
         first.attach(tmp_path, embed_missing=True)
-        vectors_path(tmp_path).unlink()  # the text store is no longer needed for these rows
+        E5.readings_path(tmp_path).unlink()  # the text store is no longer needed for these rows
         again = LabelChannel(["PHP", "JavaScript"], [0, 1], 2, weight=1.0)
         assert again.attach(tmp_path, embed_missing=False)
         assert isinstance(again.vectors, np.memmap)
@@ -163,7 +162,7 @@ class TestVectorCache:
     def test_vectors_of_an_earlier_recipe_are_not_read_and_are_removed(self, tmp_path):
         channel = LabelChannel(["PHP"], [0], 1, weight=1.0)
         # The query reading alone, as label mode stored it before (no "-qp" in the name).
-        stale = tmp_path / f"labels-{MODEL_NAME}-{channel.digest}.npy"
+        stale = tmp_path / f"labels-{E5.name}-{channel.digest}.npy"
         np.save(stale, embed(["PHP"]).astype(np.float16))
         assert not channel.attach(tmp_path, embed_missing=False)
         assert channel.attach(tmp_path, embed_missing=True)

@@ -22,7 +22,7 @@ EMBEDDED = [LABEL, "synthétiser des informations", "JavaScript", "PHP", "théor
 def extractor(django_db_setup, django_db_blocker) -> Extractor:
     with django_db_blocker.unblock():
         extractor = Extractor(load_snapshot(), fingerprint="test")
-    channel = extractor.label_channel
+    channel = extractor.label_channels[0]
     rows = [row for row, text in enumerate(channel.texts) if text in EMBEDDED]
     assert {channel.texts[row] for row in rows} == set(EMBEDDED), "labels missing"
     vectors = np.zeros((len(channel.texts), 384), dtype=np.float32)

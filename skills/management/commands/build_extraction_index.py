@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from skills.extraction import build_index, invalidate_extractor
 from skills.extraction.cache import cache_path
-from skills.extraction.labels import SHIPPED_VECTORS
 
 
 class Command(BaseCommand):
@@ -33,12 +32,17 @@ class Command(BaseCommand):
         extractor, built = build_index(force=force, embed_labels=True)
         invalidate_extractor()
         if write_shipped_vectors:
-            if not extractor.label_mode_ready:
+            shipping = [channel for channel in extractor.label_channels if channel.encoder.shipped]
+            if not all(channel.ready for channel in shipping):
                 raise CommandError("No label vectors to write: the sentence encoder is missing.")
-            rows = extractor.label_channel.write_shipped_vectors()
-            self.stdout.write(f"Label vectors of {rows} skills written to {SHIPPED_VECTORS}.")
+            for channel in shipping:
+                rows = channel.write_shipped_vectors()
+                self.stdout.write(
+                    f"Label vectors of {rows} skills written to {channel.encoder.shipped}."
+                )
         state = "built" if built else "already current"
-        label_mode = "on" if extractor.label_mode_ready else "off (sentence encoder missing)"
+        ready = [channel.encoder.name for channel in extractor.label_channels if channel.ready]
+        label_mode = f"on ({', '.join(ready)})" if ready else "off (sentence encoders missing)"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Extraction index {state} in {time.perf_counter() - started:.1f}s "
