@@ -198,11 +198,6 @@ def encoder_named(name: str) -> Encoder:
     return next(encoder for encoder in ENCODERS if encoder.name == name)
 
 
-def encoder_available() -> bool:
-    """Whether e5, the first encoder of label mode, is installed."""
-    return E5.available()
-
-
 def embed(texts: list[str]) -> np.ndarray:
     """L2-normalised e5 vectors of `texts` read as queries (float32, one row each): the side
     of the text a caller ranks."""

